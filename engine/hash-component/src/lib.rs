@@ -1,0 +1,1 @@
+//! The hash module as a WebAssembly component

@@ -1,0 +1,1 @@
+//! Stable hashing of bytes and canonical JSON

@@ -1,0 +1,1 @@
+//! Validators and parsers for invoice fields: tax ids, IBAN, amounts, dates

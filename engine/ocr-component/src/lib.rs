@@ -1,0 +1,1 @@
+//! The ocr module as a WebAssembly component

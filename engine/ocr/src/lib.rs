@@ -1,0 +1,1 @@
+//! OCR library: decoding, DBNet detection, line orientation, CRNN+CTC recognition, reading order

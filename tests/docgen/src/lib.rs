@@ -1,0 +1,1 @@
+//! Deterministic generator of rendered test documents with ground truth
