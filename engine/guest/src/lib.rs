@@ -2,19 +2,24 @@
 //! component crate.
 //!
 //! A component crate implements [`Guest`] and exports it with
-//! `grace_guest::export!(MyModule with_types_in grace_guest);`.
+//! `grace_guest::bindings::export!(MyModule with_types_in grace_guest::bindings);`.
 
-wit_bindgen::generate!({
-    path: "../../wit",
-    world: "module",
-    pub_export_macro: true,
-    export_macro_name: "export",
-});
+/// Bindings generated from the WIT world (in a module: the exported macro
+/// must not be re-imported at the crate root).
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "module",
+        pub_export_macro: true,
+    });
+}
 
-pub use grace::module::types::{Descriptor, Failure, Input, Output};
+pub use bindings::{Descriptor, Failure, Guest, Input, Output};
 
 /// Parses the `options` JSON of an [`Input`] into an object (empty means `{}`).
-pub fn options_object(options: &str) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
+pub fn options_object(
+    options: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, Failure> {
     if options.trim().is_empty() {
         return Ok(serde_json::Map::new());
     }
@@ -24,7 +29,9 @@ pub fn options_object(options: &str) -> Result<serde_json::Map<String, serde_jso
             "options must be a JSON object, got {}",
             json_kind(&other)
         ))),
-        Err(e) => Err(Failure::InvalidInput(format!("options are not valid JSON: {e}"))),
+        Err(e) => Err(Failure::InvalidInput(format!(
+            "options are not valid JSON: {e}"
+        ))),
     }
 }
 
