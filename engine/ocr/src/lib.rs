@@ -1,1 +1,195 @@
-//! OCR library: decoding, DBNet detection, line orientation, CRNN+CTC recognition, reading order
+//! Grace's OCR library: image decoding, DBNet text detection, 0/180° line
+//! orientation, CRNN+CTC recognition and reading order, on pure-Rust `tract`.
+//!
+//! The same code runs natively (tests, benchmarks) and inside the `ocr`
+//! WebAssembly component. [`OcrEngine`] parses the models once; each
+//! [`OcrEngine::read`] is independent of earlier calls.
+
+pub mod decode;
+pub mod detection;
+pub mod error;
+pub mod geometry;
+pub mod inference;
+pub mod layout_analysis;
+pub mod options;
+pub mod orientation;
+pub mod output;
+pub mod preprocess;
+pub mod recognition;
+
+pub use decode::{decode_image, DecodeLimits, SUPPORTED_MEDIA_TYPES};
+pub use error::OcrError;
+pub use options::{OcrOptions, Profile, OPTIONS_SCHEMA};
+pub use output::OcrOutput;
+
+use detection::TextDetector;
+use geometry::{quad_size, Quad};
+use image::RgbImage;
+use orientation::{rotate_180, LineOrientation};
+use output::{quad_json, round4, Line, ModelId, ModelInfo, PageSize, Timings, Word};
+use recognition::{RecognizedLine, TextRecognizer};
+use sha2::{Digest, Sha256};
+use std::time::Instant;
+
+/// The model files the pipeline needs, as bytes.
+pub struct ModelFiles<'a> {
+    /// DBNet detection ONNX.
+    pub detection: &'a [u8],
+    /// CRNN recognition ONNX.
+    pub recognition: &'a [u8],
+    /// Line orientation ONNX.
+    pub orientation: &'a [u8],
+    /// Recognition key file (UTF-8, one class per line).
+    pub keys: &'a [u8],
+}
+
+/// File names of the default PP-OCRv5 mobile set inside `models/files`.
+pub const MODEL_FILE_NAMES: [&str; 4] = ["ppocrv5_det.onnx", "ppocrv5_rec.onnx", "ppocrv5_cls.onnx", "ppocr_keys_v5.txt"];
+
+/// The loaded pipeline. Holds parsed models and per-shape optimized plans.
+pub struct OcrEngine {
+    detector: TextDetector,
+    recognizer: TextRecognizer,
+    orientation: LineOrientation,
+    models: ModelInfo,
+    limits: DecodeLimits,
+}
+
+/// Probability above which a line is taken to be upside down.
+const UPSIDE_DOWN_THRESHOLD: f32 = 0.9;
+
+impl OcrEngine {
+    /// Parses the models (the expensive part; do it once per process or instance).
+    pub fn new(files: &ModelFiles) -> Result<Self, OcrError> {
+        let keys = std::str::from_utf8(files.keys).map_err(|_| OcrError::Model("the key file is not UTF-8".into()))?;
+        let id = |name: &str, bytes: &[u8]| ModelId { name: name.to_string(), sha256: hex::encode(Sha256::digest(bytes)) };
+        let models = ModelInfo {
+            detection: id("PP-OCRv5_mobile_det", files.detection),
+            recognition: id("PP-OCRv5_mobile_rec", files.recognition),
+            orientation: id("PP-LCNet_x1_0_textline_ori", files.orientation),
+            keys: id("ppocr_keys_v5", files.keys),
+        };
+        Ok(OcrEngine {
+            detector: TextDetector::new(files.detection)?,
+            recognizer: TextRecognizer::new(files.recognition, keys)?,
+            orientation: LineOrientation::new(files.orientation)?,
+            models,
+            limits: DecodeLimits::default(),
+        })
+    }
+
+    /// Replaces the decoding limits.
+    pub fn set_limits(&mut self, limits: DecodeLimits) {
+        self.limits = limits;
+    }
+
+    /// Reads an encoded image.
+    pub fn read(&mut self, bytes: &[u8], options: &OcrOptions) -> Result<OcrOutput, OcrError> {
+        let start = Instant::now();
+        let image = decode_image(bytes, &self.limits)?;
+        let decode_ms = ms_since(start);
+        let mut out = self.read_image(&image, options)?;
+        if let Some(t) = out.timings_ms.as_mut() {
+            t.decode = decode_ms;
+            t.total += decode_ms;
+        }
+        Ok(out)
+    }
+
+    /// Reads an already decoded image.
+    pub fn read_image(&mut self, image: &RgbImage, options: &OcrOptions) -> Result<OcrOutput, OcrError> {
+        let mut timings = Timings::default();
+        let start = Instant::now();
+        let (boxes, _map) = self.detector.detect(image, &options.detection)?;
+        timings.detection = ms_since(start);
+
+        let mut lines: Vec<(Quad, u16, RecognizedLine)> = Vec::with_capacity(boxes.len());
+        for b in &boxes {
+            let mut quad = b.quad;
+            let (w, h) = quad_size(&quad);
+            if h > 1.5 * w {
+                // Vertical box: read it turned a quarter so the text runs along the long side.
+                quad = [quad[3], quad[0], quad[1], quad[2]];
+            }
+            let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
+            let mut angle = 0;
+            if options.orientation {
+                let t = Instant::now();
+                let p = self.orientation.upside_down_probability(&crop)?;
+                timings.orientation += ms_since(t);
+                if p > UPSIDE_DOWN_THRESHOLD {
+                    crop = rotate_180(&crop);
+                    quad = [quad[2], quad[3], quad[0], quad[1]];
+                    angle = 180;
+                }
+            }
+            let t = Instant::now();
+            let line = self.recognizer.recognize(&crop, &quad, &options.recognition)?;
+            timings.recognition += ms_since(t);
+            if line.text.trim().is_empty() || line.confidence < options.min_line_confidence {
+                continue;
+            }
+            lines.push((quad, angle, line));
+        }
+
+        let quads: Vec<Quad> = lines.iter().map(|(q, _, _)| *q).collect();
+        let order = layout_analysis::reading_order(&quads);
+        let lines: Vec<Line> = order.into_iter().map(|i| to_output_line(&lines[i])).collect();
+        let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+        timings.total = ms_since(start);
+        Ok(OcrOutput {
+            page: PageSize { width: image.width(), height: image.height() },
+            lines,
+            text,
+            profile: options.profile.name().to_string(),
+            model: self.models.clone(),
+            timings_ms: options.timings.then_some(timings),
+        })
+    }
+
+    /// Names and digests of the loaded models.
+    pub fn models(&self) -> &ModelInfo {
+        &self.models
+    }
+}
+
+/// Probability below which a character's second-best reading is reported.
+const ALTERNATIVE_BELOW: f32 = 0.9;
+
+fn to_output_line((quad, angle, line): &(Quad, u16, RecognizedLine)) -> Line {
+    let words = line
+        .words
+        .iter()
+        .map(|w| Word { text: w.text.clone(), confidence: round4(w.confidence), bbox: quad_json(&w.quad), alternatives: Vec::new() })
+        .collect();
+    let mut out = Line { text: line.text.clone(), confidence: round4(line.confidence), bbox: quad_json(quad), angle: *angle, words };
+    attach_alternatives(&mut out, line);
+    out
+}
+
+/// Records second-best character readings on the words they belong to, for
+/// field extraction to try when a read fails a checksum or the arithmetic.
+fn attach_alternatives(out: &mut Line, line: &RecognizedLine) {
+    let mut word_index = 0;
+    let mut char_index = 0;
+    for c in &line.chars {
+        if c.text == " " {
+            continue;
+        }
+        while word_index < out.words.len() && char_index >= out.words[word_index].text.chars().count() {
+            word_index += 1;
+            char_index = 0;
+        }
+        let Some(word) = out.words.get_mut(word_index) else { break };
+        if c.confidence < ALTERNATIVE_BELOW {
+            if let Some((alt, _)) = &c.alternative {
+                word.alternatives.push((char_index, alt.clone()));
+            }
+        }
+        char_index += c.text.chars().count();
+    }
+}
+
+fn ms_since(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1e5).round() / 100.0
+}

@@ -1,0 +1,119 @@
+//! Small text helpers shared by the parsers.
+
+/// Removes the separators people and OCR put inside identifiers (spaces,
+/// dots, dashes, slashes, underscores) and uppercases the rest, so every
+/// validator compares one canonical form.
+pub(crate) fn compact_upper(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_id_separator(*c))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Characters that only separate groups inside an identifier.
+pub(crate) fn is_id_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '.' | '-' | '/' | '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}'
+        )
+}
+
+/// Folds the accented Latin letters of Spanish, Portuguese, French and
+/// German to ASCII lowercase so month names and keywords match with or
+/// without accents and in any case.
+pub(crate) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        for l in c.to_lowercase() {
+            let f = match l {
+                'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                other => other,
+            };
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// `s` without an ASCII `prefix` matched in any case; safe on any UTF-8.
+pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// Value of an ASCII digit.
+pub(crate) fn digit(b: u8) -> u32 {
+    u32::from(b - b'0')
+}
+
+/// True when every byte is an ASCII digit (and there is at least one).
+pub(crate) fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Luhn (mod 10) check over a string of ASCII digits, check digit last.
+pub(crate) fn luhn_valid(s: &str) -> bool {
+    let mut sum = 0;
+    for (i, b) in s.bytes().rev().enumerate() {
+        let mut d = digit(b);
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// ISO 7064 MOD 11,10 check over ASCII digits, check digit last (German
+/// USt-IdNr, Croatian OIB).
+pub(crate) fn iso7064_mod11_10_valid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (body, check) = bytes.split_at(bytes.len() - 1);
+    let mut product = 10;
+    for &b in body {
+        let mut sum = (digit(b) + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (2 * sum) % 11;
+    }
+    let mut expected = 11 - product;
+    if expected == 10 {
+        expected = 0;
+    }
+    expected == digit(check[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_strips_separators_and_uppercases() {
+        assert_eq!(compact_upper(" es-b 12.345/674 "), "ESB12345674");
+    }
+
+    #[test]
+    fn fold_removes_accents() {
+        assert_eq!(fold("MIÉRCOLES Año Çà"), "miercoles ano ca");
+    }
+
+    #[test]
+    fn luhn_and_mod11_10() {
+        assert!(luhn_valid("79927398713"));
+        assert!(!luhn_valid("79927398710"));
+        assert!(iso7064_mod11_10_valid("136695976"));
+        assert!(!iso7064_mod11_10_valid("136695977"));
+    }
+}

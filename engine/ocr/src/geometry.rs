@@ -1,0 +1,300 @@
+//! Plane geometry for text boxes: convex hulls, minimum-area rotated
+//! rectangles, DBNet's unclip, and perspective crops that follow a rotated box.
+
+use image::{GrayImage, Luma, RgbImage};
+use serde::{Deserialize, Serialize};
+
+/// A point in image pixel coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Horizontal coordinate, growing to the right.
+    pub x: f32,
+    /// Vertical coordinate, growing downwards.
+    pub y: f32,
+}
+
+impl Point {
+    /// A point at (`x`, `y`).
+    pub fn new(x: f32, y: f32) -> Self {
+        Point { x, y }
+    }
+
+    fn dist(self, other: Point) -> f32 {
+        ((self.x - other.x).powi(2) + (self.y - other.y).powi(2)).sqrt()
+    }
+}
+
+/// A quadrilateral, clockwise from the top-left corner of the text.
+pub type Quad = [Point; 4];
+
+/// Width (top edge) and height (left edge) of a quad, as the longer of each pair of sides.
+pub fn quad_size(q: &Quad) -> (f32, f32) {
+    let w = q[0].dist(q[1]).max(q[3].dist(q[2]));
+    let h = q[0].dist(q[3]).max(q[1].dist(q[2]));
+    (w, h)
+}
+
+/// Axis-aligned bounds `(min_x, min_y, max_x, max_y)` of a quad.
+pub fn quad_bounds(q: &Quad) -> (f32, f32, f32, f32) {
+    let mut b = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in q {
+        b.0 = b.0.min(p.x);
+        b.1 = b.1.min(p.y);
+        b.2 = b.2.max(p.x);
+        b.3 = b.3.max(p.y);
+    }
+    b
+}
+
+/// Centre of a quad.
+pub fn quad_center(q: &Quad) -> Point {
+    Point::new(
+        q.iter().map(|p| p.x).sum::<f32>() / 4.0,
+        q.iter().map(|p| p.y).sum::<f32>() / 4.0,
+    )
+}
+
+fn cross(o: Point, a: Point, b: Point) -> f32 {
+    (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+}
+
+/// Convex hull (Andrew's monotone chain), counter-clockwise in y-down coordinates.
+pub fn convex_hull(points: &[Point]) -> Vec<Point> {
+    let mut pts: Vec<Point> = points.to_vec();
+    pts.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let mut hull: Vec<Point> = Vec::with_capacity(pts.len() * 2);
+    for &p in pts.iter().chain(pts.iter().rev().skip(1)) {
+        // Lower hull on the way right, upper hull on the way back.
+        while hull.len() >= 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+            hull.pop();
+        }
+        hull.push(p);
+    }
+    hull.pop();
+    hull
+}
+
+/// A rotated rectangle: centre, side lengths and the unit vector of its first side.
+#[derive(Debug, Clone, Copy)]
+pub struct RotatedRect {
+    /// Centre of the rectangle.
+    pub center: Point,
+    /// Length along `axis`.
+    pub width: f32,
+    /// Length across `axis`.
+    pub height: f32,
+    /// Unit direction of the `width` side.
+    pub axis: Point,
+}
+
+impl RotatedRect {
+    /// Grows each side by `2 * d` (the rectangle case of DBNet's polygon offset).
+    pub fn expanded(self, d: f32) -> Self {
+        RotatedRect {
+            width: self.width + 2.0 * d,
+            height: self.height + 2.0 * d,
+            ..self
+        }
+    }
+
+    /// Corners ordered clockwise from the top-left of the text, with the
+    /// longer side taken as the reading direction.
+    pub fn to_quad(self) -> Quad {
+        let (mut ux, mut uy) = (self.axis.x, self.axis.y);
+        let (mut w, mut h) = (self.width, self.height);
+        if h > w {
+            // Text lines are wider than tall: read along the long side.
+            (ux, uy) = (-uy, ux);
+            (w, h) = (h, w);
+        }
+        // Point the reading axis rightwards (or downwards when vertical).
+        if ux < 0.0 || (ux == 0.0 && uy < 0.0) {
+            ux = -ux;
+            uy = -uy;
+        }
+        // Normal pointing down in image coordinates.
+        let (vx, vy) = (-uy, ux);
+        let c = self.center;
+        let hw = w / 2.0;
+        let hh = h / 2.0;
+        let corner = |sx: f32, sy: f32| Point::new(c.x + sx * hw * ux + sy * hh * vx, c.y + sx * hw * uy + sy * hh * vy);
+        [corner(-1.0, -1.0), corner(1.0, -1.0), corner(1.0, 1.0), corner(-1.0, 1.0)]
+    }
+}
+
+/// Minimum-area enclosing rectangle of a point set (rotating calipers on the hull).
+pub fn min_area_rect(points: &[Point]) -> Option<RotatedRect> {
+    let hull = convex_hull(points);
+    if hull.is_empty() {
+        return None;
+    }
+    if hull.len() < 3 {
+        let a = hull[0];
+        let b = *hull.last().unwrap();
+        let len = a.dist(b);
+        let axis = if len > 0.0 { Point::new((b.x - a.x) / len, (b.y - a.y) / len) } else { Point::new(1.0, 0.0) };
+        return Some(RotatedRect { center: Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0), width: len, height: 0.0, axis });
+    }
+    let mut best: Option<(f32, RotatedRect)> = None;
+    for i in 0..hull.len() {
+        let a = hull[i];
+        let b = hull[(i + 1) % hull.len()];
+        let len = a.dist(b);
+        if len == 0.0 {
+            continue;
+        }
+        let (ux, uy) = ((b.x - a.x) / len, (b.y - a.y) / len);
+        let (mut min_u, mut max_u, mut min_v, mut max_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for p in &hull {
+            let u = p.x * ux + p.y * uy;
+            let v = -p.x * uy + p.y * ux;
+            min_u = min_u.min(u);
+            max_u = max_u.max(u);
+            min_v = min_v.min(v);
+            max_v = max_v.max(v);
+        }
+        let area = (max_u - min_u) * (max_v - min_v);
+        if best.as_ref().is_none_or(|(a, _)| area < *a - 1e-3) {
+            let cu = (min_u + max_u) / 2.0;
+            let cv = (min_v + max_v) / 2.0;
+            let center = Point::new(cu * ux - cv * uy, cu * uy + cv * ux);
+            best = Some((area, RotatedRect { center, width: max_u - min_u, height: max_v - min_v, axis: Point::new(ux, uy) }));
+        }
+    }
+    best.map(|(_, r)| r)
+}
+
+/// Solves the 3×3 homography mapping `src[i]` to `dst[i]` (8 unknowns, h33 = 1).
+fn homography(src: &[Point; 4], dst: &[Point; 4]) -> Option<[f64; 9]> {
+    let mut m = [[0f64; 9]; 8];
+    for i in 0..4 {
+        let (x, y) = (f64::from(src[i].x), f64::from(src[i].y));
+        let (u, v) = (f64::from(dst[i].x), f64::from(dst[i].y));
+        m[2 * i] = [x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u];
+        m[2 * i + 1] = [0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v];
+    }
+    // Gaussian elimination with partial pivoting.
+    for col in 0..8 {
+        let pivot = (col..8).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))?;
+        if m[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, pivot);
+        for row in 0..8 {
+            if row != col {
+                let f = m[row][col] / m[col][col];
+                for k in col..9 {
+                    m[row][k] -= f * m[col][k];
+                }
+            }
+        }
+    }
+    let mut h = [0f64; 9];
+    for i in 0..8 {
+        h[i] = m[i][8] / m[i][i];
+    }
+    h[8] = 1.0;
+    Some(h)
+}
+
+/// Crops the quad out of `image` into an upright `out_w`×`out_h` grey image,
+/// following its rotation and perspective (bilinear sampling, white outside).
+pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbImage {
+    let dst = [
+        Point::new(0.0, 0.0),
+        Point::new(out_w as f32, 0.0),
+        Point::new(out_w as f32, out_h as f32),
+        Point::new(0.0, out_h as f32),
+    ];
+    let mut out = RgbImage::new(out_w, out_h);
+    // Map output pixels back into the source.
+    let Some(h) = homography(&dst, quad) else {
+        return out;
+    };
+    let (iw, ih) = (image.width() as i64, image.height() as i64);
+    let raw = image.as_raw();
+    for oy in 0..out_h {
+        for ox in 0..out_w {
+            let (x, y) = (f64::from(ox) + 0.5, f64::from(oy) + 0.5);
+            let w = h[6] * x + h[7] * y + h[8];
+            let sx = (h[0] * x + h[1] * y + h[2]) / w - 0.5;
+            let sy = (h[3] * x + h[4] * y + h[5]) / w - 0.5;
+            let x0 = sx.floor();
+            let y0 = sy.floor();
+            let fx = sx - x0;
+            let fy = sy - y0;
+            let mut px = [0f64; 3];
+            for (dy, wy) in [(0i64, 1.0 - fy), (1, fy)] {
+                for (dx, wx) in [(0i64, 1.0 - fx), (1, fx)] {
+                    let xx = (x0 as i64 + dx).clamp(0, iw - 1);
+                    let yy = (y0 as i64 + dy).clamp(0, ih - 1);
+                    let idx = ((yy * iw + xx) * 3) as usize;
+                    for c in 0..3 {
+                        px[c] += wx * wy * f64::from(raw[idx + c]);
+                    }
+                }
+            }
+            out.put_pixel(ox, oy, image::Rgb(px.map(|v| v.round().clamp(0.0, 255.0) as u8)));
+        }
+    }
+    out
+}
+
+/// Converts RGB to 8-bit luma.
+pub fn to_gray(image: &RgbImage) -> GrayImage {
+    GrayImage::from_fn(image.width(), image.height(), |x, y| {
+        let p = image.get_pixel(x, y);
+        Luma([((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hull_of_square_with_inner_points() {
+        let pts = [
+            Point::new(0.0, 0.0),
+            Point::new(2.0, 0.0),
+            Point::new(2.0, 2.0),
+            Point::new(0.0, 2.0),
+            Point::new(1.0, 1.0),
+        ];
+        assert_eq!(convex_hull(&pts).len(), 4);
+    }
+
+    #[test]
+    fn min_area_rect_of_rotated_rectangle() {
+        let angle: f32 = 0.3;
+        let (c, s) = (angle.cos(), angle.sin());
+        let mut pts = Vec::new();
+        for i in 0..=40 {
+            for j in 0..=10 {
+                let (u, v) = (i as f32, j as f32);
+                pts.push(Point::new(100.0 + u * c - v * s, 50.0 + u * s + v * c));
+            }
+        }
+        let r = min_area_rect(&pts).unwrap();
+        let (w, h) = (r.width.max(r.height), r.width.min(r.height));
+        assert!((w - 40.0).abs() < 0.01 && (h - 10.0).abs() < 0.01, "{w} {h}");
+        let q = r.to_quad();
+        // Top-left corner is the one nearest the origin of the text.
+        assert!((q[0].x - 100.0).abs() < 0.01 && (q[0].y - 50.0).abs() < 0.01, "{q:?}");
+        let (qw, qh) = quad_size(&q);
+        assert!((qw - 40.0).abs() < 0.01 && (qh - 10.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn warp_identity_crop() {
+        let img = RgbImage::from_fn(20, 10, |x, _| image::Rgb([(x * 10) as u8, 0, 0]));
+        let q = [Point::new(5.0, 2.0), Point::new(15.0, 2.0), Point::new(15.0, 8.0), Point::new(5.0, 8.0)];
+        let out = warp_quad(&img, &q, 10, 6);
+        assert_eq!(out.get_pixel(0, 0)[0], 50);
+        assert_eq!(out.get_pixel(9, 5)[0], 140);
+    }
+}

@@ -1,0 +1,59 @@
+//! 0°/180° text-line orientation (PP-LCNet text-line classifier).
+
+use crate::error::OcrError;
+use crate::inference::ShapedModel;
+use crate::preprocess::{resize, to_tensor, IMAGENET_RGB};
+use image::RgbImage;
+
+/// Classifier input size.
+const INPUT_W: u32 = 160;
+const INPUT_H: u32 = 80;
+
+/// The line orientation classifier.
+pub struct LineOrientation {
+    model: ShapedModel,
+}
+
+impl LineOrientation {
+    /// Parses the classifier model.
+    pub fn new(model_bytes: &[u8]) -> Result<Self, OcrError> {
+        Ok(LineOrientation { model: ShapedModel::parse("orientation", model_bytes)? })
+    }
+
+    /// Probability that an upright-cropped line is actually upside down.
+    pub fn upside_down_probability(&mut self, crop: &RgbImage) -> Result<f32, OcrError> {
+        let input = to_tensor(&resize(crop, INPUT_W, INPUT_H), INPUT_W as usize, INPUT_H as usize, IMAGENET_RGB, 0.0);
+        let output = self.model.run("orientation", input)?;
+        let view = output.to_array_view::<f32>().map_err(|e| OcrError::inference("orientation", e))?;
+        let v: Vec<f32> = view.iter().copied().collect();
+        if v.len() != 2 {
+            return Err(OcrError::inference("orientation", format!("expected 2 outputs, got {}", v.len())));
+        }
+        Ok(softmax2(v[0], v[1]))
+    }
+}
+
+/// Probability of the second of two scores, whether they are logits or already probabilities.
+fn softmax2(a: f32, b: f32) -> f32 {
+    if (a + b - 1.0).abs() < 1e-3 && a >= 0.0 && b >= 0.0 {
+        return b;
+    }
+    let m = a.max(b);
+    let (ea, eb) = ((a - m).exp(), (b - m).exp());
+    eb / (ea + eb)
+}
+
+/// Rotates an image by 180°.
+pub fn rotate_180(image: &RgbImage) -> RgbImage {
+    image::imageops::rotate180(image)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn softmax_of_probabilities_and_logits() {
+        assert!((super::softmax2(0.2, 0.8) - 0.8).abs() < 1e-6);
+        assert!((super::softmax2(0.0, 0.0) - 0.5).abs() < 1e-6);
+        assert!(super::softmax2(-3.0, 3.0) > 0.99);
+    }
+}

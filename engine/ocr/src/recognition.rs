@@ -1,0 +1,326 @@
+//! CRNN + CTC text-line recognition: line crops that follow the rotated box,
+//! width buckets, greedy CTC decoding with per-character confidence and
+//! timesteps, and words split from those timesteps.
+
+use crate::error::OcrError;
+use crate::geometry::{quad_size, warp_quad, Point, Quad};
+use crate::inference::ShapedModel;
+use crate::preprocess::{resize, to_tensor, PADDLE_HALF};
+use image::RgbImage;
+
+/// Input height of the PP-OCRv5 recognition model.
+pub const LINE_HEIGHT: u32 = 48;
+
+/// The recognizer's character table: index 0 is the CTC blank, the last is a space.
+pub struct CharTable {
+    chars: Vec<String>,
+}
+
+impl CharTable {
+    /// Parses the index-aligned key file (one class per line).
+    pub fn parse(keys: &str) -> Result<Self, OcrError> {
+        let mut chars: Vec<String> = keys.split('\n').map(|s| s.trim_end_matches('\r').to_string()).collect();
+        // A trailing newline yields one empty entry after the final space line.
+        if chars.last().is_some_and(|s| s.is_empty()) {
+            chars.pop();
+        }
+        if chars.len() < 3 || chars.last().map(String::as_str) != Some(" ") {
+            return Err(OcrError::Model("the key file must end with a space class".into()));
+        }
+        Ok(CharTable { chars })
+    }
+
+    /// Number of classes including the blank.
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// Whether the table is empty (never, once parsed).
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// The text of class `index`.
+    pub fn get(&self, index: usize) -> &str {
+        &self.chars[index]
+    }
+
+    /// Index of the space class.
+    pub fn space(&self) -> usize {
+        self.chars.len() - 1
+    }
+}
+
+/// One decoded character with where it sits in the CTC output.
+#[derive(Debug, Clone)]
+pub struct DecodedChar {
+    /// The character (a class may hold more than one `char`).
+    pub text: String,
+    /// Mean probability over the timesteps that emitted it.
+    pub confidence: f32,
+    /// First timestep.
+    pub start: usize,
+    /// Last timestep (inclusive).
+    pub end: usize,
+    /// Second-best class text and probability at the strongest timestep.
+    pub alternative: Option<(String, f32)>,
+}
+
+/// Greedy CTC decoding of a `[T, C]` probability matrix (rows are timesteps).
+pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<DecodedChar> {
+    let steps = probs.len() / classes;
+    let mut out: Vec<DecodedChar> = Vec::new();
+    let mut prev = 0usize;
+    let mut run_sum = 0f32;
+    let mut run_len = 0usize;
+    for t in 0..steps {
+        let row = &probs[t * classes..(t + 1) * classes];
+        let (best, best_p) = argmax(row);
+        if best != 0 && best == prev {
+            run_sum += best_p;
+            run_len += 1;
+            if let Some(last) = out.last_mut() {
+                last.end = t;
+                last.confidence = run_sum / run_len as f32;
+            }
+        } else if best != 0 {
+            run_sum = best_p;
+            run_len = 1;
+            let alternative = second_best(row, best).map(|(i, p)| (table.get(i).to_string(), p));
+            out.push(DecodedChar { text: table.get(best).to_string(), confidence: best_p, start: t, end: t, alternative });
+        }
+        prev = best;
+    }
+    out
+}
+
+fn argmax(row: &[f32]) -> (usize, f32) {
+    let mut best = (0, f32::MIN);
+    for (i, &p) in row.iter().enumerate() {
+        if p > best.1 {
+            best = (i, p);
+        }
+    }
+    best
+}
+
+fn second_best(row: &[f32], best: usize) -> Option<(usize, f32)> {
+    let mut second = (0, f32::MIN);
+    for (i, &p) in row.iter().enumerate() {
+        if i != best && i != 0 && p > second.1 {
+            second = (i, p);
+        }
+    }
+    (second.1 > 0.01).then_some(second)
+}
+
+/// A recognized word with its box.
+#[derive(Debug, Clone)]
+pub struct RecognizedWord {
+    /// The word's text.
+    pub text: String,
+    /// Mean character confidence.
+    pub confidence: f32,
+    /// Box along the line, from the word's CTC timesteps.
+    pub quad: Quad,
+}
+
+/// A recognized line.
+#[derive(Debug, Clone)]
+pub struct RecognizedLine {
+    /// Text with single spaces between words.
+    pub text: String,
+    /// Mean character confidence.
+    pub confidence: f32,
+    /// Per-character confidence, aligned with `text.chars()` minus spaces inserted by word splitting.
+    pub chars: Vec<DecodedChar>,
+    /// Words with boxes.
+    pub words: Vec<RecognizedWord>,
+}
+
+/// Recognition parameters chosen by the speed profile.
+#[derive(Debug, Clone, Copy)]
+pub struct RecognitionParams {
+    /// Widest line crop in pixels (at the model's 48-pixel height); longer lines are squeezed.
+    pub max_width: u32,
+    /// A gap between characters this many times the line's typical character
+    /// pitch becomes a word break even when the model emitted no space (0 = off).
+    pub gap_split: f32,
+}
+
+impl Default for RecognitionParams {
+    fn default() -> Self {
+        RecognitionParams { max_width: 2560, gap_split: 0.0 }
+    }
+}
+
+/// Width of the model input for a crop `width` pixels wide: a few buckets so
+/// few plans need optimizing.
+pub fn bucket_width(width: u32) -> u32 {
+    let step = if width <= 1024 { 64 } else { 256 };
+    width.div_ceil(step).max(1) * step
+}
+
+/// The CRNN recognizer.
+pub struct TextRecognizer {
+    model: ShapedModel,
+    table: CharTable,
+}
+
+impl TextRecognizer {
+    /// Parses the recognition model (symbolic width, decluttered once) and its key file.
+    pub fn new(model_bytes: &[u8], keys: &str) -> Result<Self, OcrError> {
+        let model = ShapedModel::parse_symbolic("recognition", model_bytes, &[1, 3, LINE_HEIGHT as usize, 320], 3)?;
+        Ok(TextRecognizer { model, table: CharTable::parse(keys)? })
+    }
+
+    /// Cuts the line out of the page, upright and `LINE_HEIGHT` pixels high.
+    pub fn crop_line(image: &RgbImage, quad: &Quad, max_width: u32) -> RgbImage {
+        let (w, h) = quad_size(quad);
+        let (cw, ch) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
+        let crop = warp_quad(image, quad, cw, ch);
+        let target_w = ((LINE_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(8, max_width);
+        resize(&crop, target_w, LINE_HEIGHT)
+    }
+
+    /// Recognizes one upright line crop `LINE_HEIGHT` pixels high; `quad` is
+    /// where the crop came from on the page (for word boxes).
+    pub fn recognize(&mut self, crop: &RgbImage, quad: &Quad, params: &RecognitionParams) -> Result<RecognizedLine, OcrError> {
+        let canvas_w = bucket_width(crop.width());
+        let input = to_tensor(crop, canvas_w as usize, LINE_HEIGHT as usize, PADDLE_HALF, 0.0);
+        let output = self.model.run("recognition", input)?;
+        let view = output.to_array_view::<f32>().map_err(|e| OcrError::inference("recognition", e))?;
+        let shape = view.shape().to_vec();
+        if shape.len() != 3 || shape[2] != self.table.len() {
+            return Err(OcrError::inference(
+                "recognition",
+                format!("output shape {shape:?} does not match the {} classes of the key file", self.table.len()),
+            ));
+        }
+        let probs: Vec<f32> = view.iter().copied().collect();
+        let chars = ctc_decode(&probs, shape[2], &self.table);
+        // Pixels of the crop per timestep, then the fraction of the crop that holds content.
+        let px_per_step = canvas_w as f32 / shape[1] as f32;
+        Ok(assemble_line(chars, self.table.space(), &self.table, px_per_step, crop.width() as f32, quad, params))
+    }
+
+    /// Number of widths optimized so far (for diagnostics).
+    pub fn cached_shapes(&self) -> usize {
+        self.model.cached_shapes()
+    }
+}
+
+/// Groups decoded characters into words and builds the line.
+fn assemble_line(
+    chars: Vec<DecodedChar>,
+    space: usize,
+    table: &CharTable,
+    px_per_step: f32,
+    content_w: f32,
+    quad: &Quad,
+    params: &RecognitionParams,
+) -> RecognizedLine {
+    let space_text = table.get(space);
+    // Split points: model-emitted spaces, plus wide gaps when enabled.
+    let pitch = typical_pitch(&chars, space_text);
+    let mut words: Vec<Vec<&DecodedChar>> = vec![Vec::new()];
+    let mut prev: Option<&DecodedChar> = None;
+    for c in &chars {
+        if c.text == space_text {
+            words.push(Vec::new());
+            prev = None;
+            continue;
+        }
+        if let (Some(p), Some(pitch)) = (prev, pitch) {
+            let gap = (c.start + c.end) as f32 / 2.0 - (p.start + p.end) as f32 / 2.0;
+            if params.gap_split > 0.0 && gap > params.gap_split * pitch {
+                words.push(Vec::new());
+            }
+        }
+        words.last_mut().expect("never empty").push(c);
+        prev = Some(c);
+    }
+    let words: Vec<RecognizedWord> = words
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let text: String = w.iter().map(|c| c.text.as_str()).collect();
+            let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
+            let x0 = w[0].start as f32 * px_per_step;
+            let x1 = (w[w.len() - 1].end + 1) as f32 * px_per_step;
+            let quad = sub_quad(quad, (x0 / content_w).clamp(0.0, 1.0), (x1 / content_w).clamp(0.0, 1.0));
+            RecognizedWord { text, confidence, quad }
+        })
+        .collect();
+    let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let real: Vec<&DecodedChar> = chars.iter().filter(|c| c.text != space_text).collect();
+    let confidence = if real.is_empty() { 0.0 } else { real.iter().map(|c| c.confidence).sum::<f32>() / real.len() as f32 };
+    RecognizedLine { text, confidence, chars, words }
+}
+
+/// Median distance in timesteps between consecutive characters of the same word.
+fn typical_pitch(chars: &[DecodedChar], space: &str) -> Option<f32> {
+    let mut gaps: Vec<f32> = chars
+        .windows(2)
+        .filter(|w| w[0].text != space && w[1].text != space)
+        .map(|w| (w[1].start + w[1].end) as f32 / 2.0 - (w[0].start + w[0].end) as f32 / 2.0)
+        .collect();
+    if gaps.len() < 3 {
+        return None;
+    }
+    gaps.sort_by(f32::total_cmp);
+    Some(gaps[gaps.len() / 2])
+}
+
+/// The part of a line quad between fractions `u0` and `u1` of its length.
+pub fn sub_quad(q: &Quad, u0: f32, u1: f32) -> Quad {
+    let lerp = |a: Point, b: Point, t: f32| Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+    [lerp(q[0], q[1], u0), lerp(q[0], q[1], u1), lerp(q[3], q[2], u1), lerp(q[3], q[2], u0)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> CharTable {
+        CharTable::parse("blank\na\nb\n \n").unwrap()
+    }
+
+    fn row(best: usize, p: f32) -> Vec<f32> {
+        let mut r = vec![(1.0 - p) / 3.0; 4];
+        r[best] = p;
+        r
+    }
+
+    #[test]
+    fn ctc_collapses_repeats_and_blanks() {
+        let t = table();
+        let probs: Vec<f32> = [row(1, 0.9), row(1, 0.7), row(0, 0.9), row(1, 0.8), row(3, 0.9), row(2, 0.6)].concat();
+        let chars = ctc_decode(&probs, 4, &t);
+        let text: String = chars.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(text, "aa b");
+        assert!((chars[0].confidence - 0.8).abs() < 1e-6);
+        assert_eq!((chars[0].start, chars[0].end), (0, 1));
+    }
+
+    #[test]
+    fn words_get_boxes_along_the_line() {
+        let t = table();
+        let probs: Vec<f32> = [row(1, 0.9), row(0, 0.9), row(3, 0.9), row(0, 0.9), row(2, 0.9), row(0, 0.9)].concat();
+        let chars = ctc_decode(&probs, 4, &t);
+        let quad = [Point::new(0.0, 0.0), Point::new(60.0, 0.0), Point::new(60.0, 10.0), Point::new(0.0, 10.0)];
+        let line = assemble_line(chars, t.space(), &t, 10.0, 60.0, &quad, &RecognitionParams::default());
+        assert_eq!(line.text, "a b");
+        assert_eq!(line.words.len(), 2);
+        assert_eq!(line.words[0].quad[1].x, 10.0);
+        assert_eq!(line.words[1].quad[0].x, 40.0);
+    }
+
+    #[test]
+    fn buckets_are_coarse() {
+        assert_eq!(bucket_width(1), 64);
+        assert_eq!(bucket_width(64), 64);
+        assert_eq!(bucket_width(65), 128);
+        assert_eq!(bucket_width(1100), 1280);
+    }
+}
