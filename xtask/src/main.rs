@@ -1,1 +1,76 @@
-fn main() {}
+//! `cargo xtask` — the one entry point for setup, serving, testing and benchmarks.
+//!
+//! `setup` is idempotent: it adds the wasm target, installs the Debian
+//! packages tests need, fetches and verifies the models, builds the host and
+//! every component in release mode and copies the components to `modules/`.
+
+mod models;
+mod setup;
+
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(&root),
+        Some("serve") => {
+            setup::setup(&root)?;
+            serve(&root, &args[1..])
+        }
+        Some("test") => {
+            setup::setup(&root)?;
+            test(&root)
+        }
+        Some("bench") => {
+            setup::setup(&root)?;
+            bench(&root, &args[1..])
+        }
+        Some("models") => models::fetch(&root),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  setup   install targets, packages and models; build host and components\n  serve   setup, then run the host\n  test    setup, then every test suite\n  bench   setup, then the benchmarks\n  models  fetch and verify the model files only"
+            );
+            bail!("unknown or missing command")
+        }
+    }
+}
+
+/// The repository root (the parent of this crate).
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Runs a command in `dir`, failing with its name when it fails.
+pub(crate) fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: {shown}");
+    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot start {shown}: {e}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+/// `cargo` as invoked by this xtask.
+pub(crate) fn cargo(root: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root);
+    cmd
+}
+
+fn serve(root: &Path, extra: &[String]) -> Result<()> {
+    let mut cmd = Command::new(setup::host_binary(root));
+    cmd.current_dir(root).arg("serve").args(extra);
+    run(&mut cmd)
+}
+
+fn test(root: &Path) -> Result<()> {
+    run(cargo(root).args(["test", "--release", "--workspace"]))
+}
+
+fn bench(root: &Path, extra: &[String]) -> Result<()> {
+    run(cargo(root).args(["run", "--release", "-p", "grace-tests", "--bin", "grace-bench", "--"]).args(extra))
+}

@@ -87,7 +87,7 @@ impl TextDetector {
         let scaled = resize(image, sw, sh);
         let input = to_tensor(&scaled, cw as usize, ch as usize, PADDLE_HALF, white(PADDLE_HALF));
         let output = self.model.run("detection", input)?;
-        let view = output.to_array_view::<f32>().map_err(|e| OcrError::inference("detection", e))?;
+        let view = output.to_plain_array_view::<f32>().map_err(|e| OcrError::inference("detection", e))?;
         let shape = view.shape().to_vec();
         if shape.len() != 4 || shape[2] != ch as usize || shape[3] != cw as usize {
             return Err(OcrError::inference("detection", format!("unexpected output shape {shape:?}")));

@@ -72,7 +72,7 @@ mod tests {
         let img = RgbImage::from_pixel(2, 1, image::Rgb([255, 0, 0]));
         let t = to_tensor(&img, 4, 2, PADDLE_HALF, -7.0);
         assert_eq!(t.shape(), &[1, 3, 2, 4]);
-        let v = t.to_array_view::<f32>().unwrap();
+        let v = t.to_plain_array_view::<f32>().unwrap();
         // BGR: channel 2 is red.
         assert_eq!(v[[0, 2, 0, 0]], 1.0);
         assert_eq!(v[[0, 0, 0, 0]], -1.0);

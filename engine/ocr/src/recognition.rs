@@ -189,7 +189,7 @@ impl TextRecognizer {
         let canvas_w = bucket_width(crop.width());
         let input = to_tensor(crop, canvas_w as usize, LINE_HEIGHT as usize, PADDLE_HALF, 0.0);
         let output = self.model.run("recognition", input)?;
-        let view = output.to_array_view::<f32>().map_err(|e| OcrError::inference("recognition", e))?;
+        let view = output.to_plain_array_view::<f32>().map_err(|e| OcrError::inference("recognition", e))?;
         let shape = view.shape().to_vec();
         if shape.len() != 3 || shape[2] != self.table.len() {
             return Err(OcrError::inference(

@@ -1,0 +1,496 @@
+//! OCR and field metrics, following the SROIE protocols described in `shared/datasets/README.md`.
+//!
+//! - Words (SROIE task 2): each document's text is split on whitespace,
+//!   lowercased, and taken as a *set* of tokens; true positives are the tokens
+//!   in both sets. Counts are summed over documents (micro average).
+//! - Characters: see [`normalize_for_cer`] for exactly what is compared;
+//!   case-insensitive by default like the word metric (SROIE's line ground
+//!   truth is written in capitals whatever the print, so a case-sensitive CER
+//!   mostly counts case); micro CER = total edits / total ground-truth
+//!   characters, and the mean of per-document CERs is offered as well.
+//! - Fields (SROIE task 3): exact match after trimming and collapsing runs of
+//!   whitespace, case-sensitive (a case-insensitive variant is offered); totals
+//!   also compared as amounts in cents.
+
+use std::collections::HashSet;
+
+/// The set of lowercased whitespace-separated tokens of `text`.
+pub fn word_set(text: &str) -> HashSet<String> {
+    text.split_whitespace().map(|w| w.to_lowercase()).collect()
+}
+
+/// Micro-averaged word precision/recall/F1 over documents (SROIE task 2, case-insensitive).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordScore {
+    /// Tokens found in both the prediction and the ground truth, summed over documents.
+    pub matched: usize,
+    /// Distinct predicted tokens, summed over documents.
+    pub predicted: usize,
+    /// Distinct ground-truth tokens, summed over documents.
+    pub expected: usize,
+    /// Number of documents added.
+    pub docs: usize,
+}
+
+impl WordScore {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one document: its predicted text and its ground-truth text.
+    pub fn add(&mut self, pred_text: &str, gt_text: &str) {
+        let p = word_set(pred_text);
+        let g = word_set(gt_text);
+        self.matched += p.intersection(&g).count();
+        self.predicted += p.len();
+        self.expected += g.len();
+        self.docs += 1;
+    }
+
+    /// Adds the counts of another accumulator.
+    pub fn merge(&mut self, other: &WordScore) {
+        self.matched += other.matched;
+        self.predicted += other.predicted;
+        self.expected += other.expected;
+        self.docs += other.docs;
+    }
+
+    /// matched / predicted (1.0 when nothing was predicted and nothing expected, else 0.0 on an empty prediction).
+    pub fn precision(&self) -> f64 {
+        ratio(self.matched, self.predicted, self.expected == 0)
+    }
+
+    /// matched / expected (1.0 when nothing was expected and nothing predicted, else 0.0 on an empty ground truth).
+    pub fn recall(&self) -> f64 {
+        ratio(self.matched, self.expected, self.predicted == 0)
+    }
+
+    /// Harmonic mean of precision and recall (0.0 when both are 0).
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(num: usize, den: usize, other_empty: bool) -> f64 {
+    if den == 0 {
+        if other_empty {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+/// The text compared by the CER: each line's whitespace runs collapsed to one space and trimmed, empty lines dropped, lines joined by `'\n'`.
+///
+/// Newlines therefore count as characters (one per line break; a missing or
+/// extra break costs one edit, like a missing space), while spacing inside a
+/// line, blank lines, trailing form feeds and indentation do not. Case is kept
+/// here; [`CharErrorRate`] lowercases afterwards unless case-sensitive.
+pub fn normalize_for_cer(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut first = true;
+        for word in line.split_whitespace() {
+            if first {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                first = false;
+            } else {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// Levenshtein distance over Unicode scalar values (unit cost insert/delete/substitute).
+pub fn levenshtein(a: &[char], b: &[char]) -> usize {
+    if a.is_empty() {
+        return b.len();
+    }
+    if b.is_empty() {
+        return a.len();
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Character error rate accumulator over documents (case-insensitive unless built with [`CharErrorRate::case_sensitive`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CharErrorRate {
+    /// Edit operations summed over documents.
+    pub edits: usize,
+    /// Ground-truth characters (after [`normalize_for_cer`]) summed over documents.
+    pub gt_chars: usize,
+    /// Number of documents added.
+    pub docs: usize,
+    /// Sum of per-document CERs (for [`CharErrorRate::mean_doc_cer`]).
+    pub doc_cer_sum: f64,
+    /// Keep case when comparing (default false: both sides are lowercased).
+    pub case_sensitive: bool,
+}
+
+impl Default for CharErrorRate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CharErrorRate {
+    /// An empty, case-insensitive accumulator (the project's CER).
+    pub fn new() -> Self {
+        Self {
+            edits: 0,
+            gt_chars: 0,
+            docs: 0,
+            doc_cer_sum: 0.0,
+            case_sensitive: false,
+        }
+    }
+
+    /// An empty accumulator that keeps case.
+    pub fn case_sensitive() -> Self {
+        Self {
+            case_sensitive: true,
+            ..Self::new()
+        }
+    }
+
+    /// Adds one document and returns its own (edits, gt chars).
+    pub fn add(&mut self, pred_text: &str, gt_text: &str) -> (usize, usize) {
+        let prep = |t: &str| -> Vec<char> {
+            let n = normalize_for_cer(t);
+            if self.case_sensitive {
+                n.chars().collect()
+            } else {
+                n.to_lowercase().chars().collect()
+            }
+        };
+        let (p, g) = (prep(pred_text), prep(gt_text));
+        let edits = levenshtein(&p, &g);
+        self.edits += edits;
+        self.gt_chars += g.len();
+        self.docs += 1;
+        self.doc_cer_sum += doc_cer(edits, g.len());
+        (edits, g.len())
+    }
+
+    /// Adds the counts of another accumulator.
+    pub fn merge(&mut self, other: &CharErrorRate) {
+        self.edits += other.edits;
+        self.gt_chars += other.gt_chars;
+        self.docs += other.docs;
+        self.doc_cer_sum += other.doc_cer_sum;
+    }
+
+    /// Mean of the per-document CERs (macro average; 0.0 when empty).
+    pub fn mean_doc_cer(&self) -> f64 {
+        if self.docs == 0 {
+            0.0
+        } else {
+            self.doc_cer_sum / self.docs as f64
+        }
+    }
+
+    /// Micro CER: total edits / total gt chars (0.0 when there are no edits and no ground truth).
+    pub fn cer(&self) -> f64 {
+        doc_cer(self.edits, self.gt_chars)
+    }
+}
+
+fn doc_cer(edits: usize, gt_chars: usize) -> f64 {
+    if gt_chars == 0 {
+        if edits == 0 {
+            0.0
+        } else {
+            1.0
+        }
+    } else {
+        edits as f64 / gt_chars as f64
+    }
+}
+
+/// Word score and CERs of one engine over documents, as the tests and the benchmark report them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OcrScore {
+    /// Word-level micro P/R/F1 (case-insensitive token sets).
+    pub words: WordScore,
+    /// Case-insensitive CER (the project's CER).
+    pub chars: CharErrorRate,
+    /// Case-sensitive CER, for reference.
+    pub chars_case_sensitive: CharErrorRate,
+}
+
+impl Default for OcrScore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OcrScore {
+    /// An empty score.
+    pub fn new() -> Self {
+        Self {
+            words: WordScore::new(),
+            chars: CharErrorRate::new(),
+            chars_case_sensitive: CharErrorRate::case_sensitive(),
+        }
+    }
+
+    /// Adds one document.
+    pub fn add(&mut self, pred_text: &str, gt_text: &str) {
+        self.words.add(pred_text, gt_text);
+        self.chars.add(pred_text, gt_text);
+        self.chars_case_sensitive.add(pred_text, gt_text);
+    }
+}
+
+/// A field value trimmed with runs of whitespace collapsed to one space.
+pub fn normalize_field(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// SROIE task-3 exact match: equal after [`normalize_field`], case-sensitive.
+pub fn field_exact(pred: &str, gt: &str) -> bool {
+    normalize_field(pred) == normalize_field(gt)
+}
+
+/// Exact match after [`normalize_field`], ignoring case.
+pub fn field_exact_ci(pred: &str, gt: &str) -> bool {
+    normalize_field(pred).to_lowercase() == normalize_field(gt).to_lowercase()
+}
+
+/// Parses an amount into cents: strips currency (`RM`, `MYR`, `EUR`, `$`, `€`, ...), accepts `1,234.56`, `1.234,56`, `24,23`, `-3.5`.
+///
+/// The last `.` or `,` followed by one or two digits at the end is the
+/// decimal separator; other separators are thousands separators. Returns
+/// `None` when no number is left.
+pub fn parse_amount_cents(s: &str) -> Option<i64> {
+    let mut t: String = s.split_whitespace().collect();
+    for cur in ["MYR", "EUR", "USD", "RM", "€", "$", "£"] {
+        t = t.replace(cur, "");
+        t = t.replace(&cur.to_lowercase(), "");
+    }
+    let t = t.trim_matches(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.' || c == ','));
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    if t.is_empty()
+        || !t
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return None;
+    }
+    let (int_part, frac) = match t.rfind(['.', ',']) {
+        Some(i) if (1..=2).contains(&(t.len() - i - 1)) => (&t[..i], &t[i + 1..]),
+        _ => (t, ""),
+    };
+    let digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let whole: i64 = if digits.is_empty() {
+        0
+    } else {
+        digits.parse().ok()?
+    };
+    let frac_cents: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    let cents = whole.checked_mul(100)?.checked_add(frac_cents)?;
+    Some(if neg { -cents } else { cents })
+}
+
+/// True when both totals parse (see [`parse_amount_cents`]) to the same number of cents.
+pub fn totals_match(pred: &str, gt: &str) -> bool {
+    matches!((parse_amount_cents(pred), parse_amount_cents(gt)), (Some(a), Some(b)) if a == b)
+}
+
+/// Counts of field matches over documents.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FieldTally {
+    /// Fields that matched.
+    pub matched: usize,
+    /// Fields compared.
+    pub total: usize,
+}
+
+impl FieldTally {
+    /// Records one comparison.
+    pub fn add(&mut self, ok: bool) {
+        self.matched += usize::from(ok);
+        self.total += 1;
+    }
+
+    /// matched / total (0.0 when empty).
+    pub fn accuracy(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.matched as f64 / self.total as f64
+        }
+    }
+}
+
+/// The median of `values` (mean of the two middle ones for an even count; `None` when empty).
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn word_score_hand_computed() {
+        let mut s = WordScore::new();
+        // doc 1: pred {total, 9.00, rm} vs gt {total, rm9.00, cash}: 1 match.
+        // Duplicates count once, case is ignored.
+        s.add("Total 9.00 RM total", "TOTAL RM9.00\ncash");
+        assert_eq!((s.matched, s.predicted, s.expected), (1, 3, 3));
+        // doc 2: pred {a, b} vs gt {a, b, c, d}: 2 matches.
+        s.add("a b", "A B C D");
+        assert_eq!((s.matched, s.predicted, s.expected), (3, 5, 7));
+        assert!(close(s.precision(), 3.0 / 5.0));
+        assert!(close(s.recall(), 3.0 / 7.0));
+        // 2PR/(P+R) = 2*(3/5)(3/7)/(3/5+3/7) = 0.5
+        assert!(close(s.f1(), 0.5));
+        assert_eq!(s.docs, 2);
+    }
+
+    #[test]
+    fn word_score_edges() {
+        let mut s = WordScore::new();
+        s.add("", "");
+        assert_eq!((s.precision(), s.recall(), s.f1()), (1.0, 1.0, 1.0));
+        s.add("", "x");
+        assert_eq!((s.precision(), s.recall(), s.f1()), (0.0, 0.0, 0.0));
+        let mut t = WordScore::new();
+        t.add("x y", "x");
+        let mut m = WordScore::new();
+        m.merge(&t);
+        m.merge(&t);
+        assert_eq!((m.matched, m.predicted, m.expected, m.docs), (2, 4, 2, 2));
+        assert!(close(m.precision(), 0.5));
+        assert!(close(m.recall(), 1.0));
+    }
+
+    #[test]
+    fn levenshtein_known() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(levenshtein(&c("kitten"), &c("sitting")), 3);
+        assert_eq!(levenshtein(&c(""), &c("abc")), 3);
+        assert_eq!(levenshtein(&c("abc"), &c("")), 3);
+        assert_eq!(levenshtein(&c("flaw"), &c("lawn")), 2);
+        assert_eq!(levenshtein(&c("ñé€"), &c("ne€")), 2);
+    }
+
+    #[test]
+    fn cer_normalization_and_micro_average() {
+        assert_eq!(normalize_for_cer("  A   B \r\n\n\tC\x0c\n"), "A B\nC");
+        let mut c = CharErrorRate::new();
+        // gt "TOTAL 9.00" (10 chars); pred "Total  9.0O" -> "total 9.0o": 1 substitution.
+        assert_eq!(c.add("Total  9.0O", "TOTAL 9.00"), (1, 10));
+        // gt "AB\nCD" (5 chars); pred "AB CD": the newline became a space: 1 edit.
+        assert_eq!(c.add("AB CD", "AB\nCD"), (1, 5));
+        // micro 2/15; macro (1/10 + 1/5) / 2 = 0.15
+        assert!(close(c.cer(), 2.0 / 15.0));
+        assert!(close(c.mean_doc_cer(), 0.15));
+        let mut m = CharErrorRate::new();
+        m.merge(&c);
+        assert_eq!((m.edits, m.gt_chars, m.docs), (2, 15, 2));
+        let mut cs = CharErrorRate::case_sensitive();
+        cs.add("total", "TOTAL");
+        assert!(close(cs.cer(), 1.0));
+    }
+
+    #[test]
+    fn ocr_score_combines() {
+        let mut s = OcrScore::default();
+        s.add("Total 9.00", "TOTAL 9.00");
+        assert_eq!(s.words.f1(), 1.0);
+        assert_eq!(s.chars.cer(), 0.0);
+        assert!(close(s.chars_case_sensitive.cer(), 4.0 / 10.0));
+    }
+
+    #[test]
+    fn fields() {
+        assert!(field_exact(
+            "  BOOK TA .K   (TAMAN DAYA) ",
+            "BOOK TA .K (TAMAN DAYA)"
+        ));
+        assert!(!field_exact("book ta", "BOOK TA"));
+        assert!(field_exact_ci("book  ta", "BOOK TA"));
+        let mut t = FieldTally::default();
+        t.add(true);
+        t.add(false);
+        t.add(true);
+        t.add(true);
+        assert!(close(t.accuracy(), 0.75));
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount_cents("RM 1,234.56"), Some(123456));
+        assert_eq!(parse_amount_cents("RM9.00"), Some(900));
+        assert_eq!(parse_amount_cents("$8.20"), Some(820));
+        assert_eq!(parse_amount_cents("1.234,56 €"), Some(123456));
+        assert_eq!(parse_amount_cents("24,23"), Some(2423));
+        assert_eq!(parse_amount_cents("153.35"), Some(15335));
+        assert_eq!(parse_amount_cents("1,234"), Some(123400));
+        assert_eq!(parse_amount_cents("10"), Some(1000));
+        assert_eq!(parse_amount_cents("-3.5"), Some(-350));
+        assert_eq!(parse_amount_cents(""), None);
+        assert_eq!(parse_amount_cents("RM"), None);
+        assert_eq!(parse_amount_cents("abc"), None);
+        assert!(totals_match("RM 9.00", "9.00"));
+        assert!(totals_match("9", "9.00"));
+        assert!(!totals_match("9.01", "9.00"));
+        assert!(!totals_match("", ""));
+    }
+
+    #[test]
+    fn median_values() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

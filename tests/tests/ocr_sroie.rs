@@ -1,0 +1,43 @@
+//! OCR accuracy on the 60 SROIE dev receipts, SROIE task-2 protocol:
+//! word-level micro F1 over each document's token set (case-insensitive) and
+//! character error rate over the concatenated lines.
+
+use grace_eval::datasets::{sroie, sroie_dev_dir};
+use grace_eval::metrics::{CharErrorRate, WordScore};
+use grace_ocr::{OcrOptions, Profile};
+use grace_tests::{native_engine, report_skip};
+
+#[test]
+fn sroie_dev_balanced_word_f1_and_cer() {
+    let Some(dir) = sroie_dev_dir() else {
+        report_skip("sroie_dev_balanced_word_f1_and_cer", "../shared/datasets/sroie-dev is absent");
+        return;
+    };
+    let docs = sroie::load(&dir).expect("dataset loads");
+    assert_eq!(docs.len(), 60);
+    let mut engine = native_engine();
+    let options = OcrOptions::for_profile(Profile::Balanced);
+    let mut words = WordScore::new();
+    let mut cer = CharErrorRate::new();
+    for doc in &docs {
+        let bytes = std::fs::read(&doc.image).expect("image");
+        let out = engine.read(&bytes, &options).expect("read");
+        let gt = doc.gt_text();
+        let mut one = WordScore::new();
+        one.add(&out.text, &gt);
+        words.merge(&one);
+        cer.add(&out.text, &gt);
+        if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
+            println!("{} f1={:.3}", doc.id, one.f1());
+        }
+    }
+    println!(
+        "sroie-dev balanced: word P {:.4} R {:.4} F1 {:.4}, CER {:.4}",
+        words.precision(),
+        words.recall(),
+        words.f1(),
+        cer.cer()
+    );
+    assert!(words.f1() >= 0.80, "word F1 {:.4} < 0.80", words.f1());
+    assert!(cer.cer() <= 0.12, "CER {:.4} > 0.12", cer.cer());
+}
