@@ -143,15 +143,75 @@ pub struct RecognizedLine {
 pub struct RecognitionParams {
     /// Widest line crop in pixels (at the model's 48-pixel height); longer lines are squeezed.
     pub max_width: u32,
-    /// A gap between characters this many times the line's typical character
-    /// pitch becomes a word break even when the model emitted no space (0 = off).
+    /// A blank column run at least this many line heights wide between two
+    /// characters becomes a word break even when the model emitted no space
+    /// (0 = off). Models often run words together on receipts.
     pub gap_split: f32,
 }
 
 impl Default for RecognitionParams {
     fn default() -> Self {
-        RecognitionParams { max_width: 2560, gap_split: 0.0 }
+        RecognitionParams { max_width: 2560, gap_split: 0.25 }
     }
+}
+
+/// Runs of ink-free columns `(x0, x1)` (x1 exclusive) in a line crop, found on
+/// the middle band of rows so bits of neighbouring lines do not fill them.
+pub fn blank_column_runs(crop: &RgbImage) -> Vec<(f32, f32)> {
+    let gray = crate::geometry::to_gray(crop);
+    let (w, h) = gray.dimensions();
+    let (y0, y1) = (h * 15 / 100, h * 85 / 100);
+    let mut hist = [0u32; 256];
+    for y in y0..y1 {
+        for x in 0..w {
+            hist[gray.get_pixel(x, y)[0] as usize] += 1;
+        }
+    }
+    let Some(threshold) = otsu_threshold(&hist) else { return Vec::new() };
+    let mut runs = Vec::new();
+    let mut start: Option<u32> = None;
+    for x in 0..w {
+        let blank = (y0..y1).all(|y| gray.get_pixel(x, y)[0] > threshold);
+        match (blank, start) {
+            (true, None) => start = Some(x),
+            (false, Some(s)) => {
+                runs.push((s as f32, x as f32));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s as f32, w as f32));
+    }
+    runs
+}
+
+/// Otsu's threshold of a grey histogram; `None` when there is too little contrast to tell ink from paper.
+fn otsu_threshold(hist: &[u32; 256]) -> Option<u8> {
+    let total: u64 = hist.iter().map(|&c| u64::from(c)).sum();
+    let lo = hist.iter().position(|&c| c > 0)?;
+    let hi = hist.iter().rposition(|&c| c > 0)?;
+    if hi - lo < 40 || total == 0 {
+        return None;
+    }
+    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * f64::from(c)).sum();
+    let (mut w0, mut sum0, mut best, mut best_t) = (0f64, 0f64, -1f64, 0u8);
+    for (t, &c) in hist.iter().enumerate() {
+        w0 += f64::from(c);
+        sum0 += t as f64 * f64::from(c);
+        let w1 = total as f64 - w0;
+        if w0 == 0.0 || w1 == 0.0 {
+            continue;
+        }
+        let (m0, m1) = (sum0 / w0, (sum_all - sum0) / w1);
+        let between = w0 * w1 * (m0 - m1).powi(2);
+        if between > best {
+            best = between;
+            best_t = t as u8;
+        }
+    }
+    Some(best_t)
 }
 
 /// Width of the model input for a crop `width` pixels wide: a few buckets so
@@ -201,7 +261,9 @@ impl TextRecognizer {
         let chars = ctc_decode(&probs, shape[2], &self.table);
         // Pixels of the crop per timestep, then the fraction of the crop that holds content.
         let px_per_step = canvas_w as f32 / shape[1] as f32;
-        Ok(assemble_line(chars, self.table.space(), &self.table, px_per_step, crop.width() as f32, quad, params))
+        let gaps = if params.gap_split > 0.0 { blank_column_runs(crop) } else { Vec::new() };
+        let geometry = LineGeometry { px_per_step, content_w: crop.width() as f32, gaps };
+        Ok(assemble_line(chars, &self.table, &geometry, quad, params))
     }
 
     /// Number of widths optimized so far (for diagnostics).
@@ -210,19 +272,67 @@ impl TextRecognizer {
     }
 }
 
+/// Whether `a` then `b` continue a number like `170.00` or `1,234`, where a
+/// wide blank around the separator is print style, not a word break.
+fn inside_number(chars: &[DecodedChar], a: &DecodedChar, b: &DecodedChar) -> bool {
+    let digit = |c: &DecodedChar| c.text.chars().all(|ch| ch.is_ascii_digit());
+    let separator = |c: &DecodedChar| c.text == "." || c.text == ",";
+    if digit(a) && separator(b) {
+        return true;
+    }
+    if separator(a) && digit(b) {
+        // The separator must itself follow a digit.
+        let i = chars.iter().position(|c| std::ptr::eq(c, a)).unwrap_or(0);
+        return i > 0 && digit(&chars[i - 1]);
+    }
+    false
+}
+
+/// Where a crop's pixels sit relative to the CTC timesteps.
+struct LineGeometry {
+    /// Crop pixels per CTC timestep.
+    px_per_step: f32,
+    /// Width of the crop's content (the rest of the model input is padding).
+    content_w: f32,
+    /// Ink-free column runs of the crop.
+    gaps: Vec<(f32, f32)>,
+}
+
+impl LineGeometry {
+    /// Centre of a character in crop pixels.
+    fn center(&self, c: &DecodedChar) -> f32 {
+        (c.start + c.end + 1) as f32 / 2.0 * self.px_per_step
+    }
+
+    /// Width of the widest blank run between two characters (0 when none).
+    fn blank_between(&self, a: &DecodedChar, b: &DecodedChar) -> f32 {
+        let (xa, xb) = (self.center(a), self.center(b));
+        self.gaps.iter().filter(|&&(g0, g1)| g0 >= xa && g1 <= xb).map(|&(g0, g1)| g1 - g0).fold(0.0, f32::max)
+    }
+}
+
 /// Groups decoded characters into words and builds the line.
 fn assemble_line(
     chars: Vec<DecodedChar>,
-    space: usize,
     table: &CharTable,
-    px_per_step: f32,
-    content_w: f32,
+    geometry: &LineGeometry,
     quad: &Quad,
     params: &RecognitionParams,
 ) -> RecognizedLine {
-    let space_text = table.get(space);
-    // Split points: model-emitted spaces, plus wide gaps when enabled.
-    let pitch = typical_pitch(&chars, space_text);
+    let space_text = table.get(table.space());
+    let (px_per_step, content_w) = (geometry.px_per_step, geometry.content_w);
+    // A word gap must be wide for the line height *and* for this line's
+    // character pitch: in the monospaced fonts of receipts a narrow glyph
+    // ("1", ".") leaves a wide blank inside its cell, a space leaves a whole cell.
+    let mut pitches: Vec<f32> = chars
+        .windows(2)
+        .filter(|w| w[0].text != space_text && w[1].text != space_text)
+        .map(|w| geometry.center(&w[1]) - geometry.center(&w[0]))
+        .collect();
+    pitches.sort_by(f32::total_cmp);
+    let pitch = if pitches.len() >= 3 { pitches[pitches.len() / 2] } else { 0.0 };
+    let min_gap = (params.gap_split * LINE_HEIGHT as f32).max(0.75 * pitch);
+    // Split points: model-emitted spaces, plus wide blank gaps when enabled.
     let mut words: Vec<Vec<&DecodedChar>> = vec![Vec::new()];
     let mut prev: Option<&DecodedChar> = None;
     for c in &chars {
@@ -231,9 +341,8 @@ fn assemble_line(
             prev = None;
             continue;
         }
-        if let (Some(p), Some(pitch)) = (prev, pitch) {
-            let gap = (c.start + c.end) as f32 / 2.0 - (p.start + p.end) as f32 / 2.0;
-            if params.gap_split > 0.0 && gap > params.gap_split * pitch {
+        if let Some(p) = prev {
+            if params.gap_split > 0.0 && geometry.blank_between(p, c) >= min_gap && !inside_number(&chars, p, c) {
                 words.push(Vec::new());
             }
         }
@@ -256,20 +365,6 @@ fn assemble_line(
     let real: Vec<&DecodedChar> = chars.iter().filter(|c| c.text != space_text).collect();
     let confidence = if real.is_empty() { 0.0 } else { real.iter().map(|c| c.confidence).sum::<f32>() / real.len() as f32 };
     RecognizedLine { text, confidence, chars, words }
-}
-
-/// Median distance in timesteps between consecutive characters of the same word.
-fn typical_pitch(chars: &[DecodedChar], space: &str) -> Option<f32> {
-    let mut gaps: Vec<f32> = chars
-        .windows(2)
-        .filter(|w| w[0].text != space && w[1].text != space)
-        .map(|w| (w[1].start + w[1].end) as f32 / 2.0 - (w[0].start + w[0].end) as f32 / 2.0)
-        .collect();
-    if gaps.len() < 3 {
-        return None;
-    }
-    gaps.sort_by(f32::total_cmp);
-    Some(gaps[gaps.len() / 2])
 }
 
 /// The part of a line quad between fractions `u0` and `u1` of its length.
@@ -309,11 +404,33 @@ mod tests {
         let probs: Vec<f32> = [row(1, 0.9), row(0, 0.9), row(3, 0.9), row(0, 0.9), row(2, 0.9), row(0, 0.9)].concat();
         let chars = ctc_decode(&probs, 4, &t);
         let quad = [Point::new(0.0, 0.0), Point::new(60.0, 0.0), Point::new(60.0, 10.0), Point::new(0.0, 10.0)];
-        let line = assemble_line(chars, t.space(), &t, 10.0, 60.0, &quad, &RecognitionParams::default());
+        let geometry = LineGeometry { px_per_step: 10.0, content_w: 60.0, gaps: Vec::new() };
+        let line = assemble_line(chars, &t, &geometry, &quad, &RecognitionParams::default());
         assert_eq!(line.text, "a b");
         assert_eq!(line.words.len(), 2);
         assert_eq!(line.words[0].quad[1].x, 10.0);
         assert_eq!(line.words[1].quad[0].x, 40.0);
+    }
+
+    #[test]
+    fn wide_blank_gap_splits_words_the_model_ran_together() {
+        let t = table();
+        let probs: Vec<f32> = [row(1, 0.9), row(0, 0.9), row(0, 0.9), row(0, 0.9), row(2, 0.9), row(0, 0.9)].concat();
+        let chars = ctc_decode(&probs, 4, &t);
+        let quad = [Point::new(0.0, 0.0), Point::new(60.0, 0.0), Point::new(60.0, 10.0), Point::new(0.0, 10.0)];
+        let geometry = LineGeometry { px_per_step: 10.0, content_w: 60.0, gaps: vec![(12.0, 40.0)] };
+        let mut params = RecognitionParams::default();
+        params.gap_split = 0.5;
+        assert_eq!(assemble_line(chars.clone(), &t, &geometry, &quad, &params).text, "a b");
+        params.gap_split = 1.0;
+        assert_eq!(assemble_line(chars, &t, &geometry, &quad, &params).text, "ab");
+    }
+
+    #[test]
+    fn blank_columns_found_between_ink() {
+        let crop = RgbImage::from_fn(40, 48, |x, _| if (5..10).contains(&x) || (30..35).contains(&x) { image::Rgb([0, 0, 0]) } else { image::Rgb([255, 255, 255]) });
+        let runs = blank_column_runs(&crop);
+        assert_eq!(runs, vec![(0.0, 5.0), (10.0, 30.0), (35.0, 40.0)]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! case-insensitive), CERdoc (mean of per-document CERs), CER(cs) (micro,
 //! case-sensitive), median seconds per image, peak RSS of the engine.
 //!
-//! Usage: `peer-eval [--dataset DIR] [--limit N] [--peers rapidocr,rapidocr-v4,tesseract] [--psm 3[,4,6]] [--dump DIR]`
+//! Usage: `peer-eval [--dataset DIR] [--limit N] [--peers rapidocr,rapidocr-v4,tesseract] [--psm 3[,4,6]] [--tess-langs eng+spa] [--dump DIR]`
 
 use grace_eval::datasets::{self, sroie};
 use grace_eval::metrics::OcrScore;
@@ -18,6 +18,7 @@ struct Args {
     peers: Vec<String>,
     psms: Vec<u8>,
     dump: Option<PathBuf>,
+    tess_langs: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -27,6 +28,7 @@ fn parse_args() -> Result<Args, String> {
         peers: vec!["rapidocr".into(), "tesseract".into()],
         psms: vec![3],
         dump: None,
+        tess_langs: TesseractOptions::default().langs,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -41,9 +43,10 @@ fn parse_args() -> Result<Args, String> {
                     .map(|p| p.parse().map_err(|e| format!("--psm: {e}")))
                     .collect::<Result<_, _>>()?
             }
+            "--tess-langs" => a.tess_langs = val()?,
             "--dump" => a.dump = Some(val()?.into()),
             "-h" | "--help" => {
-                return Err("usage: peer-eval [--dataset DIR] [--limit N] [--peers rapidocr,rapidocr-v4,tesseract] [--psm 3[,4,6]] [--dump DIR]".into())
+                return Err("usage: peer-eval [--dataset DIR] [--limit N] [--peers rapidocr,rapidocr-v4,tesseract] [--psm 3[,4,6]] [--tess-langs eng+spa] [--dump DIR]".into())
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -159,7 +162,7 @@ fn main() -> ExitCode {
                         ..Default::default()
                     };
                     (
-                        format!("tesseract-psm{psm}"),
+                        format!("tesseract-{}-psm{psm}", args.tess_langs),
                         peers::run_tesseract(&images, &opts),
                     )
                 })

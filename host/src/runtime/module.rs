@@ -1,0 +1,525 @@
+//! A loaded, validated module: compiled code, descriptor and warm instances.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+use wasmtime::{Store, UpdateDeadline};
+
+use super::bindings::{self, grace::module::types as wit};
+use super::cache::{CacheStatus, CompileCache};
+use super::engine::GraceEngine;
+use super::error::{LoadError, RunError};
+use super::limits::Limits;
+use super::pool::{InstancePool, PoolStats, Warm};
+use super::sandbox::HostState;
+
+/// How a module is loaded: compile cache, per-call limits, pool size.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Where compiled code is cached.
+    pub cache: CompileCache,
+    /// Limits of every call.
+    pub limits: Limits,
+    /// Warm instances (and concurrent calls) per module.
+    pub pool_size: usize,
+}
+
+impl Default for LoadOptions {
+    /// No cache, default limits, one instance per core.
+    fn default() -> Self {
+        LoadOptions {
+            cache: CompileCache::disabled(),
+            limits: Limits::default(),
+            pool_size: default_pool_size(),
+        }
+    }
+}
+
+/// The number of cores (at least 1): the default pool size.
+pub fn default_pool_size() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// What a module says about itself, validated (schemas parsed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Descriptor {
+    /// Module name, e.g. `hash`.
+    pub name: String,
+    /// Module version.
+    pub version: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Accepted media types (may contain `*` wildcards).
+    pub media_types: Vec<String>,
+    /// JSON Schema of the options.
+    pub options_schema: Value,
+    /// JSON Schema of the output document.
+    pub output_schema: Value,
+}
+
+impl Descriptor {
+    /// True when `media_type` matches one of the accepted types (`*/*`, `image/*` wildcards).
+    pub fn accepts(&self, media_type: &str) -> bool {
+        let mt = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        self.media_types.iter().any(|acc| {
+            let acc = acc.to_ascii_lowercase();
+            acc == "*/*"
+                || acc == mt
+                || acc
+                    .strip_suffix("/*")
+                    .is_some_and(|top| mt.split('/').next() == Some(top))
+        })
+    }
+}
+
+/// Timings and cache outcome of loading a module.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadReport {
+    /// Whether compiled code came from the cache.
+    pub cache: CacheStatus,
+    /// Time to compile or deserialize.
+    pub compile: Duration,
+    /// Time to instantiate the first instance.
+    pub instantiate: Duration,
+    /// Time of the `describe()` call.
+    pub describe: Duration,
+    /// A non-fatal cache problem, if any.
+    pub warning: Option<String>,
+}
+
+/// One call's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleInput {
+    /// The bytes to transform.
+    pub data: Vec<u8>,
+    /// Their media type (see [`crate::sniff`]).
+    pub media_type: String,
+    /// Options as a JSON object text (`{}` for defaults).
+    pub options: String,
+}
+
+impl ModuleInput {
+    /// Input with sniffed media type and default options.
+    pub fn new(data: Vec<u8>) -> Self {
+        let media_type = crate::sniff::sniff_media_type(&data).to_string();
+        ModuleInput {
+            data,
+            media_type,
+            options: "{}".into(),
+        }
+    }
+
+    /// The same input with these options (JSON object text).
+    pub fn with_options(mut self, options: impl Into<String>) -> Self {
+        self.options = options.into();
+        self
+    }
+}
+
+/// One successful call's output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModuleOutput {
+    /// The result as JSON text, exactly as the module produced it.
+    pub document: String,
+    /// Overall confidence in 0..1, when the module has one.
+    pub confidence: Option<f32>,
+    /// Warnings from the module.
+    pub warnings: Vec<String>,
+}
+
+/// A module loaded from a `.wasm` component file, ready to run.
+pub struct LoadedModule {
+    descriptor: Descriptor,
+    path: PathBuf,
+    sha256: String,
+    size_bytes: u64,
+    engine: GraceEngine,
+    pre: bindings::ModulePre<HostState>,
+    limits: Limits,
+    pool: InstancePool,
+    report: LoadReport,
+}
+
+impl std::fmt::Debug for LoadedModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedModule")
+            .field("name", &self.descriptor.name)
+            .field("version", &self.descriptor.version)
+            .field("sha256", &self.sha256)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedModule {
+    /// Reads, compiles (through the cache), instantiates and checks `describe()`.
+    ///
+    /// Compilation runs on tokio's blocking pool, so this needs a tokio runtime.
+    pub async fn load(
+        engine: &GraceEngine,
+        path: impl AsRef<Path>,
+        options: &LoadOptions,
+    ) -> Result<LoadedModule, LoadError> {
+        let path = path.as_ref().to_path_buf();
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Self::load_bytes(engine, path, bytes, options).await
+    }
+
+    /// Like [`LoadedModule::load`] with the bytes already in memory (`path` is for messages).
+    pub async fn load_bytes(
+        engine: &GraceEngine,
+        path: PathBuf,
+        bytes: Vec<u8>,
+        options: &LoadOptions,
+    ) -> Result<LoadedModule, LoadError> {
+        let sha256 = crate::sha256_hex(&bytes);
+        let size_bytes = bytes.len() as u64;
+        let compiled = {
+            let engine = engine.clone();
+            let cache = options.cache.clone();
+            let sha = sha256.clone();
+            tokio::task::spawn_blocking(move || cache.load(&engine, &bytes, &sha))
+                .await
+                .map_err(|e| LoadError::Compile {
+                    path: path.clone(),
+                    message: format!("compiler task failed: {e}"),
+                })?
+                .map_err(|message| LoadError::Compile {
+                    path: path.clone(),
+                    message,
+                })?
+        };
+        let instance_pre = engine
+            .linker()
+            .instantiate_pre(&compiled.component)
+            .map_err(|e| LoadError::Instantiate {
+                path: path.clone(),
+                message: format!("{e:#}"),
+            })?;
+        let pre = bindings::ModulePre::new(instance_pre).map_err(|e| LoadError::Instantiate {
+            path: path.clone(),
+            message: format!("not a grace:module component: {e:#}"),
+        })?;
+
+        let limits = options.limits;
+        let t = Instant::now();
+        let mut warm =
+            instantiate(engine, &pre, &limits)
+                .await
+                .map_err(|e| LoadError::Instantiate {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+        let instantiate_time = t.elapsed();
+
+        let t = Instant::now();
+        warm.store.data_mut().prepare_call(&limits);
+        warm.store.set_epoch_deadline(1);
+        let raw = warm
+            .bindings
+            .call_describe(&mut warm.store)
+            .await
+            .map_err(|e| LoadError::Describe {
+                path: path.clone(),
+                message: classify(e, warm.store.data(), &limits).to_string(),
+            })?;
+        let describe_time = t.elapsed();
+        let descriptor =
+            validate_descriptor(raw).map_err(|message| LoadError::InvalidDescriptor {
+                path: path.clone(),
+                message,
+            })?;
+
+        let pool = InstancePool::new(options.pool_size);
+        pool.note_created();
+        pool.put(warm);
+        Ok(LoadedModule {
+            descriptor,
+            path,
+            sha256,
+            size_bytes,
+            engine: engine.clone(),
+            pre,
+            limits,
+            pool,
+            report: LoadReport {
+                cache: compiled.status,
+                compile: compiled.elapsed,
+                instantiate: instantiate_time,
+                describe: describe_time,
+                warning: compiled.warning,
+            },
+        })
+    }
+
+    /// The validated descriptor.
+    pub fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+
+    /// The module name (from its descriptor).
+    pub fn name(&self) -> &str {
+        &self.descriptor.name
+    }
+
+    /// The module version (from its descriptor).
+    pub fn version(&self) -> &str {
+        &self.descriptor.version
+    }
+
+    /// Lowercase hex sha256 of the `.wasm` file.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The file the module was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Size of the `.wasm` file in bytes.
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
+    }
+
+    /// Cache outcome and timings of the load.
+    pub fn load_report(&self) -> &LoadReport {
+        &self.report
+    }
+
+    /// The default per-call limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// A snapshot of the instance pool.
+    pub fn pool_stats(&self) -> PoolStats {
+        self.pool.stats()
+    }
+
+    /// Drops every idle warm instance (new ones are created on demand).
+    pub fn clear_pool(&self) {
+        self.pool.clear();
+    }
+
+    /// Runs the module once with the default limits on a warm instance.
+    pub async fn run(&self, input: ModuleInput) -> Result<ModuleOutput, RunError> {
+        self.run_with_limits(input, &self.limits).await
+    }
+
+    /// Runs the module once with these limits.
+    ///
+    /// Waits for a free slot when `pool_size` calls are already running. An
+    /// instance that traps, times out or hits the memory limit is discarded.
+    pub async fn run_with_limits(
+        &self,
+        input: ModuleInput,
+        limits: &Limits,
+    ) -> Result<ModuleOutput, RunError> {
+        let _slot = self.pool.slot().await;
+        let mut warm = match self.pool.take() {
+            Some(w) => w,
+            None => {
+                let w = instantiate(&self.engine, &self.pre, limits).await?;
+                self.pool.note_created();
+                w
+            }
+        };
+        warm.store.data_mut().prepare_call(limits);
+        warm.store.set_epoch_deadline(1);
+        let wit_input = wit::Input {
+            data: input.data,
+            media_type: input.media_type,
+            options: input.options,
+        };
+        match warm.bindings.call_run(&mut warm.store, &wit_input).await {
+            Ok(result) => {
+                self.pool.put(warm);
+                match result {
+                    Ok(out) => Ok(ModuleOutput {
+                        document: out.document,
+                        confidence: out.confidence,
+                        warnings: out.warnings,
+                    }),
+                    Err(wit::Failure::InvalidInput(m)) => Err(RunError::InvalidInput(m)),
+                    Err(wit::Failure::Unsupported(m)) => Err(RunError::Unsupported(m)),
+                    Err(wit::Failure::Internal(m)) => Err(RunError::Internal(m)),
+                }
+            }
+            Err(e) => {
+                let err = classify(e, warm.store.data(), limits);
+                // A trapped store may not be entered again: throw it away.
+                drop(warm);
+                self.pool.note_discarded();
+                Err(err)
+            }
+        }
+    }
+}
+
+/// A new store with the sandbox, memory limiter and deadline callback.
+fn new_store(engine: &GraceEngine, limits: &Limits) -> Store<HostState> {
+    let mut store = Store::new(engine.wasmtime(), HostState::new(limits));
+    store.limiter(|s| &mut s.limiter);
+    // Every epoch tick: interrupt past the deadline, otherwise yield to the
+    // async executor so long calls do not starve other tasks.
+    store.epoch_deadline_callback(|mut ctx| {
+        let state = ctx.data_mut();
+        if Instant::now() >= state.deadline {
+            state.timed_out = true;
+            Ok(UpdateDeadline::Interrupt)
+        } else {
+            Ok(UpdateDeadline::Yield(1))
+        }
+    });
+    store.set_epoch_deadline(1);
+    store
+}
+
+async fn instantiate(
+    engine: &GraceEngine,
+    pre: &bindings::ModulePre<HostState>,
+    limits: &Limits,
+) -> Result<Warm, RunError> {
+    let mut store = new_store(engine, limits);
+    match pre.instantiate_async(&mut store).await {
+        Ok(bindings) => Ok(Warm { store, bindings }),
+        Err(e) => Err(match classify(e, store.data(), limits) {
+            RunError::Trap(m) => RunError::Host(format!("instantiation failed: {m}")),
+            other => other,
+        }),
+    }
+}
+
+/// Maps a wasmtime error of a call to a [`RunError`].
+fn classify(err: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
+    if state.timed_out {
+        return RunError::Timeout(limits.deadline);
+    }
+    if state.limiter.hit {
+        return RunError::MemoryLimit {
+            limit: state.limiter.max_bytes,
+        };
+    }
+    let mut msg = match err.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => format!("{trap}"),
+        None => format!("{err:#}"),
+    };
+    // A Rust guest prints its panic message to stderr before aborting: that
+    // is the useful part. Otherwise name the innermost wasm frames.
+    let stderr = state.stderr.take();
+    let stderr: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("note: run with `RUST_BACKTRACE"))
+        .collect();
+    if !stderr.is_empty() {
+        msg = format!("{} ({msg})", stderr.join(" "));
+    } else if let Some(bt) = err.downcast_ref::<wasmtime::WasmBacktrace>() {
+        let frames: Vec<String> = bt
+            .frames()
+            .iter()
+            .take(5)
+            .filter_map(|f| f.func_name().map(|n| n.to_string()))
+            .collect();
+        if !frames.is_empty() {
+            msg.push_str(&format!(" in {}", frames.join(" <- ")));
+        }
+    }
+    RunError::Trap(msg)
+}
+
+fn validate_descriptor(d: wit::Descriptor) -> Result<Descriptor, String> {
+    let name_ok = !d.name.is_empty()
+        && d.name.len() <= 64
+        && d.name.starts_with(|c: char| c.is_ascii_lowercase())
+        && d.name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !name_ok {
+        return Err(format!(
+            "name {:?} must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter",
+            d.name
+        ));
+    }
+    if d.version.trim().is_empty() || d.version.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "version {:?} must be non-empty without spaces",
+            d.version
+        ));
+    }
+    if d.media_types.is_empty() || d.media_types.iter().any(|m| !m.contains('/')) {
+        return Err(format!(
+            "media types {:?} must be a non-empty list of type/subtype",
+            d.media_types
+        ));
+    }
+    let schema = |what: &str, text: &str| -> Result<Value, String> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| format!("{what} schema is not valid JSON: {e}"))?;
+        if !(v.is_object() || v.is_boolean()) {
+            return Err(format!("{what} schema must be a JSON object or boolean"));
+        }
+        Ok(v)
+    };
+    Ok(Descriptor {
+        options_schema: schema("options", &d.options_schema)?,
+        output_schema: schema("output", &d.output_schema)?,
+        name: d.name,
+        version: d.version,
+        summary: d.summary,
+        media_types: d.media_types,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(name: &str, schema: &str) -> wit::Descriptor {
+        wit::Descriptor {
+            name: name.into(),
+            version: "1.0.0".into(),
+            summary: "s".into(),
+            media_types: vec!["image/*".into()],
+            options_schema: schema.into(),
+            output_schema: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn descriptor_validation() {
+        assert!(validate_descriptor(raw("ocr", "{}")).is_ok());
+        assert!(validate_descriptor(raw("", "{}"))
+            .unwrap_err()
+            .contains("name"));
+        assert!(validate_descriptor(raw("Bad Name", "{}")).is_err());
+        assert!(validate_descriptor(raw("ocr", "{nope"))
+            .unwrap_err()
+            .contains("options schema"));
+        assert!(validate_descriptor(raw("ocr", "3")).is_err());
+        let mut r = raw("ocr", "{}");
+        r.version = " ".into();
+        assert!(validate_descriptor(r).unwrap_err().contains("version"));
+    }
+
+    #[test]
+    fn media_type_matching() {
+        let d = validate_descriptor(raw("ocr", "{}")).unwrap();
+        assert!(d.accepts("image/png"));
+        assert!(d.accepts("IMAGE/JPEG; q=1"));
+        assert!(!d.accepts("application/pdf"));
+    }
+}
