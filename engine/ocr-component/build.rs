@@ -2,7 +2,12 @@
 
 fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/files");
-    for name in ["ppocrv5_det.onnx", "ppocrv5_rec.onnx", "ppocrv5_cls.onnx", "ppocr_keys_v5.txt"] {
+    for name in [
+        "ppocrv5_det.onnx",
+        "ppocrv5_rec.onnx",
+        "ppocrv5_cls.onnx",
+        "ppocr_keys_v5.txt",
+    ] {
         let path = dir.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
         if !path.exists() {

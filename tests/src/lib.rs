@@ -5,23 +5,39 @@ use std::path::{Path, PathBuf};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+        .to_path_buf()
 }
 
 /// A native OCR engine over the fetched models (`cargo xtask setup` fetches them).
 pub fn native_engine() -> OcrEngine {
     let dir = repo_root().join("models/files");
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask setup` first", dir.join(name).display()))
+        std::fs::read(dir.join(name)).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run `cargo xtask setup` first",
+                dir.join(name).display()
+            )
+        })
     };
     let [det, rec, cls, keys] = MODEL_FILE_NAMES.map(read);
-    OcrEngine::new(&ModelFiles { detection: &det, recognition: &rec, orientation: &cls, keys: &keys }).expect("the models load")
+    OcrEngine::new(&ModelFiles {
+        detection: &det,
+        recognition: &rec,
+        orientation: &cls,
+        keys: &keys,
+    })
+    .expect("the models load")
 }
 
 /// Encodes an RGB image as PNG bytes.
 pub fn png_bytes(image: &image::RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
-    image.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).expect("PNG encoding");
+    image
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("PNG encoding");
     out
 }
 

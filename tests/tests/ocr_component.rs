@@ -9,15 +9,33 @@ use grace_tests::{png_bytes, repo_root};
 /// Loads `modules/ocr.wasm` (installed by `cargo xtask setup`) with its own pool.
 async fn load_ocr(engine: &GraceEngine) -> LoadedModule {
     let path = repo_root().join("modules/ocr.wasm");
-    assert!(path.exists(), "{} is missing: run `cargo xtask setup`", path.display());
-    let options = LoadOptions { cache: CompileCache::new(repo_root().join("data/cache")), pool_size: 1, ..LoadOptions::default() };
-    LoadedModule::load(engine, &path, &options).await.expect("ocr.wasm loads")
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask setup`",
+        path.display()
+    );
+    let options = LoadOptions {
+        cache: CompileCache::new(repo_root().join("data/cache")),
+        pool_size: 1,
+        ..LoadOptions::default()
+    };
+    LoadedModule::load(engine, &path, &options)
+        .await
+        .expect("ocr.wasm loads")
 }
 
 fn sample_page() -> Vec<u8> {
     let fonts = FontSet::system().expect("fonts installed by cargo xtask setup");
-    let lines = ["Factura F2024-0193", "Base imponible 1.234,56 €", "Señora Muñoz, Cádiz"];
-    let page = render_lines(&fonts, &LinesSpec::uniform(&lines, TextStyle::new(FontFamily::DejaVuSans, 30.0))).unwrap();
+    let lines = [
+        "Factura F2024-0193",
+        "Base imponible 1.234,56 €",
+        "Señora Muñoz, Cádiz",
+    ];
+    let page = render_lines(
+        &fonts,
+        &LinesSpec::uniform(&lines, TextStyle::new(FontFamily::DejaVuSans, 30.0)),
+    )
+    .unwrap();
     png_bytes(&page.image)
 }
 
@@ -32,12 +50,21 @@ async fn describes_itself_and_reads_rendered_spanish() {
     let d = ocr.descriptor();
     assert_eq!(d.name, "ocr");
     assert!(d.media_types.iter().any(|m| m == "image/png"));
-    assert_eq!(d.options_schema["properties"]["profile"]["default"], "balanced");
+    assert_eq!(
+        d.options_schema["properties"]["profile"]["default"],
+        "balanced"
+    );
     let out = ocr.run(run_input(sample_page())).await.expect("reads");
     let doc: serde_json::Value = serde_json::from_str(&out.document).unwrap();
-    assert_eq!(doc["text"], "Factura F2024-0193\nBase imponible 1.234,56 €\nSeñora Muñoz, Cádiz");
+    assert_eq!(
+        doc["text"],
+        "Factura F2024-0193\nBase imponible 1.234,56 €\nSeñora Muñoz, Cádiz"
+    );
     assert_eq!(doc["profile"], "balanced");
-    assert_eq!(doc["model"]["recognition"]["sha256"], "22edcdb81193286bd1f2c34069d4dc4296d3ac268fc736b4a83bba3eaae26dbb");
+    assert_eq!(
+        doc["model"]["recognition"]["sha256"],
+        "22edcdb81193286bd1f2c34069d4dc4296d3ac268fc736b4a83bba3eaae26dbb"
+    );
     assert!(doc.get("timings_ms").is_none());
     assert!(out.confidence.unwrap() > 0.8);
 }
@@ -46,7 +73,11 @@ async fn describes_itself_and_reads_rendered_spanish() {
 async fn same_file_in_two_fresh_instances_gives_identical_bytes() {
     let engine = GraceEngine::new().unwrap();
     let page = sample_page();
-    let first = load_ocr(&engine).await.run(run_input(page.clone())).await.unwrap();
+    let first = load_ocr(&engine)
+        .await
+        .run(run_input(page.clone()))
+        .await
+        .unwrap();
     let second_module = load_ocr(&engine).await;
     let second = second_module.run(run_input(page.clone())).await.unwrap();
     // And a warm instance gives the same bytes as a fresh one.
@@ -61,21 +92,35 @@ async fn bad_input_gives_typed_invalid_input() {
     let ocr = load_ocr(&engine).await;
     let mut truncated_jpeg = Vec::new();
     image::RgbImage::from_pixel(200, 100, image::Rgb([200, 10, 10]))
-        .write_to(&mut std::io::Cursor::new(&mut truncated_jpeg), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut truncated_jpeg),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     truncated_jpeg.truncate(truncated_jpeg.len() / 2);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty file", Vec::new(), "empty"),
         ("truncated JPEG", truncated_jpeg, "JPEG"),
         ("PNG declaring 100000x100000", huge_png_header(), "limit"),
-        ("text named .jpg", b"Total: 12,50 EUR\nGracias por su visita\n".to_vec(), "not an image"),
+        (
+            "text named .jpg",
+            b"Total: 12,50 EUR\nGracias por su visita\n".to_vec(),
+            "not an image",
+        ),
     ];
     for (name, bytes, needle) in cases {
         // The host would sniff a media type; the module must not trust it.
-        let input = ModuleInput { data: bytes, media_type: "image/jpeg".into(), options: "{}".into() };
+        let input = ModuleInput {
+            data: bytes,
+            media_type: "image/jpeg".into(),
+            options: "{}".into(),
+        };
         match ocr.run(input).await {
             Err(RunError::InvalidInput(message)) => {
-                assert!(message.contains(needle), "{name}: message {message:?} should mention {needle:?}")
+                assert!(
+                    message.contains(needle),
+                    "{name}: message {message:?} should mention {needle:?}"
+                )
             }
             other => panic!("{name}: expected invalid-input, got {other:?}"),
         }
@@ -111,7 +156,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

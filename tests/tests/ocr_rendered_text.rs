@@ -23,21 +23,44 @@ fn rendered_lines_read_back_exactly() {
     let options = OcrOptions::for_profile(Profile::Balanced);
     let mut failures = Vec::new();
     let mut total = 0;
-    for family in [FontFamily::DejaVuSans, FontFamily::LiberationSerif, FontFamily::LiberationSans, FontFamily::FreeMono] {
+    for family in [
+        FontFamily::DejaVuSans,
+        FontFamily::LiberationSerif,
+        FontFamily::LiberationSans,
+        FontFamily::FreeMono,
+    ] {
         for size in [22.0, 32.0, 44.0] {
-            let page = render_lines(&fonts, &LinesSpec::uniform(LINES, TextStyle::new(family, size))).expect("render");
-            let out = engine.read(&png_bytes(&page.image), &options).expect("read");
+            let page = render_lines(
+                &fonts,
+                &LinesSpec::uniform(LINES, TextStyle::new(family, size)),
+            )
+            .expect("render");
+            let out = engine
+                .read(&png_bytes(&page.image), &options)
+                .expect("read");
             let got: Vec<&str> = out.lines.iter().map(|l| l.text.as_str()).collect();
             for (i, want) in LINES.iter().enumerate() {
                 total += 1;
                 if got.get(i) != Some(want) {
-                    failures.push(format!("{family:?} {size}px line {i}: want {want:?}, got {:?}", got.get(i)));
+                    failures.push(format!(
+                        "{family:?} {size}px line {i}: want {want:?}, got {:?}",
+                        got.get(i)
+                    ));
                 }
             }
             if got.len() != LINES.len() {
-                failures.push(format!("{family:?} {size}px: {} lines read, {} rendered: {got:?}", got.len(), LINES.len()));
+                failures.push(format!(
+                    "{family:?} {size}px: {} lines read, {} rendered: {got:?}",
+                    got.len(),
+                    LINES.len()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {total} lines differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} lines differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

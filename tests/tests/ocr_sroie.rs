@@ -10,7 +10,10 @@ use grace_tests::{native_engine, report_skip};
 #[test]
 fn sroie_dev_balanced_word_f1_and_cer() {
     let Some(dir) = sroie_dev_dir() else {
-        report_skip("sroie_dev_balanced_word_f1_and_cer", "../shared/datasets/sroie-dev is absent");
+        report_skip(
+            "sroie_dev_balanced_word_f1_and_cer",
+            "../shared/datasets/sroie-dev is absent",
+        );
         return;
     };
     let docs = sroie::load(&dir).expect("dataset loads");

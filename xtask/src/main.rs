@@ -40,14 +40,19 @@ fn main() -> Result<()> {
 
 /// The repository root (the parent of this crate).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// Runs a command in `dir`, failing with its name when it fails.
 pub(crate) fn run(cmd: &mut Command) -> Result<()> {
     let shown = format!("{cmd:?}");
     eprintln!("xtask: {shown}");
-    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot start {shown}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot start {shown}: {e}"))?;
     if !status.success() {
         bail!("{shown} failed with {status}");
     }
@@ -72,5 +77,15 @@ fn test(root: &Path) -> Result<()> {
 }
 
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
-    run(cargo(root).args(["run", "--release", "-p", "grace-tests", "--bin", "grace-bench", "--"]).args(extra))
+    run(cargo(root)
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "grace-tests",
+            "--bin",
+            "grace-bench",
+            "--",
+        ])
+        .args(extra))
 }

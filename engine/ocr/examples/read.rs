@@ -5,9 +5,15 @@ use std::path::Path;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/files");
-    let read = |n: &str| std::fs::read(dir.join(n)).expect("run `cargo xtask setup` to fetch the models");
+    let read =
+        |n: &str| std::fs::read(dir.join(n)).expect("run `cargo xtask setup` to fetch the models");
     let [det, rec, cls, keys] = MODEL_FILE_NAMES.map(read);
-    let files = ModelFiles { detection: &det, recognition: &rec, orientation: &cls, keys: &keys };
+    let files = ModelFiles {
+        detection: &det,
+        recognition: &rec,
+        orientation: &cls,
+        keys: &keys,
+    };
     let mut engine = OcrEngine::new(&files).expect("models load");
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let profile = match args.last().map(String::as_str) {

@@ -117,7 +117,9 @@ fn describe_decode_error(format: &str, err: image::ImageError, limits: &DecodeLi
         image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             OcrError::InvalidInput(format!("the {format} file is truncated"))
         }
-        other => OcrError::InvalidInput(format!("the {format} file is corrupt or truncated: {other}")),
+        other => OcrError::InvalidInput(format!(
+            "the {format} file is corrupt or truncated: {other}"
+        )),
     }
 }
 
@@ -128,7 +130,8 @@ mod tests {
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = RgbImage::from_pixel(width, height, image::Rgb([255, 255, 255]));
         let mut out = Vec::new();
-        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
         out
     }
 
@@ -141,14 +144,21 @@ mod tests {
     #[test]
     fn rejects_empty_text_and_truncated() {
         let limits = DecodeLimits::default();
-        assert!(matches!(decode_image(b"", &limits), Err(OcrError::InvalidInput(m)) if m.contains("empty")));
-        assert!(matches!(decode_image(b"hello, I am text", &limits), Err(OcrError::InvalidInput(m)) if m.contains("not an image")));
+        assert!(
+            matches!(decode_image(b"", &limits), Err(OcrError::InvalidInput(m)) if m.contains("empty"))
+        );
+        assert!(
+            matches!(decode_image(b"hello, I am text", &limits), Err(OcrError::InvalidInput(m)) if m.contains("not an image"))
+        );
         let mut jpeg = Vec::new();
         RgbImage::from_pixel(64, 64, image::Rgb([9, 9, 9]))
             .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
             .unwrap();
         jpeg.truncate(jpeg.len() / 2);
-        assert!(matches!(decode_image(&jpeg, &limits), Err(OcrError::InvalidInput(_))));
+        assert!(matches!(
+            decode_image(&jpeg, &limits),
+            Err(OcrError::InvalidInput(_))
+        ));
     }
 
     #[test]
@@ -160,7 +170,10 @@ mod tests {
         let crc = crc32(&bytes[12..29]);
         bytes[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = decode_image(&bytes, &DecodeLimits::default()).unwrap_err();
-        assert!(matches!(err, OcrError::InvalidInput(ref m) if m.contains("limit")), "{err}");
+        assert!(
+            matches!(err, OcrError::InvalidInput(ref m) if m.contains("limit")),
+            "{err}"
+        );
     }
 
     /// CRC-32 as PNG chunks use it, so the forged header is otherwise valid.
@@ -169,7 +182,11 @@ mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
             }
         }
         !crc
@@ -177,7 +194,10 @@ mod tests {
 
     #[test]
     fn rejects_over_byte_limit() {
-        let limits = DecodeLimits { max_bytes: 10, ..DecodeLimits::default() };
+        let limits = DecodeLimits {
+            max_bytes: 10,
+            ..DecodeLimits::default()
+        };
         let err = decode_image(&png(4, 4), &limits).unwrap_err();
         assert!(err.to_string().contains("limit of 10 bytes"));
     }

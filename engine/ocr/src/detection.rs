@@ -59,7 +59,11 @@ pub struct TextDetector {
 
 /// Size of the model input for an image: the scaled image size (multiples of
 /// 32) and the canvas it is padded into.
-pub fn detection_size(width: u32, height: u32, params: &DetectionParams) -> ((u32, u32), (u32, u32)) {
+pub fn detection_size(
+    width: u32,
+    height: u32,
+    params: &DetectionParams,
+) -> ((u32, u32), (u32, u32)) {
     let (w, h) = (width as f32, height as f32);
     let mut scale = 1.0f32;
     if w.min(h) * scale < params.min_side as f32 {
@@ -77,20 +81,37 @@ pub fn detection_size(width: u32, height: u32, params: &DetectionParams) -> ((u3
 impl TextDetector {
     /// Parses the DBNet ONNX model.
     pub fn new(model_bytes: &[u8]) -> Result<Self, OcrError> {
-        Ok(TextDetector { model: ShapedModel::parse("detection", model_bytes)? })
+        Ok(TextDetector {
+            model: ShapedModel::parse("detection", model_bytes)?,
+        })
     }
 
     /// Runs the network and returns the probability map over the scaled image
     /// together with the scale factors back to the original.
-    pub fn probability_map(&mut self, image: &RgbImage, params: &DetectionParams) -> Result<ProbabilityMap, OcrError> {
+    pub fn probability_map(
+        &mut self,
+        image: &RgbImage,
+        params: &DetectionParams,
+    ) -> Result<ProbabilityMap, OcrError> {
         let ((sw, sh), (cw, ch)) = detection_size(image.width(), image.height(), params);
         let scaled = resize(image, sw, sh);
-        let input = to_tensor(&scaled, cw as usize, ch as usize, PADDLE_HALF, white(PADDLE_HALF));
+        let input = to_tensor(
+            &scaled,
+            cw as usize,
+            ch as usize,
+            PADDLE_HALF,
+            white(PADDLE_HALF),
+        );
         let output = self.model.run("detection", input)?;
-        let view = output.to_plain_array_view::<f32>().map_err(|e| OcrError::inference("detection", e))?;
+        let view = output
+            .to_plain_array_view::<f32>()
+            .map_err(|e| OcrError::inference("detection", e))?;
         let shape = view.shape().to_vec();
         if shape.len() != 4 || shape[2] != ch as usize || shape[3] != cw as usize {
-            return Err(OcrError::inference("detection", format!("unexpected output shape {shape:?}")));
+            return Err(OcrError::inference(
+                "detection",
+                format!("unexpected output shape {shape:?}"),
+            ));
         }
         let mut data = Vec::with_capacity((sw * sh) as usize);
         for y in 0..sh as usize {
@@ -108,7 +129,11 @@ impl TextDetector {
     }
 
     /// Detects text boxes in `image`.
-    pub fn detect(&mut self, image: &RgbImage, params: &DetectionParams) -> Result<(Vec<DetectedBox>, ProbabilityMap), OcrError> {
+    pub fn detect(
+        &mut self,
+        image: &RgbImage,
+        params: &DetectionParams,
+    ) -> Result<(Vec<DetectedBox>, ProbabilityMap), OcrError> {
         let map = self.probability_map(image, params)?;
         let boxes = boxes_from_map(&map, params, image.width() as f32, image.height() as f32);
         Ok((boxes, map))
@@ -182,7 +207,10 @@ fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Compo
         i
     }
     for y in 1..height {
-        let (prev, cur) = (row_start[y - 1]..row_start[y], row_start[y]..row_start[y + 1]);
+        let (prev, cur) = (
+            row_start[y - 1]..row_start[y],
+            row_start[y]..row_start[y + 1],
+        );
         let mut j = prev.start;
         for i in cur {
             let (_, s, e) = runs[i];
@@ -205,7 +233,10 @@ fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Compo
     for i in 0..runs.len() {
         let root = find(&mut parent, i);
         let idx = *index_of_root.entry(root).or_insert_with(|| {
-            comps.push(Component { extremes: Vec::new(), pixels: 0 });
+            comps.push(Component {
+                extremes: Vec::new(),
+                pixels: 0,
+            });
             comps.len() - 1
         });
         let (y, s, e) = runs[i];
@@ -247,14 +278,21 @@ fn box_score(map: &ProbabilityMap, quad: &Quad) -> f32 {
 }
 
 /// Turns a probability map into text boxes in original image coordinates.
-pub fn boxes_from_map(map: &ProbabilityMap, params: &DetectionParams, image_w: f32, image_h: f32) -> Vec<DetectedBox> {
+pub fn boxes_from_map(
+    map: &ProbabilityMap,
+    params: &DetectionParams,
+    image_w: f32,
+    image_h: f32,
+) -> Vec<DetectedBox> {
     let mask: Vec<bool> = map.data.iter().map(|&p| p > params.threshold).collect();
     let mut comps = connected_components(&mask, map.width, map.height);
     // Biggest first, so the box cap drops specks rather than text.
     comps.sort_by(|a, b| b.pixels.cmp(&a.pixels));
     let mut boxes = Vec::new();
     for comp in comps.iter().take(params.max_boxes) {
-        let Some(rect) = min_area_rect(&comp.extremes) else { continue };
+        let Some(rect) = min_area_rect(&comp.extremes) else {
+            continue;
+        };
         if rect.width.min(rect.height) < params.min_box_side {
             continue;
         }
@@ -267,7 +305,10 @@ pub fn boxes_from_map(map: &ProbabilityMap, params: &DetectionParams, image_w: f
             continue;
         }
         let quad = expanded.to_quad().map(|p| {
-            Point::new((p.x * map.scale_x).clamp(0.0, image_w), (p.y * map.scale_y).clamp(0.0, image_h))
+            Point::new(
+                (p.x * map.scale_x).clamp(0.0, image_w),
+                (p.y * map.scale_y).clamp(0.0, image_h),
+            )
         });
         boxes.push(DetectedBox { quad, score });
     }
@@ -312,7 +353,13 @@ mod tests {
                 data[y * w + x] = 0.8;
             }
         }
-        let map = ProbabilityMap { width: w, height: h, data, scale_x: 2.0, scale_y: 2.0 };
+        let map = ProbabilityMap {
+            width: w,
+            height: h,
+            data,
+            scale_x: 2.0,
+            scale_y: 2.0,
+        };
         let boxes = boxes_from_map(&map, &DetectionParams::default(), 80.0, 40.0);
         assert_eq!(boxes.len(), 2);
         for b in &boxes {

@@ -121,8 +121,18 @@ impl RotatedRect {
         let c = self.center;
         let hw = w / 2.0;
         let hh = h / 2.0;
-        let corner = |sx: f32, sy: f32| Point::new(c.x + sx * hw * ux + sy * hh * vx, c.y + sx * hw * uy + sy * hh * vy);
-        [corner(-1.0, -1.0), corner(1.0, -1.0), corner(1.0, 1.0), corner(-1.0, 1.0)]
+        let corner = |sx: f32, sy: f32| {
+            Point::new(
+                c.x + sx * hw * ux + sy * hh * vx,
+                c.y + sx * hw * uy + sy * hh * vy,
+            )
+        };
+        [
+            corner(-1.0, -1.0),
+            corner(1.0, -1.0),
+            corner(1.0, 1.0),
+            corner(-1.0, 1.0),
+        ]
     }
 }
 
@@ -136,8 +146,17 @@ pub fn min_area_rect(points: &[Point]) -> Option<RotatedRect> {
         let a = hull[0];
         let b = *hull.last().unwrap();
         let len = a.dist(b);
-        let axis = if len > 0.0 { Point::new((b.x - a.x) / len, (b.y - a.y) / len) } else { Point::new(1.0, 0.0) };
-        return Some(RotatedRect { center: Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0), width: len, height: 0.0, axis });
+        let axis = if len > 0.0 {
+            Point::new((b.x - a.x) / len, (b.y - a.y) / len)
+        } else {
+            Point::new(1.0, 0.0)
+        };
+        return Some(RotatedRect {
+            center: Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0),
+            width: len,
+            height: 0.0,
+            axis,
+        });
     }
     let mut best: Option<(f32, RotatedRect)> = None;
     for i in 0..hull.len() {
@@ -162,7 +181,15 @@ pub fn min_area_rect(points: &[Point]) -> Option<RotatedRect> {
             let cu = (min_u + max_u) / 2.0;
             let cv = (min_v + max_v) / 2.0;
             let center = Point::new(cu * ux - cv * uy, cu * uy + cv * ux);
-            best = Some((area, RotatedRect { center, width: max_u - min_u, height: max_v - min_v, axis: Point::new(ux, uy) }));
+            best = Some((
+                area,
+                RotatedRect {
+                    center,
+                    width: max_u - min_u,
+                    height: max_v - min_v,
+                    axis: Point::new(ux, uy),
+                },
+            ));
         }
     }
     best.map(|(_, r)| r)
@@ -238,7 +265,11 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
                     }
                 }
             }
-            out.put_pixel(ox, oy, image::Rgb(px.map(|v| v.round().clamp(0.0, 255.0) as u8)));
+            out.put_pixel(
+                ox,
+                oy,
+                image::Rgb(px.map(|v| v.round().clamp(0.0, 255.0) as u8)),
+            );
         }
     }
     out
@@ -248,7 +279,9 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
 pub fn to_gray(image: &RgbImage) -> GrayImage {
     GrayImage::from_fn(image.width(), image.height(), |x, y| {
         let p = image.get_pixel(x, y);
-        Luma([((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8])
+        Luma([
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8,
+        ])
     })
 }
 
@@ -281,10 +314,16 @@ mod tests {
         }
         let r = min_area_rect(&pts).unwrap();
         let (w, h) = (r.width.max(r.height), r.width.min(r.height));
-        assert!((w - 40.0).abs() < 0.01 && (h - 10.0).abs() < 0.01, "{w} {h}");
+        assert!(
+            (w - 40.0).abs() < 0.01 && (h - 10.0).abs() < 0.01,
+            "{w} {h}"
+        );
         let q = r.to_quad();
         // Top-left corner is the one nearest the origin of the text.
-        assert!((q[0].x - 100.0).abs() < 0.01 && (q[0].y - 50.0).abs() < 0.01, "{q:?}");
+        assert!(
+            (q[0].x - 100.0).abs() < 0.01 && (q[0].y - 50.0).abs() < 0.01,
+            "{q:?}"
+        );
         let (qw, qh) = quad_size(&q);
         assert!((qw - 40.0).abs() < 0.01 && (qh - 10.0).abs() < 0.01);
     }
@@ -292,7 +331,12 @@ mod tests {
     #[test]
     fn warp_identity_crop() {
         let img = RgbImage::from_fn(20, 10, |x, _| image::Rgb([(x * 10) as u8, 0, 0]));
-        let q = [Point::new(5.0, 2.0), Point::new(15.0, 2.0), Point::new(15.0, 8.0), Point::new(5.0, 8.0)];
+        let q = [
+            Point::new(5.0, 2.0),
+            Point::new(15.0, 2.0),
+            Point::new(15.0, 8.0),
+            Point::new(5.0, 8.0),
+        ];
         let out = warp_quad(&img, &q, 10, 6);
         assert_eq!(out.get_pixel(0, 0)[0], 50);
         assert_eq!(out.get_pixel(9, 5)[0], 140);

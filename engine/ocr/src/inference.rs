@@ -20,7 +20,11 @@ enum Source {
     /// Models that only type-check with a concrete input (DBNet here).
     Inference(InferenceModel),
     /// Models decluttered once with a symbolic axis, specialised per value.
-    Typed { model: TypedModel, symbol: Symbol, axis: usize },
+    Typed {
+        model: TypedModel,
+        symbol: Symbol,
+        axis: usize,
+    },
 }
 
 impl ShapedModel {
@@ -29,12 +33,21 @@ impl ShapedModel {
         let model = tract_onnx::onnx()
             .model_for_read(&mut std::io::Cursor::new(bytes))
             .map_err(|e| OcrError::Model(format!("{name}: cannot parse ONNX: {e}")))?;
-        Ok(ShapedModel { name, source: Source::Inference(model), plans: BTreeMap::new() })
+        Ok(ShapedModel {
+            name,
+            source: Source::Inference(model),
+            plans: BTreeMap::new(),
+        })
     }
 
     /// Parses `bytes` with input `shape`, where the axis given by
     /// `symbolic_axis` stays symbolic, and declutters once.
-    pub fn parse_symbolic(name: &'static str, bytes: &[u8], shape: &[usize], symbolic_axis: usize) -> Result<Self, OcrError> {
+    pub fn parse_symbolic(
+        name: &'static str,
+        bytes: &[u8],
+        shape: &[usize],
+        symbolic_axis: usize,
+    ) -> Result<Self, OcrError> {
         let err = |e: TractError| OcrError::Model(format!("{name}: {e}"));
         let model = tract_onnx::onnx()
             .model_for_read(&mut std::io::Cursor::new(bytes))
@@ -43,7 +56,13 @@ impl ShapedModel {
         let dims: TVec<TDim> = shape
             .iter()
             .enumerate()
-            .map(|(i, &d)| if i == symbolic_axis { symbol.clone().into() } else { (d as i64).into() })
+            .map(|(i, &d)| {
+                if i == symbolic_axis {
+                    symbol.clone().into()
+                } else {
+                    (d as i64).into()
+                }
+            })
             .collect();
         let model = model
             .with_input_fact(0, f32::fact(dims).into())
@@ -52,7 +71,15 @@ impl ShapedModel {
             .map_err(err)?
             .into_decluttered()
             .map_err(err)?;
-        Ok(ShapedModel { name, source: Source::Typed { model, symbol, axis: symbolic_axis }, plans: BTreeMap::new() })
+        Ok(ShapedModel {
+            name,
+            source: Source::Typed {
+                model,
+                symbol,
+                axis: symbolic_axis,
+            },
+            plans: BTreeMap::new(),
+        })
     }
 
     /// The optimized plan for `shape`, built on first use and cached.
@@ -61,7 +88,8 @@ impl ShapedModel {
             return Ok(plan.clone());
         }
         let name = self.name;
-        let err = |e: TractError| OcrError::Model(format!("{name}: cannot prepare shape {shape:?}: {e}"));
+        let err =
+            |e: TractError| OcrError::Model(format!("{name}: cannot prepare shape {shape:?}: {e}"));
         let plan = match &self.source {
             Source::Inference(model) => model
                 .clone()
@@ -71,7 +99,11 @@ impl ShapedModel {
                 .map_err(err)?
                 .into_runnable()
                 .map_err(err)?,
-            Source::Typed { model, symbol, axis } => {
+            Source::Typed {
+                model,
+                symbol,
+                axis,
+            } => {
                 let mut values = std::collections::HashMap::new();
                 values.insert(symbol.clone(), TDim::from(shape[*axis] as i64));
                 model
@@ -90,7 +122,9 @@ impl ShapedModel {
     /// Runs the model on one input tensor and returns its first output.
     pub fn run(&mut self, stage: &'static str, input: Tensor) -> Result<Arc<Tensor>, OcrError> {
         let plan = self.plan(input.shape())?;
-        let mut outputs = plan.run(tvec!(input.into())).map_err(|e| OcrError::inference(stage, e))?;
+        let mut outputs = plan
+            .run(tvec!(input.into()))
+            .map_err(|e| OcrError::inference(stage, e))?;
         if outputs.is_empty() {
             return Err(OcrError::inference(stage, "the model produced no output"));
         }

@@ -65,7 +65,12 @@ fn order_region(ext: &[Extent], items: Vec<usize>, out: &mut Vec<usize>, depth: 
 /// Groups items into rows by vertical overlap; rows top-to-bottom, items left-to-right.
 fn rows(ext: &[Extent], items: &[usize]) -> Vec<Vec<usize>> {
     let mut sorted = items.to_vec();
-    sorted.sort_by(|&a, &b| ext[a].cy().total_cmp(&ext[b].cy()).then(ext[a].x0.total_cmp(&ext[b].x0)));
+    sorted.sort_by(|&a, &b| {
+        ext[a]
+            .cy()
+            .total_cmp(&ext[b].cy())
+            .then(ext[a].x0.total_cmp(&ext[b].x0))
+    });
     let mut rows: Vec<(Extent, Vec<usize>)> = Vec::new();
     for i in sorted {
         let e = ext[i];
@@ -102,7 +107,8 @@ fn split_columns(ext: &[Extent], items: &[usize]) -> Option<(Vec<usize>, Vec<usi
     for &(x0, x1) in &spans[1..] {
         if x0 - reach >= 1.5 * line_h {
             let cut = (reach + x0) / 2.0;
-            let (left, right): (Vec<usize>, Vec<usize>) = items.iter().partition(|&&i| ext[i].x1 <= cut);
+            let (left, right): (Vec<usize>, Vec<usize>) =
+                items.iter().partition(|&&i| ext[i].x1 <= cut);
             if left.len() >= 2 && right.len() >= 2 && !row_aligned(ext, &left, &right) {
                 return Some((left, right));
             }
@@ -155,7 +161,12 @@ mod tests {
     use crate::geometry::Point;
 
     fn quad(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
-        [Point::new(x0, y0), Point::new(x1, y0), Point::new(x1, y1), Point::new(x0, y1)]
+        [
+            Point::new(x0, y0),
+            Point::new(x1, y0),
+            Point::new(x1, y1),
+            Point::new(x0, y1),
+        ]
     }
 
     #[test]

@@ -44,7 +44,12 @@ pub struct ModelFiles<'a> {
 }
 
 /// File names of the default PP-OCRv5 mobile set inside `models/files`.
-pub const MODEL_FILE_NAMES: [&str; 4] = ["ppocrv5_det.onnx", "ppocrv5_rec.onnx", "ppocrv5_cls.onnx", "ppocr_keys_v5.txt"];
+pub const MODEL_FILE_NAMES: [&str; 4] = [
+    "ppocrv5_det.onnx",
+    "ppocrv5_rec.onnx",
+    "ppocrv5_cls.onnx",
+    "ppocr_keys_v5.txt",
+];
 
 /// The loaded pipeline. Holds parsed models and per-shape optimized plans.
 pub struct OcrEngine {
@@ -61,8 +66,12 @@ const UPSIDE_DOWN_THRESHOLD: f32 = 0.9;
 impl OcrEngine {
     /// Parses the models (the expensive part; do it once per process or instance).
     pub fn new(files: &ModelFiles) -> Result<Self, OcrError> {
-        let keys = std::str::from_utf8(files.keys).map_err(|_| OcrError::Model("the key file is not UTF-8".into()))?;
-        let id = |name: &str, bytes: &[u8]| ModelId { name: name.to_string(), sha256: hex::encode(Sha256::digest(bytes)) };
+        let keys = std::str::from_utf8(files.keys)
+            .map_err(|_| OcrError::Model("the key file is not UTF-8".into()))?;
+        let id = |name: &str, bytes: &[u8]| ModelId {
+            name: name.to_string(),
+            sha256: hex::encode(Sha256::digest(bytes)),
+        };
         let models = ModelInfo {
             detection: id("PP-OCRv5_mobile_det", files.detection),
             recognition: id("PP-OCRv5_mobile_rec", files.recognition),
@@ -97,7 +106,11 @@ impl OcrEngine {
     }
 
     /// Reads an already decoded image.
-    pub fn read_image(&mut self, image: &RgbImage, options: &OcrOptions) -> Result<OcrOutput, OcrError> {
+    pub fn read_image(
+        &mut self,
+        image: &RgbImage,
+        options: &OcrOptions,
+    ) -> Result<OcrOutput, OcrError> {
         let mut timings = Timings::default();
         let start = Instant::now();
         let (boxes, _map) = self.detector.detect(image, &options.detection)?;
@@ -124,7 +137,9 @@ impl OcrEngine {
                 }
             }
             let t = Instant::now();
-            let line = self.recognizer.recognize(&crop, &quad, &options.recognition)?;
+            let line = self
+                .recognizer
+                .recognize(&crop, &quad, &options.recognition)?;
             timings.recognition += ms_since(t);
             if line.text.trim().is_empty() || line.confidence < options.min_line_confidence {
                 continue;
@@ -134,11 +149,21 @@ impl OcrEngine {
 
         let quads: Vec<Quad> = lines.iter().map(|(q, _, _)| *q).collect();
         let order = layout_analysis::reading_order(&quads);
-        let lines: Vec<Line> = order.into_iter().map(|i| to_output_line(&lines[i])).collect();
-        let text = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+        let lines: Vec<Line> = order
+            .into_iter()
+            .map(|i| to_output_line(&lines[i]))
+            .collect();
+        let text = lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         timings.total = ms_since(start);
         Ok(OcrOutput {
-            page: PageSize { width: image.width(), height: image.height() },
+            page: PageSize {
+                width: image.width(),
+                height: image.height(),
+            },
             lines,
             text,
             profile: options.profile.name().to_string(),
@@ -160,9 +185,20 @@ fn to_output_line((quad, angle, line): &(Quad, u16, RecognizedLine)) -> Line {
     let words = line
         .words
         .iter()
-        .map(|w| Word { text: w.text.clone(), confidence: round4(w.confidence), bbox: quad_json(&w.quad), alternatives: Vec::new() })
+        .map(|w| Word {
+            text: w.text.clone(),
+            confidence: round4(w.confidence),
+            bbox: quad_json(&w.quad),
+            alternatives: Vec::new(),
+        })
         .collect();
-    let mut out = Line { text: line.text.clone(), confidence: round4(line.confidence), bbox: quad_json(quad), angle: *angle, words };
+    let mut out = Line {
+        text: line.text.clone(),
+        confidence: round4(line.confidence),
+        bbox: quad_json(quad),
+        angle: *angle,
+        words,
+    };
     attach_alternatives(&mut out, line);
     out
 }
@@ -176,11 +212,15 @@ fn attach_alternatives(out: &mut Line, line: &RecognizedLine) {
         if c.text == " " {
             continue;
         }
-        while word_index < out.words.len() && char_index >= out.words[word_index].text.chars().count() {
+        while word_index < out.words.len()
+            && char_index >= out.words[word_index].text.chars().count()
+        {
             word_index += 1;
             char_index = 0;
         }
-        let Some(word) = out.words.get_mut(word_index) else { break };
+        let Some(word) = out.words.get_mut(word_index) else {
+            break;
+        };
         if c.confidence < ALTERNATIVE_BELOW {
             if let Some((alt, _)) = &c.alternative {
                 word.alternatives.push((char_index, alt.clone()));

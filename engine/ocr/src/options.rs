@@ -78,7 +78,14 @@ impl OcrOptions {
                 orientation = true;
             }
         }
-        OcrOptions { profile, detection, recognition, orientation, min_line_confidence: 0.5, timings: true }
+        OcrOptions {
+            profile,
+            detection,
+            recognition,
+            orientation,
+            min_line_confidence: 0.5,
+            timings: true,
+        }
     }
 
     /// Parses the options object of a call (unknown keys are an error, so typos show).
@@ -86,7 +93,11 @@ impl OcrOptions {
         let profile = match options.get("profile") {
             None | Some(Value::Null) => Profile::Balanced,
             Some(Value::String(s)) => Profile::parse(s)?,
-            Some(other) => return Err(OcrError::InvalidOptions(format!("\"profile\" must be a string, got {other}"))),
+            Some(other) => {
+                return Err(OcrError::InvalidOptions(format!(
+                    "\"profile\" must be a string, got {other}"
+                )))
+            }
         };
         let mut out = OcrOptions::for_profile(profile);
         for (key, value) in options {
@@ -94,9 +105,15 @@ impl OcrOptions {
                 "profile" => {}
                 "timings" => out.timings = bool_option(key, value)?,
                 "orientation" => out.orientation = bool_option(key, value)?,
-                "min_confidence" => out.min_line_confidence = number_option(key, value, 0.0, 1.0)? as f32,
-                "max_side" => out.detection.max_side = number_option(key, value, 64.0, 8192.0)? as u32,
-                "min_side" => out.detection.min_side = number_option(key, value, 32.0, 4096.0)? as u32,
+                "min_confidence" => {
+                    out.min_line_confidence = number_option(key, value, 0.0, 1.0)? as f32
+                }
+                "max_side" => {
+                    out.detection.max_side = number_option(key, value, 64.0, 8192.0)? as u32
+                }
+                "min_side" => {
+                    out.detection.min_side = number_option(key, value, 32.0, 4096.0)? as u32
+                }
                 other => {
                     return Err(OcrError::InvalidOptions(format!(
                         "unknown option {other:?} (known: {})",
@@ -110,7 +127,14 @@ impl OcrOptions {
 }
 
 /// Names of the accepted options.
-pub const OPTION_NAMES: &[&str] = &["profile", "timings", "orientation", "min_confidence", "max_side", "min_side"];
+pub const OPTION_NAMES: &[&str] = &[
+    "profile",
+    "timings",
+    "orientation",
+    "min_confidence",
+    "max_side",
+    "min_side",
+];
 
 /// JSON Schema of the options object.
 pub const OPTIONS_SCHEMA: &str = r#"{
@@ -128,13 +152,17 @@ pub const OPTIONS_SCHEMA: &str = r#"{
 }"#;
 
 fn bool_option(key: &str, value: &Value) -> Result<bool, OcrError> {
-    value.as_bool().ok_or_else(|| OcrError::InvalidOptions(format!("{key:?} must be true or false, got {value}")))
+    value.as_bool().ok_or_else(|| {
+        OcrError::InvalidOptions(format!("{key:?} must be true or false, got {value}"))
+    })
 }
 
 fn number_option(key: &str, value: &Value, min: f64, max: f64) -> Result<f64, OcrError> {
     match value.as_f64() {
         Some(v) if (min..=max).contains(&v) => Ok(v),
-        _ => Err(OcrError::InvalidOptions(format!("{key:?} must be a number from {min} to {max}, got {value}"))),
+        _ => Err(OcrError::InvalidOptions(format!(
+            "{key:?} must be a number from {min} to {max}, got {value}"
+        ))),
     }
 }
 
@@ -143,7 +171,12 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<OcrOptions, OcrError> {
-        OcrOptions::from_json(serde_json::from_str::<Value>(json).unwrap().as_object().unwrap())
+        OcrOptions::from_json(
+            serde_json::from_str::<Value>(json)
+                .unwrap()
+                .as_object()
+                .unwrap(),
+        )
     }
 
     #[test]
@@ -154,8 +187,14 @@ mod tests {
 
     #[test]
     fn rejects_unknown_and_out_of_range() {
-        assert!(parse(r#"{"profil":"fast"}"#).unwrap_err().to_string().contains("unknown option"));
-        assert!(parse(r#"{"profile":"turbo"}"#).unwrap_err().to_string().contains("unknown profile"));
+        assert!(parse(r#"{"profil":"fast"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown option"));
+        assert!(parse(r#"{"profile":"turbo"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown profile"));
         assert!(parse(r#"{"min_confidence":2}"#).is_err());
     }
 

@@ -17,17 +17,30 @@ pub struct LineOrientation {
 impl LineOrientation {
     /// Parses the classifier model.
     pub fn new(model_bytes: &[u8]) -> Result<Self, OcrError> {
-        Ok(LineOrientation { model: ShapedModel::parse("orientation", model_bytes)? })
+        Ok(LineOrientation {
+            model: ShapedModel::parse("orientation", model_bytes)?,
+        })
     }
 
     /// Probability that an upright-cropped line is actually upside down.
     pub fn upside_down_probability(&mut self, crop: &RgbImage) -> Result<f32, OcrError> {
-        let input = to_tensor(&resize(crop, INPUT_W, INPUT_H), INPUT_W as usize, INPUT_H as usize, IMAGENET_RGB, 0.0);
+        let input = to_tensor(
+            &resize(crop, INPUT_W, INPUT_H),
+            INPUT_W as usize,
+            INPUT_H as usize,
+            IMAGENET_RGB,
+            0.0,
+        );
         let output = self.model.run("orientation", input)?;
-        let view = output.to_plain_array_view::<f32>().map_err(|e| OcrError::inference("orientation", e))?;
+        let view = output
+            .to_plain_array_view::<f32>()
+            .map_err(|e| OcrError::inference("orientation", e))?;
         let v: Vec<f32> = view.iter().copied().collect();
         if v.len() != 2 {
-            return Err(OcrError::inference("orientation", format!("expected 2 outputs, got {}", v.len())));
+            return Err(OcrError::inference(
+                "orientation",
+                format!("expected 2 outputs, got {}", v.len()),
+            ));
         }
         Ok(softmax2(v[0], v[1]))
     }

@@ -16,7 +16,11 @@ pub struct Normalization {
 }
 
 /// PaddleOCR detection and recognition normalization: BGR, mean 0.5, std 0.5.
-pub const PADDLE_HALF: Normalization = Normalization { mean: [0.5; 3], std: [0.5; 3], bgr: true };
+pub const PADDLE_HALF: Normalization = Normalization {
+    mean: [0.5; 3],
+    std: [0.5; 3],
+    bgr: true,
+};
 
 /// ImageNet normalization in RGB order, as PaddleClas-trained classifiers use it.
 pub const IMAGENET_RGB: Normalization = Normalization {
@@ -35,7 +39,13 @@ pub fn resize(image: &RgbImage, width: u32, height: u32) -> RgbImage {
 
 /// Builds a `[1, 3, canvas_h, canvas_w]` tensor with `image` at the top-left
 /// and the rest filled with `pad` (a value in normalized units).
-pub fn to_tensor(image: &RgbImage, canvas_w: usize, canvas_h: usize, norm: Normalization, pad: f32) -> Tensor {
+pub fn to_tensor(
+    image: &RgbImage,
+    canvas_w: usize,
+    canvas_h: usize,
+    norm: Normalization,
+    pad: f32,
+) -> Tensor {
     let mut data = vec![pad; 3 * canvas_h * canvas_w];
     let plane = canvas_h * canvas_w;
     let scale: [f32; 3] = std::array::from_fn(|c| 1.0 / (255.0 * norm.std[c]));
@@ -49,7 +59,8 @@ pub fn to_tensor(image: &RgbImage, canvas_w: usize, canvas_h: usize, norm: Norma
         for x in 0..w {
             for c in 0..3 {
                 let src = if norm.bgr { 2 - c } else { c };
-                data[c * plane + y * canvas_w + x] = f32::from(row[x * 3 + src]) * scale[c] - offset[c];
+                data[c * plane + y * canvas_w + x] =
+                    f32::from(row[x * 3 + src]) * scale[c] - offset[c];
             }
         }
     }

@@ -19,13 +19,18 @@ pub struct CharTable {
 impl CharTable {
     /// Parses the index-aligned key file (one class per line).
     pub fn parse(keys: &str) -> Result<Self, OcrError> {
-        let mut chars: Vec<String> = keys.split('\n').map(|s| s.trim_end_matches('\r').to_string()).collect();
+        let mut chars: Vec<String> = keys
+            .split('\n')
+            .map(|s| fold_full_width(s.trim_end_matches('\r')))
+            .collect();
         // A trailing newline yields one empty entry after the final space line.
         if chars.last().is_some_and(|s| s.is_empty()) {
             chars.pop();
         }
         if chars.len() < 3 || chars.last().map(String::as_str) != Some(" ") {
-            return Err(OcrError::Model("the key file must end with a space class".into()));
+            return Err(OcrError::Model(
+                "the key file must end with a space class".into(),
+            ));
         }
         Ok(CharTable { chars })
     }
@@ -49,6 +54,18 @@ impl CharTable {
     pub fn space(&self) -> usize {
         self.chars.len() - 1
     }
+}
+
+/// Folds full-width forms (`（`, `：`, `％`, ideographic space) to ASCII: the
+/// dictionary has both and Latin documents mean the ASCII ones.
+fn fold_full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
 
 /// One decoded character with where it sits in the CTC output.
@@ -87,7 +104,13 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
             run_sum = best_p;
             run_len = 1;
             let alternative = second_best(row, best).map(|(i, p)| (table.get(i).to_string(), p));
-            out.push(DecodedChar { text: table.get(best).to_string(), confidence: best_p, start: t, end: t, alternative });
+            out.push(DecodedChar {
+                text: table.get(best).to_string(),
+                confidence: best_p,
+                start: t,
+                end: t,
+                alternative,
+            });
         }
         prev = best;
     }
@@ -151,7 +174,10 @@ pub struct RecognitionParams {
 
 impl Default for RecognitionParams {
     fn default() -> Self {
-        RecognitionParams { max_width: 2560, gap_split: 0.15 }
+        RecognitionParams {
+            max_width: 2560,
+            gap_split: 0.15,
+        }
     }
 }
 
@@ -160,14 +186,17 @@ impl Default for RecognitionParams {
 pub fn blank_column_runs(crop: &RgbImage) -> Vec<(f32, f32)> {
     let gray = crate::geometry::to_gray(crop);
     let (w, h) = gray.dimensions();
-    let (y0, y1) = (h * 15 / 100, h * 85 / 100);
+    // The middle band: unclipped boxes reach into the lines above and below.
+    let (y0, y1) = (h * 30 / 100, h * 70 / 100);
     let mut hist = [0u32; 256];
     for y in y0..y1 {
         for x in 0..w {
             hist[gray.get_pixel(x, y)[0] as usize] += 1;
         }
     }
-    let Some(threshold) = otsu_threshold(&hist) else { return Vec::new() };
+    let Some(threshold) = otsu_threshold(&hist) else {
+        return Vec::new();
+    };
     let mut runs = Vec::new();
     let mut start: Option<u32> = None;
     for x in 0..w {
@@ -195,7 +224,11 @@ fn otsu_threshold(hist: &[u32; 256]) -> Option<u8> {
     if hi - lo < 40 || total == 0 {
         return None;
     }
-    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * f64::from(c)).sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| i as f64 * f64::from(c))
+        .sum();
     let (mut w0, mut sum0, mut best, mut best_t) = (0f64, 0f64, -1f64, 0u8);
     for (t, &c) in hist.iter().enumerate() {
         w0 += f64::from(c);
@@ -230,8 +263,16 @@ pub struct TextRecognizer {
 impl TextRecognizer {
     /// Parses the recognition model (symbolic width, decluttered once) and its key file.
     pub fn new(model_bytes: &[u8], keys: &str) -> Result<Self, OcrError> {
-        let model = ShapedModel::parse_symbolic("recognition", model_bytes, &[1, 3, LINE_HEIGHT as usize, 320], 3)?;
-        Ok(TextRecognizer { model, table: CharTable::parse(keys)? })
+        let model = ShapedModel::parse_symbolic(
+            "recognition",
+            model_bytes,
+            &[1, 3, LINE_HEIGHT as usize, 320],
+            3,
+        )?;
+        Ok(TextRecognizer {
+            model,
+            table: CharTable::parse(keys)?,
+        })
     }
 
     /// Cuts the line out of the page, upright and `LINE_HEIGHT` pixels high.
@@ -239,30 +280,55 @@ impl TextRecognizer {
         let (w, h) = quad_size(quad);
         let (cw, ch) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
         let crop = warp_quad(image, quad, cw, ch);
-        let target_w = ((LINE_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(8, max_width);
+        let target_w =
+            ((LINE_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(8, max_width);
         resize(&crop, target_w, LINE_HEIGHT)
     }
 
     /// Recognizes one upright line crop `LINE_HEIGHT` pixels high; `quad` is
     /// where the crop came from on the page (for word boxes).
-    pub fn recognize(&mut self, crop: &RgbImage, quad: &Quad, params: &RecognitionParams) -> Result<RecognizedLine, OcrError> {
+    pub fn recognize(
+        &mut self,
+        crop: &RgbImage,
+        quad: &Quad,
+        params: &RecognitionParams,
+    ) -> Result<RecognizedLine, OcrError> {
         let canvas_w = bucket_width(crop.width());
-        let input = to_tensor(crop, canvas_w as usize, LINE_HEIGHT as usize, PADDLE_HALF, 0.0);
+        let input = to_tensor(
+            crop,
+            canvas_w as usize,
+            LINE_HEIGHT as usize,
+            PADDLE_HALF,
+            0.0,
+        );
         let output = self.model.run("recognition", input)?;
-        let view = output.to_plain_array_view::<f32>().map_err(|e| OcrError::inference("recognition", e))?;
+        let view = output
+            .to_plain_array_view::<f32>()
+            .map_err(|e| OcrError::inference("recognition", e))?;
         let shape = view.shape().to_vec();
         if shape.len() != 3 || shape[2] != self.table.len() {
             return Err(OcrError::inference(
                 "recognition",
-                format!("output shape {shape:?} does not match the {} classes of the key file", self.table.len()),
+                format!(
+                    "output shape {shape:?} does not match the {} classes of the key file",
+                    self.table.len()
+                ),
             ));
         }
         let probs: Vec<f32> = view.iter().copied().collect();
         let chars = ctc_decode(&probs, shape[2], &self.table);
         // Pixels of the crop per timestep, then the fraction of the crop that holds content.
         let px_per_step = canvas_w as f32 / shape[1] as f32;
-        let gaps = if params.gap_split > 0.0 { blank_column_runs(crop) } else { Vec::new() };
-        let geometry = LineGeometry { px_per_step, content_w: crop.width() as f32, gaps };
+        let gaps = if params.gap_split > 0.0 {
+            blank_column_runs(crop)
+        } else {
+            Vec::new()
+        };
+        let geometry = LineGeometry {
+            px_per_step,
+            content_w: crop.width() as f32,
+            gaps,
+        };
         Ok(assemble_line(chars, &self.table, &geometry, quad, params))
     }
 
@@ -307,7 +373,11 @@ impl LineGeometry {
     /// Width of the widest blank run between two characters (0 when none).
     fn blank_between(&self, a: &DecodedChar, b: &DecodedChar) -> f32 {
         let (xa, xb) = (self.center(a), self.center(b));
-        self.gaps.iter().filter(|&&(g0, g1)| g0 >= xa && g1 <= xb).map(|&(g0, g1)| g1 - g0).fold(0.0, f32::max)
+        self.gaps
+            .iter()
+            .filter(|&&(g0, g1)| g0 >= xa && g1 <= xb)
+            .map(|&(g0, g1)| g1 - g0)
+            .fold(0.0, f32::max)
     }
 }
 
@@ -330,15 +400,24 @@ fn assemble_line(
         .map(|w| geometry.center(&w[1]) - geometry.center(&w[0]))
         .collect();
     pitches.sort_by(f32::total_cmp);
-    let pitch = if pitches.len() >= 3 { pitches[pitches.len() / 2] } else { 0.0 };
+    let pitch = if pitches.len() >= 3 {
+        pitches[pitches.len() / 2]
+    } else {
+        0.0
+    };
     let mut letter_gaps: Vec<f32> = chars
         .windows(2)
         .filter(|w| w[0].text != space_text && w[1].text != space_text)
         .map(|w| geometry.blank_between(&w[0], &w[1]))
         .collect();
     letter_gaps.sort_by(f32::total_cmp);
-    let letter_gap = letter_gaps.get(letter_gaps.len() / 2).copied().unwrap_or(0.0);
-    let min_gap = (params.gap_split * LINE_HEIGHT as f32).max(0.5 * pitch).max(2.2 * letter_gap);
+    let letter_gap = letter_gaps
+        .get(letter_gaps.len() / 2)
+        .copied()
+        .unwrap_or(0.0);
+    let min_gap = (params.gap_split * LINE_HEIGHT as f32)
+        .max(0.5 * pitch)
+        .max(2.2 * letter_gap);
     // Split points: model-emitted spaces, plus wide blank gaps when enabled.
     let mut words: Vec<Vec<&DecodedChar>> = vec![Vec::new()];
     let mut prev: Option<&DecodedChar> = None;
@@ -349,7 +428,10 @@ fn assemble_line(
             continue;
         }
         if let Some(p) = prev {
-            if params.gap_split > 0.0 && geometry.blank_between(p, c) >= min_gap && !inside_number(&chars, p, c) {
+            if params.gap_split > 0.0
+                && geometry.blank_between(p, c) >= min_gap
+                && !inside_number(&chars, p, c)
+            {
                 words.push(Vec::new());
             }
         }
@@ -364,20 +446,47 @@ fn assemble_line(
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
             let x0 = w[0].start as f32 * px_per_step;
             let x1 = (w[w.len() - 1].end + 1) as f32 * px_per_step;
-            let quad = sub_quad(quad, (x0 / content_w).clamp(0.0, 1.0), (x1 / content_w).clamp(0.0, 1.0));
-            RecognizedWord { text, confidence, quad }
+            let quad = sub_quad(
+                quad,
+                (x0 / content_w).clamp(0.0, 1.0),
+                (x1 / content_w).clamp(0.0, 1.0),
+            );
+            RecognizedWord {
+                text,
+                confidence,
+                quad,
+            }
         })
         .collect();
-    let text = words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let real: Vec<&DecodedChar> = chars.iter().filter(|c| c.text != space_text).collect();
-    let confidence = if real.is_empty() { 0.0 } else { real.iter().map(|c| c.confidence).sum::<f32>() / real.len() as f32 };
-    RecognizedLine { text, confidence, chars, words }
+    let confidence = if real.is_empty() {
+        0.0
+    } else {
+        real.iter().map(|c| c.confidence).sum::<f32>() / real.len() as f32
+    };
+    RecognizedLine {
+        text,
+        confidence,
+        chars,
+        words,
+    }
 }
 
 /// The part of a line quad between fractions `u0` and `u1` of its length.
 pub fn sub_quad(q: &Quad, u0: f32, u1: f32) -> Quad {
-    let lerp = |a: Point, b: Point, t: f32| Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-    [lerp(q[0], q[1], u0), lerp(q[0], q[1], u1), lerp(q[3], q[2], u1), lerp(q[3], q[2], u0)]
+    let lerp =
+        |a: Point, b: Point, t: f32| Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+    [
+        lerp(q[0], q[1], u0),
+        lerp(q[0], q[1], u1),
+        lerp(q[3], q[2], u1),
+        lerp(q[3], q[2], u0),
+    ]
 }
 
 #[cfg(test)]
@@ -397,7 +506,15 @@ mod tests {
     #[test]
     fn ctc_collapses_repeats_and_blanks() {
         let t = table();
-        let probs: Vec<f32> = [row(1, 0.9), row(1, 0.7), row(0, 0.9), row(1, 0.8), row(3, 0.9), row(2, 0.6)].concat();
+        let probs: Vec<f32> = [
+            row(1, 0.9),
+            row(1, 0.7),
+            row(0, 0.9),
+            row(1, 0.8),
+            row(3, 0.9),
+            row(2, 0.6),
+        ]
+        .concat();
         let chars = ctc_decode(&probs, 4, &t);
         let text: String = chars.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(text, "aa b");
@@ -408,10 +525,27 @@ mod tests {
     #[test]
     fn words_get_boxes_along_the_line() {
         let t = table();
-        let probs: Vec<f32> = [row(1, 0.9), row(0, 0.9), row(3, 0.9), row(0, 0.9), row(2, 0.9), row(0, 0.9)].concat();
+        let probs: Vec<f32> = [
+            row(1, 0.9),
+            row(0, 0.9),
+            row(3, 0.9),
+            row(0, 0.9),
+            row(2, 0.9),
+            row(0, 0.9),
+        ]
+        .concat();
         let chars = ctc_decode(&probs, 4, &t);
-        let quad = [Point::new(0.0, 0.0), Point::new(60.0, 0.0), Point::new(60.0, 10.0), Point::new(0.0, 10.0)];
-        let geometry = LineGeometry { px_per_step: 10.0, content_w: 60.0, gaps: Vec::new() };
+        let quad = [
+            Point::new(0.0, 0.0),
+            Point::new(60.0, 0.0),
+            Point::new(60.0, 10.0),
+            Point::new(0.0, 10.0),
+        ];
+        let geometry = LineGeometry {
+            px_per_step: 10.0,
+            content_w: 60.0,
+            gaps: Vec::new(),
+        };
         let line = assemble_line(chars, &t, &geometry, &quad, &RecognitionParams::default());
         assert_eq!(line.text, "a b");
         assert_eq!(line.words.len(), 2);
@@ -422,22 +556,58 @@ mod tests {
     #[test]
     fn wide_blank_gap_splits_words_the_model_ran_together() {
         let t = table();
-        let probs: Vec<f32> = [row(1, 0.9), row(0, 0.9), row(0, 0.9), row(0, 0.9), row(2, 0.9), row(0, 0.9)].concat();
+        let probs: Vec<f32> = [
+            row(1, 0.9),
+            row(0, 0.9),
+            row(0, 0.9),
+            row(0, 0.9),
+            row(2, 0.9),
+            row(0, 0.9),
+        ]
+        .concat();
         let chars = ctc_decode(&probs, 4, &t);
-        let quad = [Point::new(0.0, 0.0), Point::new(60.0, 0.0), Point::new(60.0, 10.0), Point::new(0.0, 10.0)];
-        let geometry = LineGeometry { px_per_step: 10.0, content_w: 60.0, gaps: vec![(12.0, 40.0)] };
+        let quad = [
+            Point::new(0.0, 0.0),
+            Point::new(60.0, 0.0),
+            Point::new(60.0, 10.0),
+            Point::new(0.0, 10.0),
+        ];
+        let geometry = LineGeometry {
+            px_per_step: 10.0,
+            content_w: 60.0,
+            gaps: vec![(12.0, 40.0)],
+        };
         let mut params = RecognitionParams::default();
         params.gap_split = 0.5;
-        assert_eq!(assemble_line(chars.clone(), &t, &geometry, &quad, &params).text, "a b");
+        assert_eq!(
+            assemble_line(chars.clone(), &t, &geometry, &quad, &params).text,
+            "a b"
+        );
         params.gap_split = 1.0;
-        assert_eq!(assemble_line(chars, &t, &geometry, &quad, &params).text, "ab");
+        assert_eq!(
+            assemble_line(chars, &t, &geometry, &quad, &params).text,
+            "ab"
+        );
     }
 
     #[test]
     fn blank_columns_found_between_ink() {
-        let crop = RgbImage::from_fn(40, 48, |x, _| if (5..10).contains(&x) || (30..35).contains(&x) { image::Rgb([0, 0, 0]) } else { image::Rgb([255, 255, 255]) });
+        let crop = RgbImage::from_fn(40, 48, |x, _| {
+            if (5..10).contains(&x) || (30..35).contains(&x) {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([255, 255, 255])
+            }
+        });
         let runs = blank_column_runs(&crop);
         assert_eq!(runs, vec![(0.0, 5.0), (10.0, 30.0), (35.0, 40.0)]);
+    }
+
+    #[test]
+    fn full_width_forms_fold_to_ascii() {
+        assert_eq!(fold_full_width("（：％"), "(:%");
+        assert_eq!(fold_full_width("\u{3000}"), " ");
+        assert_eq!(fold_full_width("ñ€"), "ñ€");
     }
 
     #[test]

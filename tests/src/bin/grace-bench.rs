@@ -27,7 +27,11 @@ fn main() {
         return;
     }
     let flag = |name: &str, default: usize| {
-        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
     };
     let limit = flag("--limit", 60);
     let spanish = flag("--spanish", 20);
@@ -35,7 +39,14 @@ fn main() {
     match sroie_dev_dir() {
         Some(dir) => {
             let docs = sroie::load(&dir).expect("sroie-dev loads");
-            let samples = docs.iter().take(limit).map(|d| Sample { path: d.image.clone(), truth: d.gt_text() }).collect();
+            let samples = docs
+                .iter()
+                .take(limit)
+                .map(|d| Sample {
+                    path: d.image.clone(),
+                    truth: d.gt_text(),
+                })
+                .collect();
             sets.push(("sroie-dev", samples));
         }
         None => println!("SKIPPED sroie-dev: ../shared/datasets/sroie-dev is absent"),
@@ -54,7 +65,10 @@ fn main() {
                         let (f1, cer) = score(samples, |p| run.text_of(p));
                         let med = run.median_seconds().unwrap_or(f64::NAN);
                         let ratio = if runtime == "wasm" {
-                            native_median.get(profile).map(|n: &f64| format!(" ({:.2}× native)", med / n)).unwrap_or_default()
+                            native_median
+                                .get(profile)
+                                .map(|n: &f64| format!(" ({:.2}× native)", med / n))
+                                .unwrap_or_default()
                         } else {
                             native_median.insert(profile, med);
                             String::new()
@@ -70,8 +84,14 @@ fn main() {
         }
         let paths: Vec<PathBuf> = samples.iter().map(|s| s.path.clone()).collect();
         for (name, run) in [
-            ("RapidOCR (onnxruntime, PP-OCRv5 mobile)", run_rapidocr(&paths, &RapidOcrOptions::default()).map_err(|e| e.to_string())),
-            ("Tesseract 5 (eng+spa)", run_tesseract(&paths, &TesseractOptions::default()).map_err(|e| e.to_string())),
+            (
+                "RapidOCR (onnxruntime, PP-OCRv5 mobile)",
+                run_rapidocr(&paths, &RapidOcrOptions::default()).map_err(|e| e.to_string()),
+            ),
+            (
+                "Tesseract 5 (eng+spa)",
+                run_tesseract(&paths, &TesseractOptions::default()).map_err(|e| e.to_string()),
+            ),
         ] {
             match run {
                 Ok(run) => {
@@ -79,7 +99,9 @@ fn main() {
                     println!(
                         "| {name} | default | {:.3} | {} | {f1:.4} | {cer:.4} |",
                         run.median_seconds().unwrap_or(f64::NAN),
-                        run.peak_rss_kb.map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into())
+                        run.peak_rss_kb
+                            .map(|k| format!("{:.0}", k as f64 / 1024.0))
+                            .unwrap_or("?".into())
                     );
                 }
                 Err(e) => println!("| {name} | | failed: {e} | | | |"),
@@ -107,20 +129,36 @@ fn generated_spanish(count: usize) -> Vec<Sample> {
     std::fs::create_dir_all(&dir).expect("bench folder");
     (0..count)
         .map(|i| {
-            let kind = [grace_docgen::DocKind::Factura, grace_docgen::DocKind::Ticket, grace_docgen::DocKind::Rectificativa][i % 3];
-            let degrade = if i % 2 == 1 { grace_docgen::Degradation::random(1000 + i as u64) } else { grace_docgen::Degradation::none() };
-            let doc = grace_docgen::generate(kind, 7000 + i as u64, degrade).expect("document renders");
+            let kind = [
+                grace_docgen::DocKind::Factura,
+                grace_docgen::DocKind::Ticket,
+                grace_docgen::DocKind::Rectificativa,
+            ][i % 3];
+            let degrade = if i % 2 == 1 {
+                grace_docgen::Degradation::random(1000 + i as u64)
+            } else {
+                grace_docgen::Degradation::none()
+            };
+            let doc =
+                grace_docgen::generate(kind, 7000 + i as u64, degrade).expect("document renders");
             let (bytes, ext) = doc.file_bytes();
             let path = dir.join(format!("{i:03}.{ext}"));
             std::fs::write(&path, bytes).expect("write sample");
-            let truth = doc.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+            let truth = doc
+                .lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             Sample { path, truth }
         })
         .collect()
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| grace_tests::repo_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| grace_tests::repo_root().join("target"))
 }
 
 /// Runs one Grace configuration in a child process.
@@ -132,10 +170,15 @@ fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let mut run = PeerRun { engine: format!("grace {runtime} {profile}"), images: Vec::new(), peak_rss_kb: None };
+    let mut run = PeerRun {
+        engine: format!("grace {runtime} {profile}"),
+        images: Vec::new(),
+        peak_rss_kb: None,
+    };
     for line in std::io::BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line.map_err(|e| e.to_string())?;
-        let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
         if let Some(kb) = v.get("peak_rss_kb").and_then(|k| k.as_u64()) {
             run.peak_rss_kb = Some(kb);
         } else {
@@ -160,22 +203,49 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
         "native" => {
             let mut engine = grace_tests::native_engine();
             let options = OcrOptions::for_profile(profile);
-            Box::new(move |bytes| engine.read(bytes, &options).map(|o| o.text).unwrap_or_default())
+            Box::new(move |bytes| {
+                engine
+                    .read(bytes, &options)
+                    .map(|o| o.text)
+                    .unwrap_or_default()
+            })
         }
         _ => {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("tokio");
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("tokio");
             let engine = grace::GraceEngine::new().expect("engine");
-            let opts = grace::LoadOptions { cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")), pool_size: 1, ..Default::default() };
-            let module = rt.block_on(grace::LoadedModule::load(&engine, grace_tests::repo_root().join("modules/ocr.wasm"), &opts)).expect("ocr.wasm");
+            let opts = grace::LoadOptions {
+                cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")),
+                pool_size: 1,
+                ..Default::default()
+            };
+            let module = rt
+                .block_on(grace::LoadedModule::load(
+                    &engine,
+                    grace_tests::repo_root().join("modules/ocr.wasm"),
+                    &opts,
+                ))
+                .expect("ocr.wasm");
             let options = format!(r#"{{"profile":"{}","timings":false}}"#, profile.name());
             Box::new(move |bytes| {
-                let out = rt.block_on(module.run(grace::ModuleInput::new(bytes.to_vec()).with_options(&options)));
-                out.ok().and_then(|o| serde_json::from_str::<serde_json::Value>(&o.document).ok()).and_then(|d| d["text"].as_str().map(String::from)).unwrap_or_default()
+                let out = rt.block_on(
+                    module.run(grace::ModuleInput::new(bytes.to_vec()).with_options(&options)),
+                );
+                out.ok()
+                    .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.document).ok())
+                    .and_then(|d| d["text"].as_str().map(String::from))
+                    .unwrap_or_default()
             })
         }
     };
     // Warm pass: optimizes the plans for every input shape, as a long-running server would have.
-    let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).expect("image")).collect();
+    let inputs: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("image"))
+        .collect();
     for bytes in &inputs {
         read(bytes);
     }
@@ -185,7 +255,12 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
         let t = Instant::now();
         let text = read(bytes);
         let seconds = t.elapsed().as_secs_f64();
-        writeln!(out, "{}", serde_json::json!({"file": file, "text": text, "seconds": seconds})).unwrap();
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"file": file, "text": text, "seconds": seconds})
+        )
+        .unwrap();
     }
     writeln!(out, "{}", serde_json::json!({"peak_rss_kb": peak_rss_kb()})).unwrap();
 }
@@ -194,21 +269,39 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
 /// Component cold start: load cached compiled code, instantiate, first call (models parsed).
 fn cold_start() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("tokio");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("tokio");
     let engine = grace::GraceEngine::new().expect("engine");
-    let opts = grace::LoadOptions { cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")), pool_size: 1, ..Default::default() };
+    let opts = grace::LoadOptions {
+        cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")),
+        pool_size: 1,
+        ..Default::default()
+    };
     let path = grace_tests::repo_root().join("modules/ocr.wasm");
-    let tiny = grace_tests::png_bytes(&image::RgbImage::from_pixel(64, 64, image::Rgb([255, 255, 255])));
+    let tiny = grace_tests::png_bytes(&image::RgbImage::from_pixel(
+        64,
+        64,
+        image::Rgb([255, 255, 255]),
+    ));
     // Make sure the cache is populated, then measure a fresh load.
     drop(rt.block_on(grace::LoadedModule::load(&engine, &path, &opts)));
     let t = Instant::now();
-    let module = rt.block_on(grace::LoadedModule::load(&engine, &path, &opts)).expect("ocr.wasm");
+    let module = rt
+        .block_on(grace::LoadedModule::load(&engine, &path, &opts))
+        .expect("ocr.wasm");
     let loaded = t.elapsed();
     let first = Instant::now();
     let _ = rt.block_on(module.run(grace::ModuleInput::new(tiny.clone())));
@@ -217,8 +310,20 @@ fn cold_start() {
     let _ = rt.block_on(module.run(grace::ModuleInput::new(tiny)));
     let warm_call = warm.elapsed();
     println!("\n## ocr component cold start\n");
-    println!("load cached code + instantiate + describe: {:.1} ms", loaded.as_secs_f64() * 1e3);
-    println!("first call on a blank 64x64 page (models parsed and optimized): {:.1} ms", first_call.as_secs_f64() * 1e3);
-    println!("same call on the warm instance: {:.1} ms", warm_call.as_secs_f64() * 1e3);
-    println!("cold start total (load + model ready): {:.1} ms", (loaded + first_call - warm_call).as_secs_f64() * 1e3);
+    println!(
+        "load cached code + instantiate + describe: {:.1} ms",
+        loaded.as_secs_f64() * 1e3
+    );
+    println!(
+        "first call on a blank 64x64 page (models parsed and optimized): {:.1} ms",
+        first_call.as_secs_f64() * 1e3
+    );
+    println!(
+        "same call on the warm instance: {:.1} ms",
+        warm_call.as_secs_f64() * 1e3
+    );
+    println!(
+        "cold start total (load + model ready): {:.1} ms",
+        (loaded + first_call - warm_call).as_secs_f64() * 1e3
+    );
 }
