@@ -30,6 +30,10 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         one.add(&out.text, &gt);
         words.merge(&one);
         cer.add(&out.text, &gt);
+        if let Some(dump) = std::env::var_os("GRACE_EVAL_DUMP") {
+            let path = std::path::Path::new(&dump).join(format!("{}.json", doc.id));
+            std::fs::write(path, serde_json::to_string(&out).unwrap()).expect("dump folder exists");
+        }
         if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
             println!("{} f1={:.3}", doc.id, one.f1());
         }

@@ -187,7 +187,7 @@ pub fn blank_column_runs(crop: &RgbImage) -> Vec<(f32, f32)> {
     let gray = crate::geometry::to_gray(crop);
     let (w, h) = gray.dimensions();
     // The middle band: unclipped boxes reach into the lines above and below.
-    let (y0, y1) = (h * 30 / 100, h * 70 / 100);
+    let (y0, y1) = (h * 15 / 100, h * 85 / 100);
     let mut hist = [0u32; 256];
     for y in y0..y1 {
         for x in 0..w {
@@ -370,12 +370,14 @@ impl LineGeometry {
         (c.start + c.end + 1) as f32 / 2.0 * self.px_per_step
     }
 
-    /// Width of the widest blank run between two characters (0 when none).
+    /// Width of the widest blank run centred between two characters (0 when
+    /// none). Centres, not edges: CTC places a character's spike anywhere on
+    /// its glyph, sometimes at its edge.
     fn blank_between(&self, a: &DecodedChar, b: &DecodedChar) -> f32 {
         let (xa, xb) = (self.center(a), self.center(b));
         self.gaps
             .iter()
-            .filter(|&&(g0, g1)| g0 >= xa && g1 <= xb)
+            .filter(|&&(g0, g1)| (g0 + g1) / 2.0 >= xa && (g0 + g1) / 2.0 < xb)
             .map(|&(g0, g1)| g1 - g0)
             .fold(0.0, f32::max)
     }

@@ -141,7 +141,7 @@ fn generated_spanish(count: usize) -> Vec<Sample> {
             };
             let doc =
                 grace_docgen::generate(kind, 7000 + i as u64, degrade).expect("document renders");
-            let (bytes, ext) = doc.file_bytes();
+            let (bytes, ext) = doc.file_bytes().expect("encode sample");
             let path = dir.join(format!("{i:03}.{ext}"));
             std::fs::write(&path, bytes).expect("write sample");
             let truth = doc
