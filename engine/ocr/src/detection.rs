@@ -12,8 +12,10 @@ use image::RgbImage;
 pub struct DetectionParams {
     /// The image is scaled so its shorter side is at least this many pixels...
     pub min_side: u32,
-    /// ...and its longer side at most this many.
+    /// ...and its longer side at most this many...
     pub max_side: u32,
+    /// ...and it is never enlarged more than this (DBNet splits words of very large text).
+    pub max_upscale: f32,
     /// Probability above which a pixel counts as text.
     pub threshold: f32,
     /// Minimum mean probability inside a box for it to be kept.
@@ -31,6 +33,7 @@ impl Default for DetectionParams {
         DetectionParams {
             min_side: 736,
             max_side: 2048,
+            max_upscale: 2.0,
             threshold: 0.3,
             box_threshold: 0.5,
             unclip_ratio: 1.6,
@@ -67,7 +70,7 @@ pub fn detection_size(
     let (w, h) = (width as f32, height as f32);
     let mut scale = 1.0f32;
     if w.min(h) * scale < params.min_side as f32 {
-        scale = params.min_side as f32 / w.min(h);
+        scale = (params.min_side as f32 / w.min(h)).min(params.max_upscale);
     }
     if w.max(h) * scale > params.max_side as f32 {
         scale = params.max_side as f32 / w.max(h);

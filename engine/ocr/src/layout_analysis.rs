@@ -41,6 +41,29 @@ pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
     out
 }
 
+/// Groups boxes (already in reading order) that continue each other on the
+/// same row with a gap under `max_gap` line heights: the detector sometimes
+/// splits one text line at a wide space. Returns runs of indices into `quads`.
+pub fn merge_row_neighbours(quads: &[Quad], max_gap: f32) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, q) in quads.iter().enumerate() {
+        let (x0, y0, _, y1) = quad_bounds(q);
+        let joins = groups.last().is_some_and(|g| {
+            let (_, py0, px1, py1) =
+                quad_bounds(&quads[*g.last().expect("groups are never empty")]);
+            let height = (y1 - y0).min(py1 - py0).max(1.0);
+            let overlap = y1.min(py1) - y0.max(py0);
+            let gap = x0 - px1;
+            overlap > 0.6 * height && gap > -0.5 * height && gap < max_gap * height
+        });
+        match groups.last_mut() {
+            Some(g) if joins => g.push(i),
+            _ => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
 /// Orders a region: split at a column gutter when there is one, else by rows.
 fn order_region(ext: &[Extent], items: Vec<usize>, out: &mut Vec<usize>, depth: usize) {
     if items.len() > 3 && depth < 8 {
@@ -180,6 +203,20 @@ mod tests {
             quad(300.0, 70.0, 360.0, 90.0), // 5 1.00
         ];
         assert_eq!(reading_order(&q), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn close_boxes_on_a_row_merge_far_ones_do_not() {
+        let q = vec![
+            quad(10.0, 10.0, 100.0, 30.0),
+            quad(110.0, 11.0, 200.0, 31.0), // 10 px gap at 20 px height: same line
+            quad(400.0, 10.0, 460.0, 30.0), // far: a separate value
+            quad(10.0, 40.0, 100.0, 60.0),  // next row
+        ];
+        assert_eq!(
+            merge_row_neighbours(&q, 1.0),
+            vec![vec![0, 1], vec![2], vec![3]]
+        );
     }
 
     #[test]

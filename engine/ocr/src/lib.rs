@@ -178,6 +178,30 @@ impl OcrEngine {
     }
 }
 
+/// Boxes on one row closer than this many line heights are one line.
+const ROW_MERGE_GAP: f32 = 1.2;
+
+fn quad_from_json(b: &[[f32; 2]; 4]) -> Quad {
+    b.map(|[x, y]| geometry::Point::new(x, y))
+}
+
+/// Joins lines that continue each other on a row into one.
+fn merge_lines<'a>(mut parts: impl Iterator<Item = &'a Line>) -> Line {
+    let mut out = parts.next().expect("groups are never empty").clone();
+    for part in parts {
+        let (n_out, n_part) = (
+            out.text.chars().count() as f32,
+            part.text.chars().count() as f32,
+        );
+        out.confidence =
+            round4((out.confidence * n_out + part.confidence * n_part) / (n_out + n_part));
+        out.text = format!("{} {}", out.text, part.text);
+        out.bbox = [out.bbox[0], part.bbox[1], part.bbox[2], out.bbox[3]];
+        out.words.extend(part.words.iter().cloned());
+    }
+    out
+}
+
 /// Probability below which a character's second-best reading is reported.
 const ALTERNATIVE_BELOW: f32 = 0.9;
 

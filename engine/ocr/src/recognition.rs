@@ -338,6 +338,37 @@ impl TextRecognizer {
     }
 }
 
+/// Whether `a` or `b` is punctuation that hugs its word; in monospaced fonts
+/// `.`, `:` and `,` sit mid-cell, far from the letter before, so only a whole
+/// blank cell counts as a space there.
+fn hugging_punctuation(a: &DecodedChar, b: &DecodedChar) -> bool {
+    let closing = [".", ",", ":", ";", "!", "?", ")", "%", "]"];
+    let opening = ["(", "[", "¿", "¡"];
+    closing.contains(&b.text.as_str()) || opening.contains(&a.text.as_str())
+}
+
+/// Rejoins amounts the model split after the decimal separator (`1.234, 56`):
+/// a word ending in digit + `.`/`,` followed by a word of exactly two digits.
+fn rejoin_split_decimals(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>> {
+    let is_digit = |c: &DecodedChar| c.text.len() == 1 && c.text.as_bytes()[0].is_ascii_digit();
+    let mut out: Vec<Vec<&DecodedChar>> = Vec::with_capacity(words.len());
+    for word in words {
+        let joins = out.last().is_some_and(|prev| {
+            let n = prev.len();
+            n >= 2
+                && (prev[n - 1].text == "," || prev[n - 1].text == ".")
+                && is_digit(prev[n - 2])
+                && word.len() == 2
+                && word.iter().all(|c| is_digit(c))
+        });
+        match out.last_mut() {
+            Some(prev) if joins => prev.extend(word),
+            _ => out.push(word),
+        }
+    }
+    out
+}
+
 /// Whether `a` then `b` continue a number like `170.00` or `1,234`, where a
 /// wide blank around the separator is print style, not a word break.
 fn inside_number(chars: &[DecodedChar], a: &DecodedChar, b: &DecodedChar) -> bool {
@@ -430,8 +461,13 @@ fn assemble_line(
             continue;
         }
         if let Some(p) = prev {
+            let needed = if hugging_punctuation(p, c) {
+                min_gap.max(0.9 * pitch)
+            } else {
+                min_gap
+            };
             if params.gap_split > 0.0
-                && geometry.blank_between(p, c) >= min_gap
+                && geometry.blank_between(p, c) >= needed
                 && !inside_number(&chars, p, c)
             {
                 words.push(Vec::new());
@@ -440,9 +476,9 @@ fn assemble_line(
         words.last_mut().expect("never empty").push(c);
         prev = Some(c);
     }
+    let words = rejoin_split_decimals(words.into_iter().filter(|w| !w.is_empty()).collect());
     let words: Vec<RecognizedWord> = words
         .into_iter()
-        .filter(|w| !w.is_empty())
         .map(|w| {
             let text: String = w.iter().map(|c| c.text.as_str()).collect();
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
