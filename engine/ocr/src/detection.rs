@@ -233,7 +233,7 @@ fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Compo
     }
     let mut index_of_root = std::collections::BTreeMap::new();
     let mut comps: Vec<Component> = Vec::new();
-    for i in 0..runs.len() {
+    for (i, &(y, s, e)) in runs.iter().enumerate() {
         let root = find(&mut parent, i);
         let idx = *index_of_root.entry(root).or_insert_with(|| {
             comps.push(Component {
@@ -242,7 +242,6 @@ fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Compo
             });
             comps.len() - 1
         });
-        let (y, s, e) = runs[i];
         let c = &mut comps[idx];
         c.pixels += e - s;
         // Pixel corners, so a one-pixel-high run still has an area.
@@ -290,7 +289,7 @@ pub fn boxes_from_map(
     let mask: Vec<bool> = map.data.iter().map(|&p| p > params.threshold).collect();
     let mut comps = connected_components(&mask, map.width, map.height);
     // Biggest first, so the box cap drops specks rather than text.
-    comps.sort_by(|a, b| b.pixels.cmp(&a.pixels));
+    comps.sort_by_key(|c| std::cmp::Reverse(c.pixels));
     let mut boxes = Vec::new();
     for comp in comps.iter().take(params.max_boxes) {
         let Some(rect) = min_area_rect(&comp.extremes) else {

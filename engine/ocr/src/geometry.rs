@@ -211,18 +211,19 @@ fn homography(src: &[Point; 4], dst: &[Point; 4]) -> Option<[f64; 9]> {
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..8 {
-            if row != col {
-                let f = m[row][col] / m[col][col];
-                for k in col..9 {
-                    m[row][k] -= f * m[col][k];
+        let pivot_row = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / pivot_row[col];
+                for (value, p) in row.iter_mut().zip(pivot_row.iter()).skip(col) {
+                    *value -= f * p;
                 }
             }
         }
     }
     let mut h = [0f64; 9];
-    for i in 0..8 {
-        h[i] = m[i][8] / m[i][i];
+    for (i, (value, row)) in h.iter_mut().zip(m.iter()).enumerate() {
+        *value = row[8] / row[i];
     }
     h[8] = 1.0;
     Some(h)

@@ -149,9 +149,14 @@ impl OcrEngine {
 
         let quads: Vec<Quad> = lines.iter().map(|(q, _, _)| *q).collect();
         let order = layout_analysis::reading_order(&quads);
-        let lines: Vec<Line> = order
+        let ordered: Vec<Line> = order
             .into_iter()
             .map(|i| to_output_line(&lines[i]))
+            .collect();
+        let ordered_quads: Vec<Quad> = ordered.iter().map(|l| quad_from_json(&l.bbox)).collect();
+        let lines: Vec<Line> = layout_analysis::merge_row_neighbours(&ordered_quads, ROW_MERGE_GAP)
+            .into_iter()
+            .map(|group| merge_lines(group.into_iter().map(|i| &ordered[i])))
             .collect();
         let text = lines
             .iter()

@@ -615,8 +615,10 @@ mod tests {
             content_w: 60.0,
             gaps: vec![(12.0, 40.0)],
         };
-        let mut params = RecognitionParams::default();
-        params.gap_split = 0.5;
+        let mut params = RecognitionParams {
+            gap_split: 0.5,
+            ..RecognitionParams::default()
+        };
         assert_eq!(
             assemble_line(chars.clone(), &t, &geometry, &quad, &params).text,
             "a b"

@@ -196,10 +196,13 @@ fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun
     Ok(run)
 }
 
+/// Reads one encoded image and returns its text.
+type Reader = Box<dyn FnMut(&[u8]) -> String>;
+
 /// Child: reads every file once to warm up shapes, then times a second pass.
 fn child(runtime: &str, profile: &str, files: &[String]) {
     let profile = Profile::parse(profile).expect("profile");
-    let mut read: Box<dyn FnMut(&[u8]) -> String> = match runtime {
+    let mut read: Reader = match runtime {
         "native" => {
             let mut engine = grace_tests::native_engine();
             let options = OcrOptions::for_profile(profile);
