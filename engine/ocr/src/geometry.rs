@@ -67,9 +67,18 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
         return pts;
     }
     let mut hull: Vec<Point> = Vec::with_capacity(pts.len() * 2);
-    for &p in pts.iter().chain(pts.iter().rev().skip(1)) {
-        // Lower hull on the way right, upper hull on the way back.
+    // Lower hull left to right.
+    for &p in &pts {
         while hull.len() >= 2 && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
+            hull.pop();
+        }
+        hull.push(p);
+    }
+    // Upper hull right to left, never popping into the lower hull.
+    let lower_len = hull.len() + 1;
+    for &p in pts.iter().rev().skip(1) {
+        while hull.len() >= lower_len && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0
+        {
             hull.pop();
         }
         hull.push(p);

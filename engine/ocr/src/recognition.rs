@@ -444,10 +444,12 @@ fn assemble_line(
         .map(|w| geometry.blank_between(&w[0], &w[1]))
         .collect();
     letter_gaps.sort_by(f32::total_cmp);
-    let letter_gap = letter_gaps
-        .get(letter_gaps.len() / 2)
-        .copied()
-        .unwrap_or(0.0);
+    // Like the pitch, only meaningful with a few characters to compare.
+    let letter_gap = if letter_gaps.len() >= 3 {
+        letter_gaps[letter_gaps.len() / 2]
+    } else {
+        0.0
+    };
     let min_gap = (params.gap_split * LINE_HEIGHT as f32)
         .max(0.5 * pitch)
         .max(2.2 * letter_gap);
