@@ -73,7 +73,7 @@ fn serve(root: &Path, extra: &[String]) -> Result<()> {
 }
 
 fn test(root: &Path) -> Result<()> {
-    run(cargo(root).args(["test", "--release", "--workspace"]))
+    run(cargo(root).args(["test", "--release", "--workspace", "--no-fail-fast"]))
 }
 
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
