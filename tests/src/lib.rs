@@ -46,3 +46,22 @@ pub fn report_skip(test: &str, reason: &str) {
     println!("SKIPPED {test}: {reason}");
     eprintln!("SKIPPED {test}: {reason}");
 }
+
+/// Loads `modules/ocr.wasm` (installed by `cargo xtask setup`) with one warm
+/// instance and the repository's compile cache.
+pub async fn load_ocr_component(engine: &grace::GraceEngine) -> grace::LoadedModule {
+    let path = repo_root().join("modules/ocr.wasm");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask setup`",
+        path.display()
+    );
+    let options = grace::LoadOptions {
+        cache: grace::CompileCache::new(repo_root().join("data/cache")),
+        pool_size: 1,
+        ..grace::LoadOptions::default()
+    };
+    grace::LoadedModule::load(engine, &path, &options)
+        .await
+        .expect("ocr.wasm loads")
+}

@@ -2,26 +2,13 @@
 //! describe, reading rendered Spanish text, byte-identical output across
 //! fresh instances, and typed failures for bad input.
 
-use grace::{CompileCache, GraceEngine, LoadOptions, LoadedModule, ModuleInput, RunError};
+use grace::{GraceEngine, LoadedModule, ModuleInput, RunError};
 use grace_docgen::{render_lines, FontFamily, FontSet, LinesSpec, TextStyle};
-use grace_tests::{png_bytes, repo_root};
+use grace_tests::png_bytes;
 
-/// Loads `modules/ocr.wasm` (installed by `cargo xtask setup`) with its own pool.
+/// Loads `modules/ocr.wasm` with its own pool.
 async fn load_ocr(engine: &GraceEngine) -> LoadedModule {
-    let path = repo_root().join("modules/ocr.wasm");
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo xtask setup`",
-        path.display()
-    );
-    let options = LoadOptions {
-        cache: CompileCache::new(repo_root().join("data/cache")),
-        pool_size: 1,
-        ..LoadOptions::default()
-    };
-    LoadedModule::load(engine, &path, &options)
-        .await
-        .expect("ocr.wasm loads")
+    grace_tests::load_ocr_component(engine).await
 }
 
 fn sample_page() -> Vec<u8> {
@@ -101,7 +88,11 @@ async fn bad_input_gives_typed_invalid_input() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty file", Vec::new(), "empty"),
         ("truncated JPEG", truncated_jpeg, "JPEG"),
-        ("PNG declaring 100000x100000", huge_png_header(), "limit"),
+        (
+            "PNG declaring 100000x100000",
+            grace_ocr::decode::forged_png_header(100_000, 100_000),
+            "limit",
+        ),
         (
             "text named .jpg",
             b"Total: 12,50 EUR\nGracias por su visita\n".to_vec(),
@@ -136,32 +127,4 @@ async fn bad_options_are_invalid_input() {
     let ocr = load_ocr(&engine).await;
     let input = ModuleInput::new(sample_page()).with_options(r#"{"profile": "turbo"}"#);
     assert!(matches!(ocr.run(input).await, Err(RunError::InvalidInput(m)) if m.contains("turbo")));
-}
-
-/// A valid PNG signature and IHDR chunk declaring 100000×100000 RGB pixels, with no data.
-fn huge_png_header() -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    out.extend_from_slice(&13u32.to_be_bytes());
-    out.extend_from_slice(&ihdr);
-    out.extend_from_slice(&crc32(&ihdr).to_be_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }

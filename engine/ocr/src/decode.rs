@@ -123,6 +123,38 @@ fn describe_decode_error(format: &str, err: image::ImageError, limits: &DecodeLi
     }
 }
 
+/// A PNG signature and header chunk declaring `width`×`height` RGB pixels
+/// with no pixel data: the shape of a decompression-bomb probe, for tests of
+/// the limits here and in the component.
+#[doc(hidden)]
+pub fn forged_png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend_from_slice(&13u32.to_be_bytes());
+    out.extend_from_slice(&ihdr);
+    out.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    out
+}
+
+/// CRC-32 as PNG chunks use it, so a forged header is otherwise valid.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,33 +195,12 @@ mod tests {
 
     #[test]
     fn rejects_huge_declared_size_before_decoding() {
-        // A PNG header declaring 100000×100000 pixels with no pixel data.
-        let mut bytes = png(1, 1);
-        bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
-        bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-        let crc = crc32(&bytes[12..29]);
-        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        let bytes = forged_png_header(100_000, 100_000);
         let err = decode_image(&bytes, &DecodeLimits::default()).unwrap_err();
         assert!(
             matches!(err, OcrError::InvalidInput(ref m) if m.contains("limit")),
             "{err}"
         );
-    }
-
-    /// CRC-32 as PNG chunks use it, so the forged header is otherwise valid.
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in data {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
     }
 
     #[test]

@@ -220,18 +220,7 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
                 .build()
                 .expect("tokio");
             let engine = grace::GraceEngine::new().expect("engine");
-            let opts = grace::LoadOptions {
-                cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")),
-                pool_size: 1,
-                ..Default::default()
-            };
-            let module = rt
-                .block_on(grace::LoadedModule::load(
-                    &engine,
-                    grace_tests::repo_root().join("modules/ocr.wasm"),
-                    &opts,
-                ))
-                .expect("ocr.wasm");
+            let module = rt.block_on(grace_tests::load_ocr_component(&engine));
             let options = format!(r#"{{"profile":"{}","timings":false}}"#, profile.name());
             Box::new(move |bytes| {
                 let out = rt.block_on(
@@ -288,23 +277,15 @@ fn cold_start() {
         .build()
         .expect("tokio");
     let engine = grace::GraceEngine::new().expect("engine");
-    let opts = grace::LoadOptions {
-        cache: grace::CompileCache::new(grace_tests::repo_root().join("data/cache")),
-        pool_size: 1,
-        ..Default::default()
-    };
-    let path = grace_tests::repo_root().join("modules/ocr.wasm");
     let tiny = grace_tests::png_bytes(&image::RgbImage::from_pixel(
         64,
         64,
         image::Rgb([255, 255, 255]),
     ));
     // Make sure the cache is populated, then measure a fresh load.
-    drop(rt.block_on(grace::LoadedModule::load(&engine, &path, &opts)));
+    drop(rt.block_on(grace_tests::load_ocr_component(&engine)));
     let t = Instant::now();
-    let module = rt
-        .block_on(grace::LoadedModule::load(&engine, &path, &opts))
-        .expect("ocr.wasm");
+    let module = rt.block_on(grace_tests::load_ocr_component(&engine));
     let loaded = t.elapsed();
     let first = Instant::now();
     let _ = rt.block_on(module.run(grace::ModuleInput::new(tiny.clone())));
