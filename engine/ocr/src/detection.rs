@@ -36,7 +36,7 @@ impl Default for DetectionParams {
             max_upscale: 2.0,
             threshold: 0.3,
             box_threshold: 0.5,
-            unclip_ratio: 1.6,
+            unclip_ratio: 1.5,
             min_box_side: 3.0,
             max_boxes: 2000,
         }
