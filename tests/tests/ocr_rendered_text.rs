@@ -60,17 +60,12 @@ fn rendered_lines_read_back_exactly() {
             }
         }
     }
-    // Goal: every line exact. Floor while the recognizer still misreads a
-    // few glyphs (see the README's accuracy section): at most 3 of 96 lines.
     println!(
         "rendered text: {} of {total} lines exact",
         total - failures.len()
     );
-    for f in &failures {
-        println!("  {f}");
-    }
     assert!(
-        failures.len() <= 3,
+        failures.is_empty(),
         "{} of {total} lines differ:\n{}",
         failures.len(),
         failures.join("\n")

@@ -347,6 +347,33 @@ fn hugging_punctuation(a: &DecodedChar, b: &DecodedChar) -> bool {
     closing.contains(&b.text.as_str()) || opening.contains(&a.text.as_str())
 }
 
+/// Reads a `0` flanked by letters in an otherwise digit-free word as the
+/// letter `o`/`O` (`s0bre` → `sobre`, `JOH0R` → `JOHOR`): the recognizer
+/// confuses the two, and a word of letters has no zero in the middle.
+/// Codes that carry other digits (`A0225`, `K3-0B`) are left alone.
+fn zero_between_letters(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    if chars
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .any(|&c| c != '0')
+    {
+        return word.to_string();
+    }
+    let mut out = chars.clone();
+    for i in 1..chars.len().saturating_sub(1) {
+        let (before, after) = (chars[i - 1], chars[i + 1]);
+        if chars[i] == '0' && before.is_alphabetic() && after.is_alphabetic() {
+            out[i] = if before.is_uppercase() && after.is_uppercase() {
+                'O'
+            } else {
+                'o'
+            };
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// Rejoins amounts the model split after the decimal separator (`1.234, 56`):
 /// a word ending in digit + `.`/`,` followed by a word of exactly two digits.
 fn rejoin_split_decimals(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>> {
@@ -482,7 +509,7 @@ fn assemble_line(
     let words: Vec<RecognizedWord> = words
         .into_iter()
         .map(|w| {
-            let text: String = w.iter().map(|c| c.text.as_str()).collect();
+            let text = zero_between_letters(&w.iter().map(|c| c.text.as_str()).collect::<String>());
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
             let x0 = w[0].start as f32 * px_per_step;
             let x1 = (w[w.len() - 1].end + 1) as f32 * px_per_step;
@@ -650,6 +677,15 @@ mod tests {
         assert_eq!(fold_full_width("（：％"), "(:%");
         assert_eq!(fold_full_width("\u{3000}"), " ");
         assert_eq!(fold_full_width("ñ€"), "ñ€");
+    }
+
+    #[test]
+    fn zero_between_letters_is_a_letter() {
+        assert_eq!(zero_between_letters("s0bre"), "sobre");
+        assert_eq!(zero_between_letters("JOH0R"), "JOHOR");
+        assert_eq!(zero_between_letters("A0225"), "A0225");
+        assert_eq!(zero_between_letters("100"), "100");
+        assert_eq!(zero_between_letters("0ferta"), "0ferta");
     }
 
     #[test]
