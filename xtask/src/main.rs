@@ -66,9 +66,11 @@ pub(crate) fn cargo(root: &Path) -> Command {
     cmd
 }
 
+/// Runs the host. The HTTP server (`grace serve`) is not built yet, so for
+/// now this shows what a server would load: the modules and their digests.
 fn serve(root: &Path, extra: &[String]) -> Result<()> {
     let mut cmd = Command::new(setup::host_binary(root));
-    cmd.current_dir(root).arg("serve").args(extra);
+    cmd.current_dir(root).arg("modules").args(extra);
     run(&mut cmd)
 }
 
