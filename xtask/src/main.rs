@@ -74,8 +74,40 @@ fn serve(root: &Path, extra: &[String]) -> Result<()> {
     run(&mut cmd)
 }
 
+/// Runs every test suite, echoing cargo's output, and closes with one line
+/// totalling all suites (cargo's own last line is the last crate's doc tests).
 fn test(root: &Path) -> Result<()> {
-    run(cargo(root).args(["test", "--release", "--workspace", "--no-fail-fast"]))
+    use std::io::BufRead;
+    let mut cmd = cargo(root);
+    cmd.args(["test", "--release", "--workspace", "--no-fail-fast"]);
+    eprintln!("xtask: {cmd:?}");
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn()?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    for line in std::io::BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(summary) = line.strip_prefix("test result: ") {
+            for part in summary.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(label), Some(count)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let n: u64 = count.parse().unwrap_or(0);
+                match label {
+                    "passed" => passed += n,
+                    "failed" => failed += n,
+                    "ignored" => ignored += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("\ntests: {passed} passed, {failed} failed, {ignored} skipped");
+    if !status.success() {
+        bail!("cargo test failed with {status}");
+    }
+    Ok(())
 }
 
 fn bench(root: &Path, extra: &[String]) -> Result<()> {

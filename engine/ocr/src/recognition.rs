@@ -338,13 +338,23 @@ impl TextRecognizer {
     }
 }
 
-/// Whether `a` or `b` is punctuation that hugs its word; in monospaced fonts
-/// `.`, `:` and `,` sit mid-cell, far from the letter before, so only a whole
-/// blank cell counts as a space there.
+/// Whether `a` or `b` is punctuation that hugs its word or a narrow glyph; in
+/// monospaced fonts `.`, `:` and `,` sit mid-cell, far from the letter
+/// before, so only a whole blank cell counts as a space there.
 fn hugging_punctuation(a: &DecodedChar, b: &DecodedChar) -> bool {
     let closing = [".", ",", ":", ";", "!", "?", ")", "%", "]"];
     let opening = ["(", "[", "¿", "¡"];
-    closing.contains(&b.text.as_str()) || opening.contains(&a.text.as_str())
+    closing.contains(&b.text.as_str())
+        || opening.contains(&a.text.as_str())
+        || narrow(a)
+        || narrow(b)
+}
+
+/// Glyphs that fill little of their cell in the middle band of the line
+/// (thin, or just a stem there), so the blank beside them is wide without
+/// being a space: `aga i n`, `201 8` otherwise.
+fn narrow(c: &DecodedChar) -> bool {
+    matches!(c.text.as_str(), "i" | "l" | "j" | "1")
 }
 
 /// Reads a `0` flanked by letters in an otherwise digit-free word as the
