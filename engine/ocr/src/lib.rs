@@ -149,14 +149,11 @@ impl OcrEngine {
 
         let quads: Vec<Quad> = lines.iter().map(|(q, _, _)| *q).collect();
         let order = layout_analysis::reading_order(&quads);
-        let ordered: Vec<Line> = order
-            .into_iter()
-            .map(|i| to_output_line(&lines[i]))
-            .collect();
-        let ordered_quads: Vec<Quad> = ordered.iter().map(|l| quad_from_json(&l.bbox)).collect();
+        // Merge on the exact quads, before they are rounded for JSON.
+        let ordered_quads: Vec<Quad> = order.iter().map(|&i| lines[i].0).collect();
         let lines: Vec<Line> = layout_analysis::merge_row_neighbours(&ordered_quads, ROW_MERGE_GAP)
             .into_iter()
-            .map(|group| merge_lines(group.into_iter().map(|i| &ordered[i])))
+            .map(|group| merge_lines(group.iter().map(|&k| to_output_line(&lines[order[k]]))))
             .collect();
         let text = lines
             .iter()
@@ -186,13 +183,9 @@ impl OcrEngine {
 /// Boxes on one row closer than this many line heights are one line.
 const ROW_MERGE_GAP: f32 = 1.2;
 
-fn quad_from_json(b: &[[f32; 2]; 4]) -> Quad {
-    b.map(|[x, y]| geometry::Point::new(x, y))
-}
-
 /// Joins lines that continue each other on a row into one.
-fn merge_lines<'a>(mut parts: impl Iterator<Item = &'a Line>) -> Line {
-    let mut out = parts.next().expect("groups are never empty").clone();
+fn merge_lines(mut parts: impl Iterator<Item = Line>) -> Line {
+    let mut out = parts.next().expect("groups are never empty");
     for part in parts {
         let (n_out, n_part) = (
             out.text.chars().count() as f32,

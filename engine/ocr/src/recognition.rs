@@ -580,6 +580,16 @@ mod tests {
         r
     }
 
+    /// A 60×10 line box at the origin.
+    fn line_quad() -> Quad {
+        [
+            Point::new(0.0, 0.0),
+            Point::new(60.0, 0.0),
+            Point::new(60.0, 10.0),
+            Point::new(0.0, 10.0),
+        ]
+    }
+
     #[test]
     fn ctc_collapses_repeats_and_blanks() {
         let t = table();
@@ -612,12 +622,7 @@ mod tests {
         ]
         .concat();
         let chars = ctc_decode(&probs, 4, &t);
-        let quad = [
-            Point::new(0.0, 0.0),
-            Point::new(60.0, 0.0),
-            Point::new(60.0, 10.0),
-            Point::new(0.0, 10.0),
-        ];
+        let quad = line_quad();
         let geometry = LineGeometry {
             px_per_step: 10.0,
             content_w: 60.0,
@@ -643,12 +648,7 @@ mod tests {
         ]
         .concat();
         let chars = ctc_decode(&probs, 4, &t);
-        let quad = [
-            Point::new(0.0, 0.0),
-            Point::new(60.0, 0.0),
-            Point::new(60.0, 10.0),
-            Point::new(0.0, 10.0),
-        ];
+        let quad = line_quad();
         let geometry = LineGeometry {
             px_per_step: 10.0,
             content_w: 60.0,

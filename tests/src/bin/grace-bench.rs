@@ -214,11 +214,7 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
             })
         }
         _ => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .expect("tokio");
+            let rt = single_thread_runtime();
             let engine = grace::GraceEngine::new().expect("engine");
             let module = rt.block_on(grace_tests::load_ocr_component(&engine));
             let options = format!(r#"{{"profile":"{}","timings":false}}"#, profile.name());
@@ -269,13 +265,18 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// Component cold start: load cached compiled code, instantiate, first call (models parsed).
-fn cold_start() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+/// A one-worker tokio runtime, so the component is timed on one thread like the peers.
+fn single_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-        .expect("tokio");
+        .expect("tokio")
+}
+
+/// Component cold start: load cached compiled code, instantiate, first call (models parsed).
+fn cold_start() {
+    let rt = single_thread_runtime();
     let engine = grace::GraceEngine::new().expect("engine");
     let tiny = grace_tests::png_bytes(&image::RgbImage::from_pixel(
         64,
