@@ -1,6 +1,12 @@
 //! The Grace host: loads WebAssembly modules (`grace:module` components)
-//! into a sandboxed wasmtime runtime and runs them from the CLI (and, later,
-//! the HTTP API).
+//! into a sandboxed wasmtime runtime and serves them from the CLI and the
+//! HTTP API, with a durable job store.
+//!
+//! Layout: `runtime` (wasmtime: engine, cache, sandbox, pools), `service`
+//! (loaded modules with hot swap, pipelines, the compute runtime),
+//! `dispatch` (one request → envelope, idempotency), `store` (SQLite:
+//! jobs, results, audit, keys), `jobs` (workers), `http` (axum routes),
+//! `config`, `cli`.
 //!
 //! Typical use:
 //! ```no_run
@@ -15,17 +21,21 @@
 //! ```
 
 pub mod cli;
+pub mod config;
+pub mod dispatch;
+pub mod envelope;
+pub mod flat;
+pub mod http;
+pub mod jobs;
+pub mod metrics;
 pub mod runtime;
+pub mod service;
 pub mod sniff;
+pub mod store;
 
+pub use grace_hash::{canonical_json, sha256_hex};
 pub use runtime::{
     default_pool_size, CacheStatus, CompileCache, Descriptor, GraceEngine, Limits, LoadError,
     LoadOptions, LoadReport, LoadedModule, ModuleInput, ModuleOutput, PoolStats, Registry,
     RunError,
 };
-
-/// Lowercase hex sha256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}

@@ -4,9 +4,9 @@
 //! `test-hooks` feature that adds hidden debug options) into its own target
 //! folder, so the production artifact is never replaced by the test build.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use grace::{
@@ -17,44 +17,7 @@ use serde_json::{json, Value};
 
 const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("host/ has a parent")
-        .to_path_buf()
-}
-
-/// Path of the test build of the hash component (built once per test binary).
-fn hash_wasm() -> &'static Path {
-    static WASM: OnceLock<PathBuf> = OnceLock::new();
-    WASM.get_or_init(|| {
-        let root = workspace_root();
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"))
-            .join("grace-test-modules");
-        let status = Command::new(env!("CARGO"))
-            .current_dir(&root)
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-wasip2",
-                "-p",
-                "grace-hash-component",
-                "--features",
-                "test-hooks",
-                "--target-dir",
-            ])
-            .arg(&target)
-            .status()
-            .expect("run cargo to build the hash component");
-        assert!(status.success(), "building grace-hash-component failed");
-        let wasm = target.join("wasm32-wasip2/release/grace_hash_component.wasm");
-        assert!(wasm.is_file(), "{} missing after build", wasm.display());
-        wasm
-    })
-}
+use common::hash_wasm;
 
 fn engine() -> GraceEngine {
     GraceEngine::new().expect("engine")
@@ -508,13 +471,13 @@ fn cli_runs_files_and_reports_failures() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(err["error"]["code"], "invalid-input");
+    assert_eq!(err["error"]["code"], "invalid_input");
 
     let out = grace(&["run", "nope", a.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let msg = String::from_utf8_lossy(&out.stderr);
     assert!(
-        msg.contains("no module named \"nope\"") && msg.contains("hash"),
+        msg.contains("no module or pipeline named \"nope\"") && msg.contains("hash"),
         "{msg}"
     );
 

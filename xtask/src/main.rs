@@ -66,11 +66,11 @@ pub(crate) fn cargo(root: &Path) -> Command {
     cmd
 }
 
-/// Runs the host. The HTTP server (`grace serve`) is not built yet, so for
-/// now this shows what a server would load: the modules and their digests.
+/// Runs `grace serve` from the repository root (modules in `modules/`,
+/// data in `data/`); extra arguments go to `grace serve`.
 fn serve(root: &Path, extra: &[String]) -> Result<()> {
     let mut cmd = Command::new(setup::host_binary(root));
-    cmd.current_dir(root).arg("modules").args(extra);
+    cmd.current_dir(root).arg("serve").args(extra);
     run(&mut cmd)
 }
 
@@ -110,16 +110,14 @@ fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// OCR accuracy/speed (`grace-bench`, takes the extra arguments), then the
+/// host load run (`grace-load`).
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
-    run(cargo(root)
-        .args([
-            "run",
-            "--release",
-            "-p",
-            "grace-tests",
-            "--bin",
-            "grace-bench",
-            "--",
-        ])
-        .args(extra))
+    let bin = |name: &str| {
+        let mut cmd = cargo(root);
+        cmd.args(["run", "--release", "-p", "grace-tests", "--bin", name, "--"]);
+        cmd
+    };
+    run(bin("grace-bench").args(extra))?;
+    run(&mut bin("grace-load"))
 }

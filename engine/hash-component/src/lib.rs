@@ -176,11 +176,18 @@ pub fn hash_document(data: &[u8], opts: &HashOptions) -> Result<Value, Failure> 
     Ok(Value::Object(doc))
 }
 
+/// The version `describe()` reports; a test-hooks build says so, which
+/// also gives the host's hot-swap tests two versions of one module.
+#[cfg(not(feature = "test-hooks"))]
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+#[cfg(feature = "test-hooks")]
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+test-hooks");
+
 impl Guest for HashModule {
     fn describe() -> Descriptor {
         Descriptor {
             name: "hash".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
+            version: VERSION.into(),
             summary: "Stable sha256 / sha512 / blake2b / blake3 digests of any bytes, optionally of canonical JSON".into(),
             media_types: vec!["*/*".into()],
             options_schema: options_schema().to_string(),
@@ -222,6 +229,15 @@ mod test_hooks {
         }
         if map.get("debug_trap").and_then(Value::as_bool) == Some(true) {
             panic!("debug_trap requested");
+        }
+        if let Some(mib) = map.get("debug_work_mib").and_then(Value::as_u64) {
+            // Deterministic CPU work (the guest has no real clock to sleep on).
+            let block = vec![7u8; 1 << 20];
+            let mut digest = String::new();
+            for _ in 0..mib {
+                digest = grace_hash::sha256_hex(&block);
+            }
+            return Ok(Some(json!({ "worked_mib": mib, "digest": digest })));
         }
         if let Some(mib) = map.get("debug_alloc_mib").and_then(Value::as_u64) {
             let v = vec![1u8; (mib as usize) << 20];

@@ -314,6 +314,20 @@ impl LoadedModule {
         self.pool.clear();
     }
 
+    /// Calls `describe()` on a fresh instance (not one of the pool's, so it
+    /// never waits behind running calls): proves the module still answers.
+    pub async fn describe_fresh(&self) -> Result<Descriptor, RunError> {
+        let mut warm = instantiate(&self.engine, &self.pre, &self.limits).await?;
+        warm.store.data_mut().prepare_call(&self.limits);
+        warm.store.set_epoch_deadline(1);
+        let raw = warm
+            .bindings
+            .call_describe(&mut warm.store)
+            .await
+            .map_err(|e| classify(e, warm.store.data(), &self.limits))?;
+        validate_descriptor(raw).map_err(RunError::Host)
+    }
+
     /// Runs the module once with the default limits on a warm instance.
     pub async fn run(&self, input: ModuleInput) -> Result<ModuleOutput, RunError> {
         self.run_with_limits(input, &self.limits).await

@@ -1,0 +1,176 @@
+//! `grace serve`: store, modules, job workers, module watcher and the HTTP API.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde_json::json;
+
+use super::{CliError, Outcome};
+use crate::config::Config;
+use crate::http::{rate_limit::RateLimiter, AppState};
+use crate::jobs::JobRunner;
+use crate::metrics::Metrics;
+use crate::service::{Service, SwapEvent};
+use crate::store::Store;
+
+/// Arguments of `grace serve`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// Serve without API keys (local use only).
+    #[arg(long)]
+    pub no_auth: bool,
+}
+
+/// Sets up `tracing`: JSON lines when stderr is not a terminal (or `log.format = "json"`).
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GRACE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+    let json = match config.log.format.as_str() {
+        "json" => true,
+        "text" => false,
+        _ => !std::io::stderr().is_terminal(),
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        builder.try_init()
+    };
+    // Already initialised (tests): keep the first subscriber.
+    let _ = result;
+}
+
+pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcome, CliError> {
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if args.no_auth {
+        config.auth = false;
+    }
+    init_logging(&config);
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        CliError::Serve(format!(
+            "cannot create data folder {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    let store = Arc::new(Store::open(&config.data_dir)?);
+    let metrics = Arc::new(Metrics::default());
+    let service = Service::start(&config, metrics.clone()).await?;
+    for (file, why) in service.rejected_files() {
+        tracing::warn!(file = %file.display(), reason = %why, "module file rejected");
+    }
+    for m in service.modules().values() {
+        tracing::info!(
+            module = m.name(),
+            version = m.version(),
+            sha256 = m.sha256(),
+            "module loaded"
+        );
+    }
+    if !config.auth {
+        tracing::warn!("authentication is off (--no-auth): any local client can call every route");
+    }
+    store.audit(
+        "host",
+        "host.start",
+        &config.listen.to_string(),
+        &json!({"modules": service.module_names(), "auth": config.auth, "offline": config.offline}),
+    )?;
+    if config.auth && store.list_keys()?.iter().all(|k| k.revoked_at.is_some()) {
+        // First start: without a key nobody could call the API. The key is
+        // shown once, here, like `grace keys create` does.
+        let first = store.create_key("default")?;
+        store.audit(
+            "host",
+            "keys.create",
+            &first.key.id,
+            &json!({"name": "default", "prefix": first.key.prefix, "reason": "first start"}),
+        )?;
+        eprintln!(
+            "grace: no API key existed, so one was created (shown only now):\n\n    {}\n\nsend it as `Authorization: Bearer KEY`; manage keys with `grace keys create|list|revoke`",
+            first.secret
+        );
+    }
+    let jobs = JobRunner::start(
+        store.clone(),
+        service.clone(),
+        config.job_workers(),
+        config.idempotency,
+    )?;
+    if config.runtime.watch_interval_ms > 0 {
+        let audit_store = store.clone();
+        service.spawn_watcher(Duration::from_millis(config.runtime.watch_interval_ms), move |ev| {
+            match ev {
+                SwapEvent::Rejected { file, reason } => {
+                    tracing::warn!(file = %file, reason = %reason, "module file rejected; the previous version keeps serving")
+                }
+                other => tracing::info!(event = ?other, "module swapped"),
+            }
+            let details = serde_json::to_value(ev).unwrap_or_default();
+            if let Err(e) = audit_store.audit("host", "module.swap", "modules", &details) {
+                tracing::error!(error = %e, "cannot write the audit record");
+            }
+        });
+    }
+    let state = AppState {
+        limiter: Arc::new(RateLimiter::new(
+            config.rate_limit.per_second,
+            config.rate_limit.burst,
+        )),
+        config: Arc::new(config.clone()),
+        service,
+        store,
+        metrics,
+        jobs,
+        started: Instant::now(),
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| CliError::Serve(format!("cannot listen on {}: {e}", config.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Serve(format!("cannot read the listening address: {e}")))?;
+    // The one line on stdout: scripts and tests read the address from it.
+    println!("grace: listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, crate::http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| CliError::Serve(format!("server error: {e}")))?;
+    tracing::info!("stopped");
+    Ok(Outcome::default())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,167 @@
+//! One request to one module or pipeline, the same for every entry point
+//! (sync route, Zapier route, job worker, CLI): resolve the name, check the
+//! media type, answer from the stored result when the idempotency key was
+//! seen, otherwise run and store the contract envelope.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::envelope::{self, RunContext};
+use crate::runtime::RunError;
+use crate::service::{ExecError, ResolveError, Service, Target};
+use crate::store::{Store, StoreError};
+
+/// A document to run.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Module or pipeline name.
+    pub target: String,
+    /// The bytes.
+    pub data: Arc<Vec<u8>>,
+    /// Their sniffed media type.
+    pub media_type: String,
+    /// Options.
+    pub options: Map<String, Value>,
+    /// Caller's trace id, if any.
+    pub trace_id: Option<String>,
+    /// Caller's parent trace id, if any.
+    pub parent_trace_id: Option<String>,
+}
+
+/// The answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The response envelope.
+    pub envelope: Value,
+    /// True when it came from the stored result (the module did not run).
+    pub cached: bool,
+}
+
+/// Why a request got no result.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// Unknown module/pipeline, or a pipeline missing a module.
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    /// The target does not take this media type.
+    #[error("{target} does not accept {media_type} (it accepts: {accepted})")]
+    MediaType {
+        /// Target name.
+        target: String,
+        /// Sniffed media type.
+        media_type: String,
+        /// What it accepts.
+        accepted: String,
+    },
+    /// The run failed; `envelope` is the contract answer describing it.
+    #[error("{error}")]
+    Exec {
+        /// The failure.
+        error: ExecError,
+        /// The contract envelope with `status.code` ERROR/TIMEOUT.
+        envelope: Value,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DispatchError {
+    /// A stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DispatchError::Resolve(ResolveError::Unknown { .. }) => "unknown_module",
+            DispatchError::Resolve(ResolveError::Unavailable { .. }) => "unavailable",
+            DispatchError::MediaType { .. } => "unsupported_media_type",
+            DispatchError::Exec { error, .. } => exec_code(error),
+            DispatchError::Store(_) => "unavailable",
+        }
+    }
+}
+
+/// The code of a failed execution.
+pub fn exec_code(error: &ExecError) -> &'static str {
+    match error {
+        ExecError::Options(_) => "bad_request",
+        ExecError::Pipeline(_) => "internal",
+        ExecError::Step { error, .. } => match error {
+            RunError::InvalidInput(_) => "invalid_input",
+            RunError::Unsupported(_) => "unsupported",
+            RunError::MemoryLimit { .. } => "memory_limit",
+            RunError::Timeout(_) => "timeout",
+            _ => "internal",
+        },
+    }
+}
+
+/// Runs (or answers from the store) one request.
+///
+/// With `store` None (idempotency off) every request runs and nothing is kept.
+pub async fn dispatch(
+    service: &Arc<Service>,
+    store: Option<&Store>,
+    req: Request,
+) -> Result<Answer, DispatchError> {
+    let started_ms = crate::store::now_ms();
+    let target = service.resolve(&req.target)?;
+    check_media_type(&target, &req.media_type)?;
+    let key = envelope::idempotency_key(&req.data, &target.sha256(), &req.options);
+    let ctx = RunContext {
+        trace_id: req.trace_id.clone().unwrap_or_else(crate::store::new_id),
+        parent_trace_id: req.parent_trace_id.clone(),
+        step_id: crate::store::new_id(),
+        idempotency_key: key.clone(),
+        started_ms,
+    };
+    let stored = match store {
+        Some(store) => store.stored_result(&key)?,
+        None => None,
+    };
+    if let Some(stored) = stored {
+        if let Some(env) = envelope::reissue(&stored, &ctx, crate::store::now_ms()) {
+            service
+                .metrics()
+                .inc("grace_idempotent_hits_total", &[("target", target.name())]);
+            return Ok(Answer {
+                envelope: env,
+                cached: true,
+            });
+        }
+    }
+    match service
+        .execute(&target, req.data.clone(), &req.media_type, &req.options)
+        .await
+    {
+        Ok(exec) => {
+            let env = envelope::success(&ctx, &target, &exec, crate::store::now_ms());
+            if let Some(store) = store {
+                store.store_result(&key, target.name(), &env.to_string())?;
+            }
+            Ok(Answer {
+                envelope: env,
+                cached: false,
+            })
+        }
+        Err(error) => {
+            let code = exec_code(&error);
+            let env = envelope::failure(&ctx, &target, &error, code, crate::store::now_ms());
+            Err(DispatchError::Exec {
+                error,
+                envelope: env,
+            })
+        }
+    }
+}
+
+/// 415 unless the target takes `media_type`.
+pub fn check_media_type(target: &Target, media_type: &str) -> Result<(), DispatchError> {
+    if target.accepts(media_type) {
+        return Ok(());
+    }
+    Err(DispatchError::MediaType {
+        target: target.name().into(),
+        media_type: media_type.into(),
+        accepted: target.media_types().join(", "),
+    })
+}

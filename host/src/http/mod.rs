@@ -1,0 +1,236 @@
+//! The HTTP API (axum): routes, authentication and rate limits, request
+//! logging and metrics. Handlers are thin: they read the request, call
+//! [`crate::dispatch`] or the store, and shape the answer.
+
+mod docs;
+mod error;
+mod fetch;
+mod health;
+mod jobs;
+pub mod rate_limit;
+mod run;
+pub mod upload;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use axum::Router;
+use tracing::Instrument;
+
+pub use docs::{openapi, RouteDoc};
+pub use error::ApiError;
+
+use crate::config::Config;
+use crate::jobs::JobRunner;
+use crate::metrics::Metrics;
+use crate::service::Service;
+use crate::store::Store;
+use rate_limit::RateLimiter;
+
+/// Everything a handler needs.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Effective configuration.
+    pub config: Arc<Config>,
+    /// Modules and pipelines.
+    pub service: Arc<Service>,
+    /// The store.
+    pub store: Arc<Store>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Job workers.
+    pub jobs: Arc<JobRunner>,
+    /// Per-key rate limits.
+    pub limiter: Arc<RateLimiter>,
+    /// When the server started.
+    pub started: Instant,
+}
+
+/// The request's trace id (from `X-Trace-Id`, or new).
+#[derive(Debug, Clone)]
+pub struct TraceId(pub String);
+
+/// Who is calling: the API key's id, or `anonymous` under `--no-auth`.
+#[derive(Debug, Clone)]
+pub struct Caller(pub String);
+
+/// Every route: its documentation and its handler, so the router and the
+/// OpenAPI document are built from the same list.
+pub fn routes() -> Vec<(RouteDoc, MethodRouter<AppState>)> {
+    let mut all = Vec::new();
+    all.extend(health::routes());
+    all.extend(run::routes());
+    all.extend(jobs::routes());
+    all.extend(docs::routes());
+    all
+}
+
+/// The application router with its middleware.
+pub fn router(state: AppState) -> Router {
+    let mut public = Router::new();
+    let mut protected = Router::new();
+    for (doc, handler) in routes() {
+        if doc.auth {
+            protected = protected.route(doc.path, handler);
+        } else {
+            public = public.route(doc.path, handler);
+        }
+    }
+    let protected =
+        protected.route_layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    public
+        .merge(protected)
+        .fallback(|| async { ApiError::not_found("no such route; see GET /api/documentation") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method; see GET /api/documentation",
+            )
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Outermost layer: trace id, a span per request, one log line, metrics.
+async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let trace_id = req
+        .headers()
+        .get("x-trace-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(crate::store::new_id);
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    req.extensions_mut().insert(TraceId(trace_id.clone()));
+    let span =
+        tracing::info_span!("request", trace_id = %trace_id, method = %method, route = %route);
+    let start = Instant::now();
+    let mut resp = next.run(req).instrument(span.clone()).await;
+    let took = start.elapsed();
+    let status = resp.status().as_u16().to_string();
+    state.metrics.inc(
+        "grace_http_requests_total",
+        &[("route", &route), ("method", &method), ("status", &status)],
+    );
+    state.metrics.observe(
+        "grace_http_request_duration_seconds",
+        &[("route", &route)],
+        took,
+    );
+    if let Ok(v) = HeaderValue::from_str(&trace_id) {
+        resp.headers_mut().insert("x-trace-id", v);
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            status = resp.status().as_u16(),
+            ms = took.as_secs_f64() * 1000.0,
+            "request"
+        );
+    });
+    resp
+}
+
+/// Refuses requests without a live API key (before the body is read) and
+/// applies the caller's rate limit.
+async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let caller = if state.config.auth {
+        let Some(secret) = presented_key(req.headers()) else {
+            state
+                .metrics
+                .inc("grace_auth_failures_total", &[("reason", "missing")]);
+            return Err(unauthorized("missing API key: send `Authorization: Bearer KEY` or `X-API-Key: KEY` (create one with `grace keys create NAME`)"));
+        };
+        let store = state.store.clone();
+        let found = tokio::task::spawn_blocking(move || store.authenticate(&secret))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))??;
+        match found {
+            Some(key) => key.id,
+            None => {
+                state
+                    .metrics
+                    .inc("grace_auth_failures_total", &[("reason", "invalid")]);
+                return Err(unauthorized(
+                    "the API key is not valid (unknown or revoked)",
+                ));
+            }
+        }
+    } else {
+        "anonymous".to_string()
+    };
+    let decision = state.limiter.check(&caller);
+    let headers = [
+        ("x-ratelimit-limit", decision.limit.to_string()),
+        ("x-ratelimit-remaining", decision.remaining.to_string()),
+        ("x-ratelimit-reset", decision.reset_secs.to_string()),
+    ];
+    if !decision.allowed {
+        state
+            .metrics
+            .inc("grace_rate_limited_total", &[("key", &caller)]);
+        let mut err = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "rate limit reached: {} requests in a burst, {} per second sustained (rate_limit.burst, rate_limit.per_second); retry in {} s",
+                decision.limit, state.config.rate_limit.per_second, decision.retry_after_secs
+            ),
+        );
+        err.headers
+            .push((header::RETRY_AFTER, decision.retry_after_secs.to_string()));
+        for (k, v) in headers {
+            err.headers.push((header::HeaderName::from_static(k), v));
+        }
+        return Err(err);
+    }
+    req.extensions_mut().insert(Caller(caller));
+    let mut resp = next.run(req).await;
+    for (k, v) in headers {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    Ok(resp)
+}
+
+fn unauthorized(message: &str) -> ApiError {
+    let mut e = ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message);
+    e.headers.push((header::WWW_AUTHENTICATE, "Bearer".into()));
+    e
+}
+
+/// The key from `Authorization: Bearer KEY` or `X-API-Key: KEY`.
+fn presented_key(headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let v = v.trim();
+        if let Some(k) = v
+            .strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+        {
+            return Some(k.trim().to_string());
+        }
+    }
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,164 @@
+//! The asynchronous job queue's workers: claim the oldest queued job, run it
+//! through [`crate::dispatch`], record the outcome exactly once.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use tokio::sync::Notify;
+
+use crate::dispatch;
+use crate::service::Service;
+use crate::store::{Job, Store};
+
+/// How often idle workers look at the queue even without a wake-up.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// The worker pool.
+#[derive(Debug)]
+pub struct JobRunner {
+    store: Arc<Store>,
+    service: Arc<Service>,
+    wake: Notify,
+    in_flight: AtomicUsize,
+    workers: usize,
+    idempotency: bool,
+}
+
+impl JobRunner {
+    /// Requeues jobs a previous process left running, then starts `workers` workers.
+    pub fn start(
+        store: Arc<Store>,
+        service: Arc<Service>,
+        workers: usize,
+        idempotency: bool,
+    ) -> Result<Arc<JobRunner>, crate::store::StoreError> {
+        let requeued = store.requeue_interrupted()?;
+        if !requeued.is_empty() {
+            tracing::warn!(
+                count = requeued.len(),
+                "requeued jobs interrupted by a previous stop"
+            );
+            store.audit("host", "jobs.requeue", "queue", &json!({"jobs": requeued}))?;
+        }
+        let runner = Arc::new(JobRunner {
+            store,
+            service,
+            wake: Notify::new(),
+            in_flight: AtomicUsize::new(0),
+            workers: workers.max(1),
+            idempotency,
+        });
+        for n in 0..runner.workers {
+            let r = runner.clone();
+            tokio::spawn(async move { r.work(n).await });
+        }
+        Ok(runner)
+    }
+
+    /// Wakes idle workers (after jobs were accepted).
+    pub fn notify(&self) {
+        self.wake.notify_waiters();
+    }
+
+    /// Jobs being run now.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Number of workers.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
+    async fn work(self: Arc<Self>, n: usize) {
+        loop {
+            let notified = self.wake.notified();
+            let claimed = {
+                let store = self.store.clone();
+                tokio::task::spawn_blocking(move || store.claim_next()).await
+            };
+            match claimed {
+                Ok(Ok(Some(job))) => {
+                    self.in_flight.fetch_add(1, Ordering::Relaxed);
+                    self.run(job).await;
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                }
+                Ok(Ok(None)) => {
+                    let _ = tokio::time::timeout(IDLE_POLL, notified).await;
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(worker = n, error = %e, "cannot claim a job");
+                    tokio::time::sleep(IDLE_POLL).await;
+                }
+                Err(e) => {
+                    tracing::error!(worker = n, error = %e, "job claim task failed");
+                    tokio::time::sleep(IDLE_POLL).await;
+                }
+            }
+        }
+    }
+
+    async fn run(&self, job: Job) {
+        let span = tracing::info_span!("job", trace_id = %job.trace_id, request_id = %job.id, target = %job.target);
+        let _enter = span.enter();
+        let outcome = self.execute(&job).await;
+        let (status, recorded) = match &outcome {
+            Ok(envelope) => (
+                "done",
+                self.store.finish_job(&job.id, Ok(&envelope.to_string())),
+            ),
+            Err((code, message)) => (
+                "failed",
+                self.store.finish_job(&job.id, Err((code, message))),
+            ),
+        };
+        match recorded {
+            Ok(true) => {
+                self.service
+                    .metrics()
+                    .inc("grace_jobs_total", &[("status", status)]);
+                let details = match &outcome {
+                    Ok(_) => json!({"target": job.target, "attempts": job.attempts}),
+                    Err((code, _)) => {
+                        json!({"target": job.target, "attempts": job.attempts, "error": code})
+                    }
+                };
+                if let Err(e) =
+                    self.store
+                        .audit("host", &format!("job.{status}"), &job.id, &details)
+                {
+                    tracing::error!(error = %e, "cannot write the audit record");
+                }
+                tracing::info!(status, "job finished");
+            }
+            Ok(false) => tracing::warn!("job was already finished; outcome dropped"),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record the job's outcome; it will run again after a restart")
+            }
+        }
+    }
+
+    async fn execute(&self, job: &Job) -> Result<Value, (String, String)> {
+        let data = self
+            .store
+            .job_input(&job.id)
+            .map_err(|e| ("internal".to_string(), e.to_string()))?;
+        let options: Map<String, Value> = serde_json::from_str(&job.options)
+            .map_err(|e| ("internal".to_string(), format!("stored options: {e}")))?;
+        let req = dispatch::Request {
+            target: job.target.clone(),
+            data: Arc::new(data),
+            media_type: job.media_type.clone(),
+            options,
+            trace_id: Some(job.trace_id.clone()),
+            parent_trace_id: None,
+        };
+        let store = self.idempotency.then_some(self.store.as_ref());
+        match dispatch::dispatch(&self.service, store, req).await {
+            Ok(answer) => Ok(answer.envelope),
+            Err(e) => Err((e.code().to_string(), e.to_string())),
+        }
+    }
+}
