@@ -14,7 +14,7 @@ pub mod upload;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -106,11 +106,8 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
         .map(str::to_string)
         .unwrap_or_else(crate::store::new_id);
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    // Routing happens inside this layer, so the route is matched here from the table.
+    let route = route_label(req.uri().path());
     let method = req.method().to_string();
     req.extensions_mut().insert(TraceId(trace_id.clone()));
     let span =
@@ -139,6 +136,26 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         );
     });
     resp
+}
+
+/// The route pattern a path belongs to (`/v1/run/{name}`), or `unmatched`:
+/// metrics are labelled by route, never by raw path.
+pub fn route_label(path: &str) -> &'static str {
+    static PATTERNS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| routes().into_iter().map(|(d, _)| d.path).collect());
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    patterns
+        .iter()
+        .find(|p| {
+            let ps: Vec<&str> = p.split('/').collect();
+            ps.len() == segs.len()
+                && ps
+                    .iter()
+                    .zip(&segs)
+                    .all(|(a, b)| a == b || (a.starts_with('{') && !b.is_empty()))
+        })
+        .copied()
+        .unwrap_or("unmatched")
 }
 
 /// Refuses requests without a live API key (before the body is read) and
@@ -233,4 +250,19 @@ fn presented_key(headers: &axum::http::HeaderMap) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn routes_label_paths() {
+        assert_eq!(super::route_label("/v1/run/ocr"), "/v1/run/{name}");
+        assert_eq!(super::route_label("/health"), "/health");
+        assert_eq!(
+            super::route_label("/api/ocr/result/abc"),
+            "/api/ocr/result/{request_id}"
+        );
+        assert_eq!(super::route_label("/v1/run/"), "unmatched");
+        assert_eq!(super::route_label("/nope"), "unmatched");
+    }
 }
