@@ -65,3 +65,12 @@ pub async fn load_ocr_component(engine: &grace::GraceEngine) -> grace::LoadedMod
         .await
         .expect("ocr.wasm loads")
 }
+
+/// The number after `--name` on the command line, or `default`.
+pub fn numeric_flag(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

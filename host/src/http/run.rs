@@ -87,16 +87,26 @@ pub(super) async fn run_upload(
     Ok(answer?)
 }
 
+/// Reads the single-file upload and runs it.
+async fn read_and_run(
+    state: &AppState,
+    name: &str,
+    trace: &TraceId,
+    req: Request,
+) -> Result<Answer, ApiError> {
+    let upload = read_upload(state, req, false)
+        .await
+        .inspect_err(|e| reject(state, e))?;
+    run_upload(state, name, upload, trace).await
+}
+
 async fn run(
     State(state): State<AppState>,
     Path(name): Path<String>,
     Extension(trace): Extension<TraceId>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let upload = read_upload(&state, req, false)
-        .await
-        .inspect_err(|e| reject(&state, e))?;
-    let answer = run_upload(&state, &name, upload, &trace).await?;
+    let answer = read_and_run(&state, &name, &trace, req).await?;
     Ok(Json(answer.envelope).into_response())
 }
 
@@ -106,10 +116,7 @@ async fn zapier(
     Extension(trace): Extension<TraceId>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let upload = read_upload(&state, req, false)
-        .await
-        .inspect_err(|e| reject(&state, e))?;
-    let answer = run_upload(&state, &name, upload, &trace).await?;
+    let answer = read_and_run(&state, &name, &trace, req).await?;
     let flat = crate::flat::flatten(&answer.envelope, state.config.review.min_confidence);
     Ok(Json(flat).into_response())
 }

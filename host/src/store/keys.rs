@@ -32,6 +32,17 @@ pub struct NewKey {
     pub secret: String,
 }
 
+/// A key from `SELECT id, name, prefix, created_at, revoked_at`.
+fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
+    Ok(ApiKey {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        prefix: r.get(2)?,
+        created_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+    })
+}
+
 fn digest(secret: &str) -> String {
     grace_hash::sha256_hex(secret.as_bytes())
 }
@@ -67,15 +78,7 @@ impl Store {
         let mut stmt = conn.prepare(
             "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ApiKey {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                prefix: r.get(2)?,
-                created_at: r.get(3)?,
-                revoked_at: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], key_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -104,15 +107,7 @@ impl Store {
         conn.query_row(
             "SELECT id, name, prefix, created_at, revoked_at FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL",
             [digest(secret)],
-            |r| {
-                Ok(ApiKey {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    prefix: r.get(2)?,
-                    created_at: r.get(3)?,
-                    revoked_at: r.get(4)?,
-                })
-            },
+            key_from_row,
         )
         .optional()
         .map_err(StoreError::from)
