@@ -118,11 +118,11 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let status = resp.status().as_u16().to_string();
     state.metrics.inc(
         "grace_http_requests_total",
-        &[("route", &route), ("method", &method), ("status", &status)],
+        &[("route", route), ("method", &method), ("status", &status)],
     );
     state.metrics.observe(
         "grace_http_request_duration_seconds",
-        &[("route", &route)],
+        &[("route", route)],
         took,
     );
     if let Ok(v) = HeaderValue::from_str(&trace_id) {
