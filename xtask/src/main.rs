@@ -4,6 +4,7 @@
 //! packages tests need, fetches and verifies the models, builds the host and
 //! every component in release mode and copies the components to `modules/`.
 
+mod clients;
 mod models;
 mod setup;
 
@@ -103,9 +104,17 @@ fn test(root: &Path) -> Result<()> {
         }
     }
     let status = child.wait()?;
+    // The client suites run even when a Rust suite failed (no-fail-fast).
+    let clients = clients::run(root, &setup::host_binary(root))?;
+    passed += clients.passed;
+    failed += clients.failed;
+    ignored += clients.skipped;
     println!("\ntests: {passed} passed, {failed} failed, {ignored} skipped");
     if !status.success() {
         bail!("cargo test failed with {status}");
+    }
+    if clients.failed > 0 {
+        bail!("{} client test(s) failed (n8n node, curl examples, n8n end-to-end)", clients.failed);
     }
     Ok(())
 }
