@@ -346,20 +346,21 @@ export class OcrExtract implements INodeType {
 				}
 				returnData.push(out);
 			} catch (error) {
-				if (this.continueOnFail()) {
-					const json: IDataObject = { error: (error as Error).message };
-					const e = error as NodeApiError & { description?: string | null };
-					if (e.description) json.error_description = e.description;
-					if (e instanceof NodeApiError && e.httpCode) json.http_status = Number(e.httpCode);
-					returnData.push({ json, pairedItem: { item: itemIndex } });
-					continue;
-				}
 				// Errors raised above already carry the item index; anything else is wrapped.
 				const nodeError =
 					error instanceof NodeApiError || error instanceof NodeOperationError
 						? error
 						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 				if (nodeError.context.itemIndex === undefined) nodeError.context.itemIndex = itemIndex;
+				if (this.continueOnFail()) {
+					const json: IDataObject = { error: nodeError.message };
+					if (nodeError.description) json.error_description = nodeError.description;
+					if (nodeError instanceof NodeApiError && nodeError.httpCode) {
+						json.http_status = Number(nodeError.httpCode);
+					}
+					returnData.push({ json, pairedItem: { item: itemIndex } });
+					continue;
+				}
 				throw nodeError;
 			}
 		}
