@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 const N8N_VERSION = '2.8.4';
 // n8n's own dependency tree points xlsx at a tarball outside the npm registry;
 // the registry's last xlsx release stands in for it.
-const N8N_OVERRIDES = { xlsx: 'npm:xlsx@0.18.5' };
+// @langchain/langgraph-checkpoint >= 1.0.2 needs a newer @langchain/core than
+// the one n8n pins (1.1.8) and breaks `n8n start`; 1.0.1 is the last that fits.
+const N8N_OVERRIDES = { xlsx: 'npm:xlsx@0.18.5', '@langchain/langgraph-checkpoint': '1.0.1' };
 // With --legacy-peer-deps npm hoists an ancient @opentelemetry/core (0.10) that
 // @sentry/opentelemetry cannot extend ("Class extends value undefined" when n8n
 // opens its database); pinning the versions Sentry's peer range asks for fixes it.
@@ -197,13 +199,13 @@ function buildWorkflows(files) {
 			readFiles(files.batchGlob),
 			ocr('OCR Extract', { operation: 'extractInvoice', binaryPropertyName: 'data', outputMode: 'simplified', settings: {} }),
 		]),
-		workflow('graceE2eJobs001', 'Grace e2e: Submit Job then Get Result', [
+		workflow('graceE2eJobs0001', 'Grace e2e: Submit Job then Get Result', [
 			trigger(),
 			readFiles(files.receipt),
 			ocr('Submit Job', { operation: 'submitJob', binaryPropertyName: 'data', jobModule: 'invoice', moduleOptions: '{}', settings: {} }),
 			ocr('Get Result', { operation: 'getResult', requestId: '={{ $json.request_id }}', waitForCompletion: true, timeoutSeconds: 300, pollIntervalSeconds: 1, resultOutput: 'data' }, { position: [600, 0] }),
 		]),
-		workflow('graceE2eReadTxt', 'Grace e2e: Read Text and Run Module', [
+		workflow('graceE2eReadTxt1', 'Grace e2e: Read Text and Run Module', [
 			trigger(),
 			readFiles(files.receipt),
 			ocr('Read Text', { operation: 'readText', binaryPropertyName: 'data', settings: { passThroughBinary: true } }),
@@ -237,6 +239,83 @@ function nodeOutput(parsed, nodeName) {
 	// one entry per run of the node; items of its first output
 	if (!runs || runs.length === 0) return null;
 	return runs[runs.length - 1]?.data?.main?.[0]?.map((i) => i.json) ?? [];
+}
+
+async function freePort() {
+	const { createServer } = await import('node:net');
+	return await new Promise((res) => {
+		const srv = createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => res(port));
+		});
+	});
+}
+
+/** Publishes the webhook example, runs `n8n start`, and posts the receipt and the corrupt file to it. */
+async function webhookExample(n8nBin, env, id, expected) {
+	await sh(process.execPath, [n8nBin, 'publish:workflow', `--id=${id}`], { env });
+	const port = await freePort();
+	const brokerPort = await freePort();
+	const serverEnv = {
+		...process.env,
+		...env,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_LOG_LEVEL: 'info',
+	};
+	const child = spawn(process.execPath, [n8nBin, 'start'], { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	let logs = '';
+	child.stdout.on('data', (d) => (logs += d));
+	child.stderr.on('data', (d) => (logs += d));
+	const base = `http://127.0.0.1:${port}`;
+	try {
+		const deadline = Date.now() + 120_000;
+		let ready = false;
+		while (Date.now() < deadline && child.exitCode === null) {
+			// Ready once the HTTP server answers and the workflow is activated.
+			const res = await fetch(`${base}/healthz/readiness`).catch(() => null);
+			if (res?.ok && logs.includes(`(ID: ${id})`) && /Activated workflow/.test(logs)) {
+				ready = true;
+				break;
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		if (!check('n8n start serves the webhook example', ready, { logs: logs.slice(-1500) })) return;
+		const post = async (file, name) => {
+			const form = new FormData();
+			form.append('file', new Blob([readFileSync(file)], { type: 'image/jpeg' }), name);
+			const res = await fetch(`${base}/webhook/grace-ocr-e2e`, { method: 'POST', body: form });
+			const text = await res.text();
+			let body = null;
+			try {
+				body = JSON.parse(text);
+			} catch {
+				body = text;
+			}
+			return { status: res.status, body };
+		};
+		const ok = await post(receiptPath, 'receipt.jpg');
+		const same = ['total', 'issue_date', 'vendor_name'].every((k) => ok.body?.[k] === expected[k]);
+		check('example webhook-upload-respond: answers the receipt fields the host API gives', ok.status === 200 && same, { status: ok.status, body: ok.body, expected: { total: expected.total, issue_date: expected.issue_date, vendor_name: expected.vendor_name } });
+		const bad = await post(corruptPath, 'corrupt.jpg');
+		check('example webhook-upload-respond: answers 422 with an error for the corrupt file', bad.status === 422 && typeof bad.body?.error === 'string', { status: bad.status, body: bad.body });
+	} finally {
+		child.kill('SIGTERM');
+		await new Promise((r) => {
+			const t = setTimeout(() => {
+				child.kill('SIGKILL');
+				r();
+			}, 15_000);
+			child.on('exit', () => {
+				clearTimeout(t);
+				r();
+			});
+			if (child.exitCode !== null) r();
+		});
+	}
 }
 
 // ---------- main ----------
@@ -327,6 +406,38 @@ async function main() {
 		const examplesDir = join(repoDir, 'examples', 'n8n');
 		const examples = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.json')) : [];
 		for (const f of examples) copyFileSync(join(examplesDir, f), join(importDir, 'workflows', `example-${f}`));
+		// Runnable copies of two examples: the folder batch on the batch folder
+		// (without the corrupt file), and the webhook on its own path; both with
+		// the e2e credentials.
+		const inboxDir = join(filesDir, 'inbox');
+		mkdirSync(inboxDir, { recursive: true });
+		for (let i = 0; i < 3; i++) copyFileSync(pool[i % pool.length], join(inboxDir, `scan-${i}.jpg`));
+		const resultsFile = join(filesDir, 'grace-results.json');
+		const runnable = {};
+		for (const [file, id, patch] of [
+			['folder-batch-jobs.json', 'graceE2eFolder01', (n) => {
+				if (n.name === 'Read Inbox Folder') n.parameters.fileSelector = join(inboxDir, '*.jpg');
+				if (n.name === 'Write Results') n.parameters.fileName = resultsFile;
+				if (n.name === 'Get Result') n.parameters.pollIntervalSeconds = 1;
+			}],
+			['webhook-upload-respond.json', 'graceE2eWebhook1', (n) => {
+				if (n.type === 'n8n-nodes-base.webhook') {
+					n.parameters.path = 'grace-ocr-e2e';
+					n.webhookId = '0e2e0e2e-0000-4000-8000-00000000e2e1';
+				}
+			}],
+		]) {
+			if (!examples.includes(file)) continue;
+			const wf = JSON.parse(readFileSync(join(examplesDir, file), 'utf8'));
+			wf.id = id;
+			wf.name = `${wf.name} (e2e)`;
+			for (const n of wf.nodes) {
+				if (n.type === 'n8n-nodes-grace.ocrExtract') n.credentials = { graceApi: CRED };
+				patch(n);
+			}
+			writeFileSync(join(importDir, 'workflows', `${id}.json`), JSON.stringify(wf, null, 2));
+			runnable[file] = id;
+		}
 
 		await timed('n8n_import', async () => {
 			await sh(process.execPath, [n8nBin, 'import:credentials', `--input=${join(importDir, 'credentials.json')}`], { env });
@@ -377,17 +488,37 @@ async function main() {
 			summary.stop_on_fail_message = (/Grace failed on item \d+ \("[^"\n]*"\)[^\n]*/.exec(`${r.stderr}\n${r.stdout}`) ?? [null])[0];
 
 			// 4. Submit Job + Get Result
-			r = await execute(n8nBin, env, 'graceE2eJobs001');
+			r = await execute(n8nBin, env, 'graceE2eJobs0001');
 			const job = nodeOutput(r.parsed, 'Get Result')?.[0];
 			check('Submit Job then Get Result returns the finished job', r.code === 0 && job?.status === 'done' && typeof job?.request_id === 'string', { code: r.code, job: job && { status: job.status, request_id: job.request_id }, err: r.code === 0 ? undefined : r.stderr.slice(-800) });
 
 			// 5. Read Text and Run Module
-			r = await execute(n8nBin, env, 'graceE2eReadTxt');
+			r = await execute(n8nBin, env, 'graceE2eReadTxt1');
 			const textOut = nodeOutput(r.parsed, 'Read Text')?.[0];
 			const hashOut = nodeOutput(r.parsed, 'Run Module')?.[0];
 			check('Read Text returns text and lines', r.code === 0 && typeof textOut?.text === 'string' && Array.isArray(textOut?.lines), { code: r.code, keys: Object.keys(textOut ?? {}) });
 			check('Run Module (hash) returns the module output', r.code === 0 && hashOut && Object.keys(hashOut).length > 0, { keys: Object.keys(hashOut ?? {}) });
+
+			// 6. examples/n8n/folder-batch-jobs.json on a folder of 3 images
+			if (runnable['folder-batch-jobs.json']) {
+				r = await execute(n8nBin, env, runnable['folder-batch-jobs.json']);
+				const jobs = nodeOutput(r.parsed, 'Get Result') ?? [];
+				let written = null;
+				try {
+					written = JSON.parse(readFileSync(resultsFile, 'utf8'));
+				} catch {
+					written = null;
+				}
+				check('example folder-batch-jobs: 3 jobs done and results written', r.code === 0 && jobs.length === 3 && jobs.every((j) => j.status === 'done') && Array.isArray(written) && written.length === 3, {
+					code: r.code, jobs: jobs.map((j) => j.status ?? j.error), written: Array.isArray(written) ? written.length : written, err: r.code === 0 ? undefined : r.stderr.slice(-800),
+				});
+			} else check('example folder-batch-jobs exists', false, { examplesDir });
 		});
+
+		// 7. examples/n8n/webhook-upload-respond.json served by `n8n start`
+		if (runnable['webhook-upload-respond.json']) {
+			await timed('n8n_webhook', () => webhookExample(n8nBin, env, runnable['webhook-upload-respond.json'], expected));
+		} else check('example webhook-upload-respond exists', false, { examplesDir });
 	} finally {
 		if (stub) stub.child.kill('SIGTERM');
 		if (!keepWork && summary.checks.every((c) => c.pass)) rmSync(work, { recursive: true, force: true });
