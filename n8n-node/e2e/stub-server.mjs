@@ -17,6 +17,8 @@ const arg = (name, fallback) => {
 };
 const port = Number(arg('port', process.env.PORT ?? 0));
 const apiKey = arg('key', process.env.GRACE_STUB_KEY ?? '');
+// --no-invoice: act like a host whose invoice-fields module is not built yet.
+const noInvoice = args.includes('--no-invoice') || process.env.GRACE_STUB_NO_INVOICE === '1';
 
 const MODULES = [
 	{ name: 'ocr', version: '0.1.0', summary: 'image → text with layout', media_types: ['image/png', 'image/jpeg'], sha256: 'a'.repeat(64) },
@@ -24,6 +26,7 @@ const MODULES = [
 	{ name: 'hash', version: '0.1.0', summary: 'bytes → digests', media_types: ['*/*'], sha256: 'c'.repeat(64) },
 ];
 const PIPELINES = [{ name: 'invoice', steps: ['ocr', 'invoice-fields', 'hash'] }];
+if (noInvoice) MODULES.splice(MODULES.findIndex((m) => m.name === 'invoice-fields'), 1);
 const NAMES = new Set([...MODULES.map((m) => m.name), ...PIPELINES.map((p) => p.name)]);
 
 const jobs = new Map();
@@ -135,6 +138,9 @@ function fakeInvoice(file) {
 
 /** Runs a module or pipeline: an envelope, or an error [status, code, message]. */
 function runModule(name, file, options) {
+	if (noInvoice && name === 'invoice') {
+		return { status: 503, body: { error: { code: 'unavailable', message: 'pipeline invoice needs module invoice-fields, which is not loaded', details: {} } } };
+	}
 	const started = new Date().toISOString();
 	const base = {
 		contract_version: '1.2',
