@@ -84,7 +84,7 @@ export function makeContext({ items, params, host, continueOnFail = false, crede
 				if (!options.returnFullResponse || !options.ignoreHttpStatusErrors) {
 					throw new Error('the node must ask for the full response and handle HTTP errors itself');
 				}
-				return { statusCode: answer.statusCode ?? 200, headers: {}, body: answer.body };
+				return { statusCode: answer.statusCode ?? 200, headers: answer.headers ?? {}, body: answer.body };
 			},
 		},
 	};

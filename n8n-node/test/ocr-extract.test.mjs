@@ -518,9 +518,25 @@ describe('errors across items', () => {
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
 	});
 
+	test('429 is retried after Retry-After, then succeeds', async () => {
+		let calls = 0;
+		const ctx = makeContext({
+			items: [fileItem(JPEG)],
+			params,
+			host: () => {
+				calls++;
+				if (calls < 3) return { statusCode: 429, headers: { 'retry-after': '0.1' }, body: { error: { code: 'rate_limited', message: 'slow down' } } };
+				return { body: FLAT_INVOICE };
+			},
+		});
+		const [out] = await run(ctx);
+		assert.equal(calls, 3);
+		assert.equal(out[0].json.vendor_name, 'ACME SDN BHD');
+	});
+
 	test('429 and 413 and non-JSON bodies give readable messages', async () => {
 		for (const [answer, re] of [
-			[{ statusCode: 429, body: { error: { code: 'rate_limited', message: 'slow down' } } }, /rate limiting/],
+			[{ statusCode: 429, headers: { 'retry-after': '0.05' }, body: { error: { code: 'rate_limited', message: 'slow down' } } }, /rate limiting/],
 			[{ statusCode: 413, body: { error: { code: 'payload_too_large', message: 'big' } } }, /larger than/],
 			[{ statusCode: 500, body: 'Internal Server Error' }, /HTTP 500/],
 		]) {

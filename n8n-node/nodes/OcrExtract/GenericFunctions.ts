@@ -8,7 +8,7 @@ import type {
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 export const CREDENTIAL_NAME = 'graceApi';
 
@@ -71,13 +71,27 @@ export async function graceRequest(
 	};
 	if (options.qs && Object.keys(options.qs).length > 0) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
-	const response = (await this.helpers.httpRequestWithAuthentication.call(
-		this,
-		CREDENTIAL_NAME,
-		request,
-	)) as { statusCode?: number; body?: unknown };
-	return { statusCode: response.statusCode ?? 0, body: parseBody(response.body) };
+	// A rate-limited request (429) is retried after the host's Retry-After
+	// (at most MAX_RETRY_WAIT_SECONDS each time, MAX_RETRIES times).
+	for (let attempt = 0; ; attempt++) {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_NAME,
+			request,
+		)) as { statusCode?: number; body?: unknown; headers?: IDataObject };
+		const statusCode = response.statusCode ?? 0;
+		if (statusCode === 429 && attempt < MAX_RETRIES) {
+			const retryAfter = Number(response.headers?.['retry-after'] ?? 1);
+			const seconds = Number.isFinite(retryAfter) ? Math.min(Math.max(retryAfter, 0.1), MAX_RETRY_WAIT_SECONDS) : 1;
+			await sleep(seconds * 1000);
+			continue;
+		}
+		return { statusCode, body: parseBody(response.body) };
+	}
 }
+
+export const MAX_RETRIES = 3;
+export const MAX_RETRY_WAIT_SECONDS = 30;
 
 /**
  * A multipart/form-data body with a `file` part and an optional `options`

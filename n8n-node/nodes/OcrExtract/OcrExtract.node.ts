@@ -520,17 +520,20 @@ async function getResult(this: IExecuteFunctions, itemIndex: number): Promise<ID
 		100,
 		(this.getNodeParameter('pollIntervalSeconds', itemIndex, 2) as number) * 1000,
 	);
-	const maxPolls = wait ? Math.max(1, Math.ceil(timeoutMs / intervalMs) + 1) : 1;
 	const path = `/api/ocr/result/${encodeURIComponent(requestId)}`;
+	// Bounded twice: by the clock and by the number of polls the timeout allows.
+	const deadline = Date.now() + timeoutMs;
+	const maxPolls = wait ? Math.ceil(timeoutMs / intervalMs) + 1 : 1;
 
 	let record: IDataObject = {};
 	for (let poll = 0; poll < maxPolls; poll++) {
-		if (poll > 0) await sleep(intervalMs);
 		const response = await graceRequest.call(this, 'GET', path);
 		if (!isOk(response)) throw apiError(this, itemIndex, response);
 		record = asObject(response.body);
 		const status = String(record.status ?? '');
 		if (status === 'done' || status === 'failed' || !wait) break;
+		if (Date.now() + intervalMs > deadline) break;
+		await sleep(intervalMs);
 	}
 
 	const status = String(record.status ?? '');
