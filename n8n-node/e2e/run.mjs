@@ -372,6 +372,7 @@ async function main() {
 		const loadedModules = new Set((mods.modules ?? []).map((m) => m.name));
 		const invoicePipeline = (mods.pipelines ?? []).find((p) => p.name === 'invoice');
 		const missing = invoicePipeline ? invoicePipeline.steps.filter((st) => !loadedModules.has(typeof st === 'string' ? st : st.module ?? st.name)).map(String) : ['invoice pipeline'];
+		if (missing.length === 0 && invoicePipeline.available === false) missing.push(String(invoicePipeline.unavailable_reason ?? 'invoice pipeline unavailable'));
 		const target = missing.length === 0 ? TARGETS.invoice : TARGETS.ocr;
 		summary.target = target.name;
 		if (missing.length > 0) {

@@ -292,7 +292,13 @@ function handle(req, res, body) {
 		if (given !== apiKey) return error(res, 401, 'unauthorized', 'missing or bad API key');
 	}
 	if (req.method === 'GET' && path === '/metrics') return send(res, 200, '# stub\ngrace_requests_total 1\n');
-	if (req.method === 'GET' && path === '/v1/modules') return send(res, 200, { modules: MODULES, pipelines: PIPELINES });
+	if (req.method === 'GET' && path === '/v1/modules') {
+		const pipelines = PIPELINES.map((p) => {
+			const lacking = p.steps.filter((st) => !MODULES.some((m) => m.name === st));
+			return { ...p, kind: 'pipeline', available: lacking.length === 0, unavailable_reason: lacking.length ? `module ${lacking.join(', ')} is not loaded` : null };
+		});
+		return send(res, 200, { modules: MODULES.map((m) => ({ ...m, kind: 'module' })), pipelines });
+	}
 	let m = /^\/v1\/(run|zapier)\/([^/]+)$/.exec(path);
 	if (req.method === 'POST' && m) {
 		const name = decodeURIComponent(m[2]);

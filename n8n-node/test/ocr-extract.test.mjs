@@ -292,7 +292,10 @@ describe('Run Module', () => {
 							{ name: 'ocr', version: '0.1.0', summary: 'text with layout' },
 							{ name: 'hash', version: '0.1.0', summary: 'digests' },
 						],
-						pipelines: [{ name: 'invoice', steps: ['ocr', 'invoice-fields', 'hash'] }],
+						pipelines: [
+							{ name: 'invoice', steps: ['ocr', 'invoice-fields', 'hash'], available: true },
+							{ name: 'receipt-lite', steps: ['ocr', 'nope'], available: false, unavailable_reason: 'module nope is not loaded' },
+						],
 					},
 				};
 			},
@@ -300,8 +303,11 @@ describe('Run Module', () => {
 		const options = await new OcrExtract().methods.loadOptions.getModules.call(ctx);
 		assert.deepEqual(
 			options.map((o) => o.value),
-			['hash', 'invoice', 'ocr'],
+			['hash', 'invoice', 'ocr', 'receipt-lite'],
 		);
+		const lite = options.find((o) => o.value === 'receipt-lite');
+		assert.equal(lite.name, 'receipt-lite (pipeline, unavailable)');
+		assert.match(lite.description, /module nope is not loaded/);
 		assert.equal(options.find((o) => o.value === 'invoice').description, 'Pipeline: ocr → invoice-fields → hash');
 
 		const bad = makeContext({ items: [], params: {}, host: () => ({ statusCode: 401, body: { error: { code: 'unauthorized', message: 'bad key' } } }) });

@@ -302,10 +302,15 @@ export class OcrExtract implements INodeType {
 				const pipelines = Array.isArray(body.pipelines) ? (body.pipelines as IDataObject[]) : [];
 				for (const pipeline of pipelines) {
 					const steps = Array.isArray(pipeline.steps) ? (pipeline.steps as string[]).join(' → ') : '';
+					const unavailable = pipeline.available === false;
+					let description = steps ? `Pipeline: ${steps}` : 'Pipeline';
+					if (unavailable) {
+						description += `. Unavailable on this host: ${String(pipeline.unavailable_reason ?? 'a step is missing')}`;
+					}
 					options.push({
-						name: `${String(pipeline.name)} (pipeline)`,
+						name: `${String(pipeline.name)} (pipeline${unavailable ? ', unavailable' : ''})`,
 						value: String(pipeline.name),
-						description: steps ? `Pipeline: ${steps}` : 'Pipeline',
+						description,
 					});
 				}
 				const modules = Array.isArray(body.modules) ? (body.modules as IDataObject[]) : [];
