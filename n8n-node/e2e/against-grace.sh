@@ -6,7 +6,8 @@
 #   n8n-node/e2e/against-grace.sh GRACE_BIN MODULES_DIR RECEIPT.jpg [IMAGES_DIR]
 #
 # Env passed through to run.mjs: GRACE_N8N_CACHE, GRACE_N8N_TARBALL,
-# GRACE_E2E_REQUIRE_INVOICE, npm_config_cache. Exit code: non-zero if either
+# GRACE_E2E_REQUIRE_INVOICE (also given to run-all.sh as GRACE_REQUIRE_INVOICE),
+# npm_config_cache. Exit code: non-zero if either
 # part failed. The e2e JSON summary is the last line on stdout.
 set -uo pipefail
 grace=${1:?usage: against-grace.sh GRACE_BIN MODULES_DIR RECEIPT.jpg [IMAGES_DIR]}
@@ -26,7 +27,8 @@ pid=$!
 cleanup() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 export GRACE_URL="http://127.0.0.1:$port" GRACE_API_KEY="$key"
-for _ in $(seq 1 120); do
+# The first start compiles the modules (over a minute for ocr on 2 busy cores).
+for _ in $(seq 1 600); do
 	curl -sf "$GRACE_URL/health" > /dev/null && break
 	kill -0 "$pid" 2>/dev/null || { echo "grace serve exited:" >&2; cat "$work/grace.log" >&2; exit 2; }
 	sleep 0.5
@@ -34,7 +36,7 @@ done
 
 rc=0
 echo "== curl examples against $GRACE_URL" >&2
-"$repo/examples/curl/run-all.sh" "$receipt" "$work/corrupt.jpg" >&2 || rc=1
+GRACE_REQUIRE_INVOICE="${GRACE_E2E_REQUIRE_INVOICE:-1}" "$repo/examples/curl/run-all.sh" "$receipt" "$work/corrupt.jpg" >&2 || rc=1
 echo "== n8n end-to-end against $GRACE_URL" >&2
 args=(--receipt "$receipt" --corrupt "$work/corrupt.jpg")
 if [[ -n "$images" ]]; then args+=(--images "$images"); fi
