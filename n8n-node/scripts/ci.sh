@@ -36,7 +36,7 @@ step lint npm run --silent lint
 out=$(node --test --test-reporter=spec test/ 2>&1) || { echo "$out" >&2; echo "n8n-node: unit tests failed" >&2; exit 1; }
 pass=$(grep -E '^ℹ pass ' <<<"$out" | awk '{print $3}')
 fail=$(grep -E '^ℹ fail ' <<<"$out" | awk '{print $3}')
-echo "n8n-node unit tests: ${pass} passed, ${fail} failed"
+echo "n8n-node: ${pass} passed, ${fail} failed"
 
 mkdir -p .pack
 rm -f .pack/*.tgz
