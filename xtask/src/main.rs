@@ -111,15 +111,11 @@ fn test(root: &Path) -> Result<()> {
 }
 
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
-    run(cargo(root)
-        .args([
-            "run",
-            "--release",
-            "-p",
-            "grace-tests",
-            "--bin",
-            "grace-bench",
-            "--",
-        ])
-        .args(extra))
+    // OCR engines first, then the invoice-fields scores and timings.
+    for bin in ["grace-bench", "invoice-bench"] {
+        run(cargo(root)
+            .args(["run", "--release", "-p", "grace-tests", "--bin", bin, "--"])
+            .args(extra))?;
+    }
+    Ok(())
 }

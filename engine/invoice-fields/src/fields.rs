@@ -138,6 +138,25 @@ pub fn labelled_amount(ctx: &Ctx, hit: &LabelHit) -> Option<Found<AmountAt>> {
     None
 }
 
+/// Readings of a span with one OCR alternative applied (first word first).
+pub fn alternative_readings(page: &Page, s: Span) -> Vec<String> {
+    let words = &page.lines[s.line].words;
+    let mut out = Vec::new();
+    for i in s.start..s.end {
+        for (idx, alt) in &words[i].alternatives {
+            let mut chars: Vec<String> = words[i].text.chars().map(String::from).collect();
+            if *idx >= chars.len() {
+                continue;
+            }
+            chars[*idx] = alt.clone();
+            let mut parts: Vec<String> = words[s.start..s.end].iter().map(|w| w.text.clone()).collect();
+            parts[i - s.start] = chars.concat();
+            out.push(parts.join(" "));
+        }
+    }
+    out
+}
+
 /// A date read in a span.
 fn dates_in(page: &Page, s: Span, order: DateOrder) -> Vec<(Date, String, Span)> {
     let (a, b) = span_bytes(page, s);
@@ -258,6 +277,8 @@ pub struct TaxIdAt {
     pub span: Span,
     /// Text as printed.
     pub raw: String,
+    /// True when an OCR alternative reading made it valid.
+    pub reconstructed: bool,
 }
 
 /// Every tax id on the page in reading order: single words and runs of up
@@ -270,6 +291,7 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
         let mut i = 0;
         while i < words.len() {
             let mut hit = None;
+            let mut reconstructed = false;
             for n in (1..=3).rev() {
                 if i + n > words.len() {
                     continue;
@@ -284,9 +306,23 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
                     break;
                 }
             }
+            if hit.is_none() {
+                // A misread character: try the readings OCR offered.
+                hit = (1..=3).rev().filter(|n| i + n <= words.len()).find_map(|n| {
+                    let span = Span { line, start: i, end: i + n };
+                    alternative_readings(page, span).into_iter().find_map(|text| {
+                        let joined: String = text.split(' ').collect();
+                        let cleaned = strip_id_label(&joined).to_string();
+                        let id = detect_tax_id(&cleaned).filter(|id| id.checked)?;
+                        Some((n, id, cleaned))
+                    })
+                });
+                reconstructed = hit.is_some();
+            }
             match hit {
                 Some((n, id, raw)) => {
                     out.push(TaxIdAt {
+                        reconstructed,
                         value: id.value,
                         checked: id.checked,
                         span: Span {
@@ -368,6 +404,22 @@ pub fn iban(ctx: &Ctx) -> Option<Field> {
         .find_map(|h| {
             let s = value_spans(page, h).into_iter().next()?;
             let raw = page.span_text(s);
+            // A misread digit: an OCR alternative that passes mod-97 wins.
+            let repaired = alternative_readings(page, s).into_iter().find_map(|text| {
+                let compact: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                validate_iban(&compact).ok()
+            });
+            if let Some(iban) = repaired {
+                let found = Found {
+                    value: (),
+                    raw: raw.clone(),
+                    span: s,
+                    label: Some(*h),
+                    source: Source::Label,
+                    reconstructed: true,
+                };
+                return Some(found.field(ctx, iban.value));
+            }
             let compact: String = raw.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
             let ok = compact.len() >= 15
                 && compact.chars().take(2).all(|c| c.is_ascii_alphabetic())

@@ -173,6 +173,7 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("cash", K::Cash), ("entregado", K::Cash), ("efectivo entregado", K::Cash), ("tendered", K::Cash),
     ("cash tendered", K::Cash), ("bar", K::Cash), ("gegeben", K::Cash),
     ("cambio", K::Change), ("change", K::Change), ("devolucion", K::Change), ("zuruck", K::Change),
+    ("ruckgeld", K::Change), ("ruckgabe", K::Change),
     ("rounding", K::Rounding), ("rounding adj", K::Rounding), ("rounding adjustment", K::Rounding),
     ("round adj", K::Rounding), ("redondeo", K::Rounding),
     ("total qty", K::NotMoney), ("total quantity", K::NotMoney), ("total items", K::NotMoney),

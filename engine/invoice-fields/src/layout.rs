@@ -25,6 +25,14 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The empty rectangle at the origin (filled in once the frame is known).
+    pub const ZERO: Rect = Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 0.0,
+        y1: 0.0,
+    };
+
     /// Height.
     pub fn h(&self) -> f32 {
         self.y1 - self.y0
@@ -186,12 +194,7 @@ impl Page {
                             text: w.text.trim().to_string(),
                             confidence: w.confidence.or(l.confidence).unwrap_or(1.0),
                             quad: Some(quad),
-                            rect: Rect {
-                                x0: 0.0,
-                                y0: 0.0,
-                                x1: 0.0,
-                                y1: 0.0,
-                            },
+                            rect: Rect::ZERO,
                             alternatives: w.alternatives.clone(),
                         }
                     })
@@ -481,12 +484,7 @@ fn split_quad_words(text: &str, q: &Quad, confidence: f32) -> Vec<Word> {
                     lerp(q[3], q[2], t1),
                     lerp(q[3], q[2], t0),
                 ]),
-                rect: Rect {
-                    x0: 0.0,
-                    y0: 0.0,
-                    x1: 0.0,
-                    y1: 0.0,
-                },
+                rect: Rect::ZERO,
                 alternatives: Vec::new(),
             });
         }

@@ -242,3 +242,95 @@ pub fn overall_confidence(out: &InvoiceOutput) -> Option<f32> {
     let c: Vec<f32> = out.fields.named().iter().filter_map(|(_, f)| f.as_ref().map(|f| f.confidence)).collect();
     (!c.is_empty()).then(|| fields::round3(c.iter().sum::<f32>() / c.len() as f32))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FACTURA: &str = "FACTURA\nTalleres Núñez S.L.\nCalle Mayor 12\n28001 Madrid\nCIF: B-12345674\n\nCliente:\nJuan Pérez García\nNIF: 12345678Z\n\nNº factura: F-2024/0012\nFecha: 14/03/2024\nVencimiento: 13/04/2024\n\nDescripción        Cant.   Precio   Importe\nCambio de aceite      1    60,00     60,00\nFiltro                2    20,00     40,00\n\nBase imponible            100,00 €\nIVA 21%                    21,00 €\nRetención IRPF 15%        -15,00 €\nTOTAL                     106,00 €\nForma de pago: Transferencia bancaria\nIBAN: ES91 2100 0418 4502 0005 1332\n";
+
+    fn opts(json: &str) -> Map<String, Value> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn plain_text_factura_end_to_end() {
+        let out = run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap();
+        let f = &out.fields;
+        let v = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+        assert_eq!(out.doc_type.value, "invoice");
+        assert_eq!(out.locale, "es-ES");
+        assert_eq!(v(&f.vendor_name), "Talleres Núñez S.L.");
+        assert_eq!(v(&f.vendor_address), "Calle Mayor 12, 28001 Madrid");
+        assert_eq!(v(&f.vendor_tax_id), "B12345674");
+        assert_eq!(v(&f.customer_name), "Juan Pérez García");
+        assert_eq!(v(&f.customer_tax_id), "12345678Z");
+        assert_eq!(v(&f.invoice_number), "F-2024/0012");
+        assert_eq!(v(&f.issue_date), "2024-03-14");
+        assert_eq!(v(&f.due_date), "2024-04-13");
+        assert_eq!(v(&f.subtotal), "100.00");
+        assert_eq!(v(&f.tax_total), "21.00");
+        assert_eq!(v(&f.withholding), "15.00");
+        assert_eq!(v(&f.total), "106.00");
+        assert_eq!(v(&f.currency), "EUR");
+        assert_eq!(v(&f.iban), "ES9121000418450200051332");
+        assert_eq!(v(&f.payment_method), "transfer");
+        assert_eq!(out.line_items.len(), 2);
+        assert_eq!(out.tax_lines.len(), 2);
+        for val in &out.validations {
+            assert_ne!(val.status, Status::Fail, "{val:?}");
+        }
+        let passed: Vec<&str> = out
+            .validations
+            .iter()
+            .filter(|v| v.status == Status::Pass)
+            .map(|v| v.name.as_str())
+            .collect();
+        assert!(passed.contains(&"totals_balance") && passed.contains(&"line_items_sum"), "{passed:?}");
+    }
+
+    #[test]
+    fn wrong_total_fails_its_check() {
+        let text = FACTURA.replace("TOTAL                     106,00", "TOTAL                     160,00");
+        let out = run(text.as_bytes(), "text/plain", &Map::new()).unwrap();
+        let balance = out.validations.iter().find(|v| v.name == "totals_balance").unwrap();
+        assert_eq!(balance.status, Status::Fail);
+        assert_eq!(balance.values["computed_total"], "106.00");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
+        let b = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert_eq!(Options::from_json(&opts(r#"{"locale": "en-US"}"#)).unwrap().locale, Locale::EnUs);
+        assert!(matches!(Options::from_json(&opts(r#"{"locale": "fr"}"#)), Err(InvoiceError::InvalidOptions(_))));
+        assert!(matches!(Options::from_json(&opts(r#"{"foo": 1}"#)), Err(InvoiceError::InvalidOptions(_))));
+        assert!(matches!(Options::from_json(&opts(r#"{"locale": 3}"#)), Err(InvoiceError::InvalidOptions(_))));
+    }
+
+    #[test]
+    fn ocr_json_with_alternatives_repairs_the_total() {
+        // OCR read the total as 106,08; its second-best reading of the last
+        // digit is 0, which makes the arithmetic hold.
+        let quad = |x: f32, y: f32, w: f32| format!("[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]", x + w, x + w, y + 20.0, y + 20.0);
+        let plain = |text: &str, y: f32| format!(r#"{{"text": "{text}", "box": {}}}"#, quad(0.0, y, 400.0));
+        let json = format!(
+            r#"{{"lines": [{}, {}, {{"text": "TOTAL 106,08", "box": {}, "words": [{{"text": "TOTAL", "box": {}}}, {{"text": "106,08", "box": {}, "alternatives": [[5, "0"]]}}]}}]}}"#,
+            plain("Base imponible 100,00", 0.0),
+            plain("IVA 6% 6,00", 30.0),
+            quad(0.0, 60.0, 400.0),
+            quad(0.0, 60.0, 100.0),
+            quad(300.0, 60.0, 100.0),
+        );
+        let out = run(json.as_bytes(), "application/json", &Map::new()).unwrap();
+        let total = out.fields.total.unwrap();
+        assert_eq!(total.value, "106.00");
+        assert!(total.reconstructed);
+        assert_eq!(total.bbox, Some([[300.0, 60.0], [400.0, 60.0], [400.0, 80.0], [300.0, 80.0]]));
+    }
+}

@@ -6,7 +6,7 @@ use grace_invoice_rules::{find_amounts, Decimal};
 
 use crate::fields::Ctx;
 use crate::key_values::starts_with_label;
-use crate::labels::{header_labels, LabelKind};
+use crate::labels::{header_labels, labels_in_line, LabelKind};
 use crate::layout::{Rect, Span};
 use crate::output::LineItem;
 use crate::tax_lines::{rate_in, rate_string};
@@ -51,7 +51,23 @@ pub fn line_items(ctx: &Ctx) -> Vec<LineItem> {
             .fold(f32::INFINITY, f32::min);
         let mut items = Vec::new();
         for next in page.rows.iter().skip(ri + 1).take(60) {
-            if next.iter().any(|&l| starts_with_label(page, l)) {
+            // The totals block ends the table; other label words (`Cambio
+            // de aceite`) can begin a description.
+            let totals_start = next.iter().any(|&l| {
+                starts_with_label(page, l)
+                    && labels_in_line(page, l).first().is_some_and(|h| {
+                        matches!(
+                            h.kind,
+                            LabelKind::Subtotal
+                                | LabelKind::Total
+                                | LabelKind::TaxTotal
+                                | LabelKind::TaxBase
+                                | LabelKind::Withholding
+                                | LabelKind::AmountDue
+                        )
+                    })
+            });
+            if totals_start {
                 break;
             }
             let mut desc: Vec<String> = Vec::new();

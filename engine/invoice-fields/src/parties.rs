@@ -80,7 +80,7 @@ fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
         label: label.map(|h| crate::fields::label_text(page, h.span)),
         label_box: label.and_then(|h| page.span_quad(h.span)),
         source: if label.is_some() { Source::Label } else { Source::Pattern },
-        reconstructed: false,
+        reconstructed: t.reconstructed,
     }
 }
 

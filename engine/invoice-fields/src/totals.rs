@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use grace_invoice_rules::{find_amounts, Decimal};
 
-use crate::fields::{amounts_in, labelled_amount, AmountAt, Ctx, Found};
+use crate::fields::{alternative_readings, amounts_in, labelled_amount, AmountAt, Ctx, Found};
 use crate::labels::{norm_word, LabelKind};
-use crate::layout::{Page, Span};
+use crate::layout::Span;
 use crate::output::{Field, Source};
 use crate::tax_lines::{TableTotals, TaxLineAt};
 
@@ -69,25 +69,6 @@ fn from_at(ctx: &Ctx, a: &AmountAt, source: Source) -> Field {
         reconstructed: false,
     }
     .field(ctx, a.value.round_dp(2).to_string())
-}
-
-/// Readings of a span with one OCR alternative applied (first word first).
-pub fn alternative_readings(page: &Page, s: Span) -> Vec<String> {
-    let words = &page.lines[s.line].words;
-    let mut out = Vec::new();
-    for i in s.start..s.end {
-        for (idx, alt) in &words[i].alternatives {
-            let mut chars: Vec<String> = words[i].text.chars().map(String::from).collect();
-            if *idx >= chars.len() {
-                continue;
-            }
-            chars[*idx] = alt.clone();
-            let mut parts: Vec<String> = words[s.start..s.end].iter().map(|w| w.text.clone()).collect();
-            parts[i - s.start] = chars.concat();
-            out.push(parts.join(" "));
-        }
-    }
-    out
 }
 
 /// The first alternative reading of `f` whose amount equals `target`.
@@ -306,6 +287,7 @@ fn currency(ctx: &Ctx, total: Option<&Found<AmountAt>>) -> Option<Field> {
 mod tests {
     use super::*;
     use crate::key_values::all_labels;
+    use crate::layout::Page;
     use crate::tax_lines::tax_lines;
     use grace_invoice_rules::{DateOrder, Locale};
 
