@@ -164,6 +164,8 @@ fn dates_in(page: &Page, s: Span, order: DateOrder) -> Vec<(Date, String, Span)>
     find_dates(text, order)
         .into_iter()
         .filter(|m| m.start >= a && m.end <= b)
+        // `07.04.2014:38` is `07.04.20` glued to `14:38`: the "year" runs into a time.
+        .filter(|m| !text[m.end..].starts_with(':'))
         .map(|m| {
             (
                 m.date,

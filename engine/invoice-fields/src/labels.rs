@@ -139,11 +139,11 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("fecha factura rectificada", K::RectifiedDate),
     ("fecha", K::IssueDate), ("fecha factura", K::IssueDate), ("fecha de factura", K::IssueDate),
     ("fecha de emision", K::IssueDate), ("fecha emision", K::IssueDate), ("fecha expedicion", K::IssueDate),
-    ("fecha de expedicion", K::IssueDate), ("date", K::IssueDate), ("invoice date", K::IssueDate),
+    ("fecha de expedicion", K::IssueDate), ("date", K::IssueDate), ("datum", K::IssueDate), ("bill date", K::IssueDate), ("invoice date", K::IssueDate),
     ("fecha de vencimiento", K::DueDate), ("fecha vencimiento", K::DueDate), ("vencimiento", K::DueDate),
     ("fecha vto", K::DueDate), ("vto", K::DueDate), ("due date", K::DueDate), ("payment due", K::DueDate),
     ("total", K::Total), ("total factura", K::Total), ("total eur", K::Total), ("total rectificativa", K::Total),
-    ("importe total", K::Total), ("total importe", K::Total), ("grand total", K::Total),
+    ("importe total", K::Total), ("total importe", K::Total), ("grand total", K::Total), ("grandtotal", K::Total),
     ("total amount", K::Total), ("total rm", K::Total), ("total incl gst", K::Total),
     ("total inclusive gst", K::Total), ("total sales", K::Total), ("total sales inclusive gst", K::Total),
     ("total sales incl gst", K::Total), ("nett total", K::Total), ("net total", K::Total),
@@ -155,7 +155,9 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("subtotal", K::Subtotal), ("sub total", K::Subtotal), ("base imponible", K::Subtotal),
     ("suma base imponible", K::Subtotal), ("total base imponible", K::Subtotal), ("total base", K::Subtotal),
     ("total excl gst", K::Subtotal), ("total exclusive gst", K::Subtotal), ("total excluding gst", K::Subtotal),
-    ("total excl", K::Subtotal), ("net amount", K::Subtotal), ("total before tax", K::Subtotal),
+    ("total excl", K::Subtotal), ("total sales excluding gst", K::Subtotal),
+    ("total sales exclusive gst", K::Subtotal), ("total sales excl gst", K::Subtotal),
+    ("total excluding tax", K::Subtotal), ("amount excluding gst", K::Subtotal), ("gsttax", K::Tax), ("net amount", K::Subtotal), ("total before tax", K::Subtotal),
     ("base", K::TaxBase),
     ("total iva", K::TaxTotal), ("cuota iva", K::Tax), ("cuota", K::Tax), ("iva", K::Tax), ("igic", K::Tax),
     ("ipsi", K::Tax), ("recargo de equivalencia", K::Tax), ("vat", K::Tax), ("gst", K::Tax),
@@ -176,7 +178,7 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("ruckgeld", K::Change), ("ruckgabe", K::Change),
     ("rounding", K::Rounding), ("rounding adj", K::Rounding), ("rounding adjustment", K::Rounding),
     ("round adj", K::Rounding), ("redondeo", K::Rounding),
-    ("total qty", K::NotMoney), ("total quantity", K::NotMoney), ("total items", K::NotMoney),
+    ("total qty", K::NotMoney), ("total qy", K::NotMoney), ("total qt", K::NotMoney), ("total quantity", K::NotMoney), ("total items", K::NotMoney),
     ("total item", K::NotMoney), ("total articulos", K::NotMoney), ("total unidades", K::NotMoney),
     ("total qty tender", K::NotMoney), ("total savings", K::NotMoney), ("total discount", K::NotMoney),
     ("total number of items", K::NotMoney), ("item", K::NotMoney), ("items", K::NotMoney),
@@ -217,6 +219,18 @@ pub fn norm_word(w: &str) -> String {
         }
     }
     out
+}
+
+/// Folds the letters OCR confuses in labels (`TotaI`, `T0TAL`, `Tota1`)
+/// so the lexicon still matches them.
+fn fold(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'i' | '1' | '|' => 'l',
+            '0' => 'o',
+            c => c,
+        })
+        .collect()
 }
 
 /// A label found in a line.
@@ -293,7 +307,7 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
             j += 1;
         }
         let w = normed.get(j)?;
-        if w != p {
+        if fold(w) != fold(p) {
             // `TOTAL:` and `IVA21%` glue; `%` alone is its own word.
             let pct = p == "%" && w.starts_with('%');
             if !pct {

@@ -123,6 +123,7 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
             && customer.heading.is_none_or(|s| s.line != l)
             && !starts_with_label(page, l)
             && !is_title(&page.lines[l].text)
+            && !is_lowercase(&page.lines[l].text)
             && page.lines[l].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
     });
     let Some(first) = first else {
@@ -162,18 +163,28 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
 fn ends_block(ctx: &Ctx, line: usize) -> bool {
     let page = ctx.page;
     let text = &page.lines[line].text;
-    let strong_label = ctx.labels.iter().find(|h| h.span.line == line && h.span.start == 0).is_some_and(|h| {
-        // `NO 12, JALAN ...` and `N 3` start addresses: a bare number word
-        // is only a label when a colon follows it.
-        let bare = h.kind == LabelKind::InvoiceNumber && h.words == 1;
-        !bare || page.lines[line].words[h.span.end - 1].text.ends_with(':')
-    });
+    // `NO: 28, JALAN ...` and `Nº 3, Calle ...` start addresses: a bare
+    // number word does not end a block.
+    let strong_label = ctx
+        .labels
+        .iter()
+        .find(|h| h.span.line == line && h.span.start == 0)
+        .is_some_and(|h| !(h.kind == LabelKind::InvoiceNumber && h.words == 1));
     if strong_label && starts_with_label(page, line) {
         return true;
     }
     let lower = text.to_lowercase();
+    let first = text.split_whitespace().map(norm_word).find(|w| !w.is_empty()).unwrap_or_default();
+    let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     lower.contains('@')
         || lower.contains("www.")
+        || is_title(text)
+        || first.starts_with("tel")
+        || matches!(first.as_str(), "hp" | "fax" | "phone" | "telefono" | "tfno" | "movil")
+        // A phone number alone on its line.
+        || (digits >= 7 && letters <= 2 && !is_registration(text))
+        || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
         || crate::fields::tax_ids(&single_line(page, line)).first().is_some()
         || labels_are_ids_only(ctx, line)
 }
@@ -197,15 +208,37 @@ fn is_registration(text: &str) -> bool {
     let words: Vec<String> = text.split_whitespace().map(norm_word).collect();
     let t = text.trim();
     let has_digit = t.chars().any(|c| c.is_ascii_digit());
-    (t.starts_with('(') && t.ends_with(')') && has_digit)
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    // `789417-W`, `(801580-T)`: a company number alone on its line.
+    let number_only = digits >= 5 && letters <= 3 && words.len() <= 3 && !t.contains(',');
+    number_only
+        || (t.starts_with('(') && t.ends_with(')') && has_digit)
         || words.iter().take(3).any(|w| {
             matches!(
                 w.as_str(),
-                "coreg" | "reg" | "roc" | "regno" | "companyno" | "cono" | "gst" | "gstid" | "gstreg"
+                "coreg" | "reg" | "roc" | "regno" | "companyno" | "cono" | "gst" | "gstid" | "gstreg" | "br" | "brno"
             )
         })
         || (words.first().is_some_and(|w| w == "co" || w == "company")
             && words.get(1).is_some_and(|w| w.starts_with("reg") || w == "no"))
+}
+
+fn is_lowercase(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_uppercase)
+}
+
+/// Drops a company number printed after the name: `AEON CO. (M) BHD (126926-H)`.
+fn strip_registration(name: &str) -> String {
+    let t = name.trim_end();
+    if let (true, Some(open)) = (t.ends_with(')'), t.rfind('(')) {
+        let inner = &t[open..];
+        let digits = inner.chars().filter(|c| c.is_ascii_digit()).count();
+        if digits >= 5 && open > 0 {
+            return t[..open].trim_end().to_string();
+        }
+    }
+    t.to_string()
 }
 
 fn is_company_line(text: &str) -> bool {
@@ -217,37 +250,49 @@ fn is_company_line(text: &str) -> bool {
 fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     let page = ctx.page;
     let mut lines: Vec<usize> = block.lines.clone();
+    let mut block_name: Option<Vec<Span>> = None;
     let name_span = match block.inline_name {
         Some(s) => Some(s),
         None => {
             if lines.is_empty() {
                 return;
             }
-            // Among the first three lines, prefer the one that names a company.
+            // Among the first lines, prefer the one that names a company;
+            // else the first that is not all lowercase (a handwritten note
+            // or a stamp above the print).
             let pick = if vendor {
-                lines
-                    .iter()
-                    .take(3)
+                let head = lines.iter().take(4);
+                head.clone()
                     .position(|&l| is_company_line(&page.lines[l].text))
+                    .or_else(|| head.clone().position(|&l| !is_lowercase(&page.lines[l].text)))
                     .unwrap_or(0)
             } else {
                 0
             };
             let l = lines[pick];
             lines.drain(..=pick);
+            // A name broken after `&` continues on the next line.
+            let continues = page.lines[l].text.trim_end().ends_with('&')
+                || lines.first().is_some_and(|&n| page.lines[n].text.trim_start().starts_with('&'));
+            if continues && !lines.is_empty() {
+                let next = lines.remove(0);
+                block_name = Some(vec![page.line_span(l), page.line_span(next)]);
+            }
             Some(page.line_span(l))
         }
     };
     if let Some(s) = name_span {
-        let raw = page.span_text(s);
+        let spans = block_name.unwrap_or_else(|| vec![s]);
+        let raw: Vec<String> = spans.iter().map(|&s| page.span_text(s)).collect();
         let label = block.heading;
-        let value = raw.trim_start_matches([':', '-', ' ']).trim().to_string();
+        let raw = strip_registration(raw.join("\n").trim_start_matches([':', '-', ' ']).trim());
+        let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         if !value.is_empty() {
             party.name = Some(Field {
-                value: value.clone(),
-                raw: value,
+                value,
+                raw,
                 confidence: round3(page.span_confidence(s) * if label.is_some() { 0.95 } else { 0.8 }),
-                bbox: page.span_quad(s),
+                bbox: if spans.len() > 1 { page.spans_quad(&spans) } else { page.span_quad(s) },
                 label: label.map(|h| crate::fields::label_text(page, h)),
                 label_box: label.and_then(|h| page.span_quad(h)),
                 source: if label.is_some() { Source::Label } else { Source::Layout },

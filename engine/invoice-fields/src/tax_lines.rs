@@ -33,19 +33,14 @@ pub struct TableTotals {
 
 /// The tax kind a label word names.
 pub fn tax_kind(text: &str) -> Option<&'static str> {
-    text.split_whitespace().map(norm_word).find_map(|w| {
-        Some(match w.as_str() {
-            "iva" => "IVA",
-            "igic" => "IGIC",
-            "ipsi" => "IPSI",
-            "recargo" => "RE",
-            "irpf" | "retencion" => "IRPF",
-            "vat" | "mwst" => "VAT",
-            "gst" => "GST",
-            "sst" => "SST",
-            _ => return None,
-        })
-    })
+    // Prefixes, so glued words (`GST/TAX`, `IVA21%`) still name their tax.
+    const KINDS: &[(&str, &str)] = &[
+        ("iva", "IVA"), ("igic", "IGIC"), ("ipsi", "IPSI"), ("recargo", "RE"), ("irpf", "IRPF"),
+        ("retencion", "IRPF"), ("vat", "VAT"), ("mwst", "VAT"), ("gst", "GST"), ("sst", "SST"),
+    ];
+    text.split_whitespace()
+        .map(norm_word)
+        .find_map(|w| KINDS.iter().find(|(p, _)| w.starts_with(p)).map(|&(_, k)| k))
 }
 
 /// A rate written as `21%`, `21 %`, `(21%)`, `5,2%` in a span.

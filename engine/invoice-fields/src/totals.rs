@@ -39,6 +39,8 @@ fn candidates(ctx: &Ctx, kind: LabelKind) -> Vec<Found<AmountAt>> {
         .iter()
         .filter(|h| h.kind == kind)
         .filter_map(|h| labelled_amount(ctx, h))
+        // `Total Qty 8091` is a count (or a lost decimal point), not money.
+        .filter(|f| f.value.money_like)
         .collect()
 }
 
@@ -170,6 +172,25 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         .cloned()
         .or_else(|| want.and_then(|w| totals_c.iter().find_map(|f| repaired(ctx, f, w))))
         .or_else(|| pick_total(ctx, &totals_c));
+    // A rounding line after the total: the amount to pay is the total plus
+    // the adjustment, printed below it (often with its label lost).
+    let rounding = ctx
+        .labels
+        .iter()
+        .filter(|h| h.kind == LabelKind::Rounding)
+        .find_map(|h| labelled_amount(ctx, h));
+    let total = match (total, &rounding) {
+        (Some(t), Some(r)) if !agree(&t) && bottom(ctx, &t) < bottom(ctx, r) && !r.value.value.is_zero() => {
+            amount_on_page(ctx, t.value.value + r.value.value, bottom(ctx, r)).or(Some(t))
+        }
+        // No total label read: the amount the arithmetic expects, where it
+        // is printed below the subtotal.
+        (None, _) => want.and_then(|w| {
+            let from = sub.map_or(0.0, |f| bottom(ctx, f));
+            amount_on_page(ctx, w, from)
+        }),
+        (t, _) => t,
+    };
     let mut total_field = total.as_ref().map(|f| amount_field(ctx, f, f.value.value));
     let total_value = total.as_ref().map(|f| f.value.value);
 
@@ -191,9 +212,14 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)));
     out.amount_due = due.map(|f| amount_field(ctx, f, f.value.value));
     if total_field.is_none() {
-        total_field = match (due, want) {
-            (Some(f), _) => Some(amount_field(ctx, f, f.value.value)),
-            (None, Some(w)) => Some(computed(w)),
+        // Cash handed over with no change given is the total paid.
+        let cash = candidates(ctx, LabelKind::Cash).into_iter().next();
+        let change = candidates(ctx, LabelKind::Change).into_iter().next();
+        let exact_cash = cash.filter(|_| change.as_ref().is_none_or(|c| c.value.value.is_zero()));
+        total_field = match (due, want, exact_cash) {
+            (Some(f), _, _) => Some(amount_field(ctx, f, f.value.value)),
+            (None, Some(w), _) => Some(computed(w)),
+            (None, None, Some(c)) => Some(amount_field(ctx, &c, c.value.value)),
             _ => None,
         };
     }
@@ -203,6 +229,27 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     out.withholding = wh.as_ref().zip(wh_value).map(|(f, v)| amount_field(ctx, f, v));
     out.currency = currency(ctx, total.as_ref());
     out
+}
+
+/// The first money amount equal to `target` on a line below `below_y`.
+fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<AmountAt>> {
+    let page = ctx.page;
+    page.rows.iter().flatten().find_map(|&line| {
+        if page.lines[line].rect.cy() <= below_y {
+            return None;
+        }
+        amounts_in(page, page.line_span(line), ctx.locale)
+            .into_iter()
+            .find(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
+            .map(|a| Found {
+                raw: a.raw.clone(),
+                span: a.span,
+                value: a,
+                label: None,
+                source: Source::Layout,
+                reconstructed: false,
+            })
+    })
 }
 
 /// How low on the page a candidate is.
