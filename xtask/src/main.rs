@@ -119,8 +119,9 @@ fn test(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// OCR accuracy/speed (`grace-bench`, takes the extra arguments), then the
-/// host load run (`grace-load`).
+/// OCR accuracy/speed (`grace-bench`, takes the extra arguments), the
+/// invoice-fields scores and timings (`invoice-bench`), then the host load
+/// run (`grace-load`).
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
     let bin = |name: &str| {
         let mut cmd = cargo(root);
@@ -128,5 +129,6 @@ fn bench(root: &Path, extra: &[String]) -> Result<()> {
         cmd
     };
     run(bin("grace-bench").args(extra))?;
+    run(&mut bin("invoice-bench"))?;
     run(&mut bin("grace-load"))
 }

@@ -26,7 +26,7 @@ fn main() {
         child(&args[1], &args[2], &args[3..]);
         return;
     }
-    let flag = |name: &str, default: usize| grace_tests::numeric_flag(&args, name, default);
+    let flag = |name: &str, default: usize| grace_tests::flag_value(&args, name, default);
     let limit = flag("--limit", 60);
     let spanish = flag("--spanish", 20);
     let mut sets: Vec<(&str, Vec<Sample>)> = Vec::new();

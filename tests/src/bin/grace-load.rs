@@ -242,7 +242,7 @@ async fn direct_hash_p50(root: &Path) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str, default: usize| grace_tests::numeric_flag(&args, name, default);
+    let flag = |name: &str, default: usize| grace_tests::flag_value(&args, name, default);
     let hash_requests = flag("--hash-requests", 5000);
     let ocr_requests = flag("--ocr-requests", 16);
     let root = grace_tests::repo_root();

@@ -1,0 +1,336 @@
+//! Invoice and ticket fields from OCR layout (lines and words with boxes)
+//! or plain text: document type, named fields with confidence and boxes,
+//! tax lines, line items, every label: value pair, and validations.
+//!
+//! Extraction is positional: a value is read to the right of or below its
+//! label on the page, party blocks are followed down their column, totals
+//! are chosen so the invoice arithmetic holds, and OCR's alternative
+//! readings are tried when it does not. Pure `std` + serde, so the same code
+//! runs natively and inside the `invoice-fields` WebAssembly component.
+
+#![warn(missing_docs)]
+
+pub mod doc_type;
+pub mod fields;
+pub mod key_values;
+pub mod labels;
+pub mod layout;
+pub mod line_items;
+pub mod output;
+pub mod parties;
+pub mod tax_lines;
+pub mod totals;
+pub mod validations;
+
+use grace_invoice_rules::{DateOrder, Locale};
+use serde_json::{Map, Value};
+
+pub use layout::{InputLine, Page};
+pub use output::{DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation};
+
+/// Media types the module reads.
+pub const SUPPORTED_MEDIA_TYPES: &[&str] = &["application/json", "text/plain"];
+
+/// JSON Schema of the options.
+pub const OPTIONS_SCHEMA: &str = include_str!("options.schema.json");
+
+/// JSON Schema of the output.
+pub const OUTPUT_SCHEMA: &str = include_str!("output.schema.json");
+
+/// Why a document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvoiceError {
+    /// The input is not OCR JSON or UTF-8 text of the right shape.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// An option is unknown or has a bad value.
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+}
+
+/// Options of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// How amounts are read (`auto` guesses from the text).
+    pub locale: Locale,
+    /// How numeric dates are read (day first unless told otherwise).
+    pub date_order: DateOrder,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            locale: Locale::Auto,
+            date_order: DateOrder::DayFirst,
+        }
+    }
+}
+
+impl Options {
+    /// Parses the options object, refusing unknown keys and bad values.
+    pub fn from_json(map: &Map<String, Value>) -> Result<Options, InvoiceError> {
+        let mut o = Options::default();
+        for (k, v) in map {
+            match k.as_str() {
+                "locale" => {
+                    let s = v.as_str().ok_or_else(|| bad("locale must be a string"))?;
+                    o.locale = match s {
+                        "es-ES" => Locale::EsEs,
+                        "en-US" => Locale::EnUs,
+                        "auto" => Locale::Auto,
+                        other => {
+                            return Err(bad(&format!(
+                                "locale {other:?} is not one of es-ES, en-US, auto"
+                            )))
+                        }
+                    };
+                }
+                "date_order" => {
+                    let s = v.as_str().ok_or_else(|| bad("date_order must be a string"))?;
+                    o.date_order = match s {
+                        "day_first" => DateOrder::DayFirst,
+                        "month_first" => DateOrder::MonthFirst,
+                        other => {
+                            return Err(bad(&format!(
+                                "date_order {other:?} is not one of day_first, month_first"
+                            )))
+                        }
+                    };
+                }
+                other => {
+                    return Err(bad(&format!(
+                        "unknown option {other:?} (known: locale, date_order)"
+                    )))
+                }
+            }
+        }
+        Ok(o)
+    }
+}
+
+fn bad(msg: &str) -> InvoiceError {
+    InvoiceError::InvalidOptions(msg.to_string())
+}
+
+/// Reads the input bytes: OCR JSON (an object with `lines`) for
+/// `application/json`, UTF-8 text for `text/plain`.
+pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> {
+    let media = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let text = std::str::from_utf8(data)
+        .map_err(|e| InvoiceError::InvalidInput(format!("input is not UTF-8 text: {e}")))?;
+    match media.as_str() {
+        "text/plain" => Ok(Page::from_text(text)),
+        "application/json" => {
+            let v: Value = serde_json::from_str(text)
+                .map_err(|e| InvoiceError::InvalidInput(format!("input is not valid JSON: {e}")))?;
+            let Value::Object(obj) = &v else {
+                return Err(InvoiceError::InvalidInput(
+                    "input JSON must be an object with a `lines` array (the ocr module's output)".into(),
+                ));
+            };
+            // A pipeline may hand over the contract envelope's data object.
+            let lines = obj.get("lines").ok_or_else(|| {
+                InvoiceError::InvalidInput(
+                    "input JSON has no `lines` array: send the ocr module's output, or text/plain".into(),
+                )
+            })?;
+            let lines: Vec<InputLine> = serde_json::from_value(lines.clone()).map_err(|e| {
+                InvoiceError::InvalidInput(format!(
+                    "`lines` must be an array of {{text, box, words}} objects: {e}"
+                ))
+            })?;
+            Ok(Page::from_lines(&lines))
+        }
+        other => Err(InvoiceError::InvalidInput(format!(
+            "media type {other:?} is not supported (application/json or text/plain)"
+        ))),
+    }
+}
+
+/// Extracts everything from a page.
+pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
+    let all_text: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+    let locale = options.locale.resolve(&all_text.join("\n"));
+    let ctx = fields::Ctx {
+        page,
+        locale,
+        order: options.date_order,
+        labels: key_values::all_labels(page),
+    };
+    let ids = fields::tax_ids(page);
+    let (vendor, customer) = parties::parties(&ctx, &ids);
+    let (issue_date, due_date) = fields::dates(&ctx);
+    let (tax_at, table) = tax_lines::tax_lines(&ctx);
+    let t = totals::totals(&ctx, &tax_at, &table);
+    let fields = Fields {
+        vendor_name: vendor.name,
+        vendor_tax_id: vendor.tax_id,
+        vendor_address: vendor.address,
+        customer_name: customer.name,
+        customer_tax_id: customer.tax_id,
+        invoice_number: fields::invoice_number(&ctx),
+        issue_date,
+        due_date,
+        currency: t.currency,
+        subtotal: t.subtotal,
+        tax_total: t.tax_total,
+        withholding: t.withholding,
+        total: t.total,
+        amount_due: t.amount_due,
+        iban: fields::iban(&ctx),
+        payment_method: fields::payment_method(&ctx),
+    };
+    let tax_lines = output_tax_lines(&tax_at, &fields);
+    let line_items = line_items::line_items(&ctx);
+    let validations = validations::validate(&fields, &tax_lines, &line_items);
+    InvoiceOutput {
+        doc_type: doc_type::doc_type(page, fields.total.is_some()),
+        locale: locale.tag().to_string(),
+        fields,
+        tax_lines,
+        line_items,
+        key_values: key_values::key_values(page, &ctx.labels),
+        validations,
+    }
+}
+
+/// Tax lines in output form: VAT-like lines by rate, then withholding. A
+/// single VAT line without a printed base takes the subtotal as its base;
+/// the IRPF line takes the subtotal too (it is withheld on the bases).
+fn output_tax_lines(lines: &[tax_lines::TaxLineAt], fields: &Fields) -> Vec<TaxLine> {
+    let sub = fields.subtotal.as_ref().map(|f| f.value.clone());
+    let vat_count = lines.iter().filter(|l| l.kind != "IRPF").count();
+    let mut out: Vec<TaxLine> = lines
+        .iter()
+        .filter(|l| l.kind != "IRPF")
+        .map(|l| TaxLine {
+            kind: l.kind.clone(),
+            rate: l.rate.map(tax_lines::rate_string),
+            base: l
+                .base
+                .as_ref()
+                .map(|a| a.value.round_dp(2).to_string())
+                .or_else(|| (vat_count == 1).then(|| sub.clone()).flatten()),
+            amount: l.amount.as_ref().map(|a| a.value.round_dp(2).to_string()),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let r = |t: &TaxLine| t.rate.as_ref().and_then(|r| r.parse::<grace_invoice_rules::Decimal>().ok());
+        a.kind.cmp(&b.kind).then(r(b).cmp(&r(a)))
+    });
+    if let Some(w) = &fields.withholding {
+        let rate = lines.iter().find(|l| l.kind == "IRPF").and_then(|l| l.rate);
+        out.push(TaxLine {
+            kind: "IRPF".into(),
+            rate: rate.map(tax_lines::rate_string),
+            base: sub,
+            amount: Some(w.value.clone()),
+        });
+    }
+    out
+}
+
+/// Reads the input and extracts: the whole module in one call.
+pub fn run(data: &[u8], media_type: &str, options: &Map<String, Value>) -> Result<InvoiceOutput, InvoiceError> {
+    let options = Options::from_json(options)?;
+    let page = parse_input(data, media_type)?;
+    Ok(extract(&page, &options))
+}
+
+/// Mean confidence of the found fields (for the contract's `confidence`).
+pub fn overall_confidence(out: &InvoiceOutput) -> Option<f32> {
+    let c: Vec<f32> = out.fields.named().iter().filter_map(|(_, f)| f.as_ref().map(|f| f.confidence)).collect();
+    (!c.is_empty()).then(|| fields::round3(c.iter().sum::<f32>() / c.len() as f32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FACTURA: &str = "FACTURA\nTalleres Núñez S.L.\nCalle Mayor 12\n28001 Madrid\nCIF: B-12345674\n\nCliente:\nJuan Pérez García\nNIF: 12345678Z\n\nNº factura: F-2024/0012\nFecha: 14/03/2024\nVencimiento: 13/04/2024\n\nDescripción        Cant.   Precio   Importe\nCambio de aceite      1    60,00     60,00\nFiltro                2    20,00     40,00\n\nBase imponible            100,00 €\nIVA 21%                    21,00 €\nRetención IRPF 15%        -15,00 €\nTOTAL                     106,00 €\nForma de pago: Transferencia bancaria\nIBAN: ES91 2100 0418 4502 0005 1332\n";
+
+    fn opts(json: &str) -> Map<String, Value> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn plain_text_factura_end_to_end() {
+        let out = run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap();
+        let f = &out.fields;
+        let v = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone()).unwrap_or_default();
+        assert_eq!(out.doc_type.value, "invoice");
+        assert_eq!(out.locale, "es-ES");
+        assert_eq!(v(&f.vendor_name), "Talleres Núñez S.L.");
+        assert_eq!(v(&f.vendor_address), "Calle Mayor 12, 28001 Madrid");
+        assert_eq!(v(&f.vendor_tax_id), "B12345674");
+        assert_eq!(v(&f.customer_name), "Juan Pérez García");
+        assert_eq!(v(&f.customer_tax_id), "12345678Z");
+        assert_eq!(v(&f.invoice_number), "F-2024/0012");
+        assert_eq!(v(&f.issue_date), "2024-03-14");
+        assert_eq!(v(&f.due_date), "2024-04-13");
+        assert_eq!(v(&f.subtotal), "100.00");
+        assert_eq!(v(&f.tax_total), "21.00");
+        assert_eq!(v(&f.withholding), "15.00");
+        assert_eq!(v(&f.total), "106.00");
+        assert_eq!(v(&f.currency), "EUR");
+        assert_eq!(v(&f.iban), "ES9121000418450200051332");
+        assert_eq!(v(&f.payment_method), "transfer");
+        assert_eq!(out.line_items.len(), 2);
+        assert_eq!(out.tax_lines.len(), 2);
+        for val in &out.validations {
+            assert_ne!(val.status, Status::Fail, "{val:?}");
+        }
+        let passed: Vec<&str> = out
+            .validations
+            .iter()
+            .filter(|v| v.status == Status::Pass)
+            .map(|v| v.name.as_str())
+            .collect();
+        assert!(passed.contains(&"totals_balance") && passed.contains(&"line_items_sum"), "{passed:?}");
+    }
+
+    #[test]
+    fn wrong_total_fails_its_check() {
+        let text = FACTURA.replace("TOTAL                     106,00", "TOTAL                     160,00");
+        let out = run(text.as_bytes(), "text/plain", &Map::new()).unwrap();
+        let balance = out.validations.iter().find(|v| v.name == "totals_balance").unwrap();
+        assert_eq!(balance.status, Status::Fail);
+        assert_eq!(balance.values["computed_total"], "106.00");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
+        let b = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert_eq!(Options::from_json(&opts(r#"{"locale": "en-US"}"#)).unwrap().locale, Locale::EnUs);
+        assert!(matches!(Options::from_json(&opts(r#"{"locale": "fr"}"#)), Err(InvoiceError::InvalidOptions(_))));
+        assert!(matches!(Options::from_json(&opts(r#"{"foo": 1}"#)), Err(InvoiceError::InvalidOptions(_))));
+        assert!(matches!(Options::from_json(&opts(r#"{"locale": 3}"#)), Err(InvoiceError::InvalidOptions(_))));
+    }
+
+    #[test]
+    fn ocr_json_with_alternatives_repairs_the_total() {
+        // OCR read the total as 106,08; its second-best reading of the last
+        // digit is 0, which makes the arithmetic hold.
+        let quad = |x: f32, y: f32, w: f32| format!("[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]", x + w, x + w, y + 20.0, y + 20.0);
+        let plain = |text: &str, y: f32| format!(r#"{{"text": "{text}", "box": {}}}"#, quad(0.0, y, 400.0));
+        let json = format!(
+            r#"{{"lines": [{}, {}, {{"text": "TOTAL 106,08", "box": {}, "words": [{{"text": "TOTAL", "box": {}}}, {{"text": "106,08", "box": {}, "alternatives": [[5, "0"]]}}]}}]}}"#,
+            plain("Base imponible 100,00", 0.0),
+            plain("IVA 6% 6,00", 30.0),
+            quad(0.0, 60.0, 400.0),
+            quad(0.0, 60.0, 100.0),
+            quad(300.0, 60.0, 100.0),
+        );
+        let out = run(json.as_bytes(), "application/json", &Map::new()).unwrap();
+        let total = out.fields.total.unwrap();
+        assert_eq!(total.value, "106.00");
+        assert!(total.reconstructed);
+        assert_eq!(total.bbox, Some([[300.0, 60.0], [400.0, 60.0], [400.0, 80.0], [300.0, 80.0]]));
+    }
+}

@@ -1,0 +1,400 @@
+//! Vendor and customer: name, address and tax id, read as blocks of lines.
+//!
+//! A block starts under its heading (`EMISOR`, `Cliente:`), or, for the
+//! vendor of a document with no heading, at the first line of the page that
+//! is not a title or a label. It runs down its column while the lines stay
+//! close and stops at a label line, a tax id, a phone or an e-mail. The name
+//! is its first line (or, among the first lines, the one carrying a company
+//! suffix such as `S.L.` or `SDN BHD`), the address the lines that follow.
+
+use crate::fields::{round3, Ctx, TaxIdAt};
+use crate::key_values::{starts_with_label, value_spans};
+use crate::labels::{norm_word, LabelKind};
+use crate::layout::Span;
+use crate::output::{Field, Source};
+
+/// Name, address and tax id of one party.
+#[derive(Debug, Default)]
+pub struct Party {
+    /// Name.
+    pub name: Option<Field>,
+    /// Address.
+    pub address: Option<Field>,
+    /// Tax id.
+    pub tax_id: Option<Field>,
+}
+
+/// Words that say a line names a company.
+const COMPANY_WORDS: &[&str] = &[
+    "sl", "sa", "slu", "sll", "scoop", "sdn", "bhd", "enterprise", "enterprises", "trading",
+    "plt", "sb", "restaurant", "restoran", "store", "mart", "hardware", "gmbh", "ltd", "inc",
+    "llc", "co", "company", "supermarket", "kedai", "marketing", "services", "industries",
+];
+
+/// Words that start a title line, not a party.
+const TITLE_WORDS: &[&str] = &[
+    "factura", "ticket", "abono", "invoice", "receipt", "tax", "simplified", "recibo",
+    "presupuesto", "albaran", "logo", "cash", "bill", "official",
+];
+
+/// Vendor and customer of the page. `ids` are the tax ids found.
+pub fn parties(ctx: &Ctx, ids: &[TaxIdAt]) -> (Party, Party) {
+    let customer_lines = customer_block(ctx);
+    let vendor_lines = vendor_block(ctx, &customer_lines);
+    let in_block = |block: &[usize], line: usize| block.contains(&line);
+    // A tax id belongs to the block whose lines it sits on or right under.
+    let id_of = |block: &[usize], end: Option<usize>| -> Option<&TaxIdAt> {
+        ids.iter()
+            .find(|t| in_block(block, t.span.line))
+            .or_else(|| end.and_then(|e| ids.iter().find(|t| t.span.line == e)))
+    };
+    let mut customer = Party::default();
+    let mut vendor = Party::default();
+    let cust_id = id_of(&customer_lines.lines, customer_lines.stop);
+    let vend_id = id_of(&vendor_lines.lines, vendor_lines.stop)
+        .filter(|t| cust_id.is_none_or(|c| c.span != t.span))
+        .or_else(|| {
+            // No id in the vendor block: the first id on the page that is
+            // not the customer's (tickets print the NIF under the address).
+            ids.iter().find(|t| cust_id.is_none_or(|c| c.span != t.span))
+        });
+    customer.tax_id = cust_id.map(|t| id_field(ctx, t));
+    vendor.tax_id = vend_id.map(|t| id_field(ctx, t));
+    fill(ctx, &customer_lines, &mut customer, false);
+    fill(ctx, &vendor_lines, &mut vendor, true);
+    (vendor, customer)
+}
+
+fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
+    let page = ctx.page;
+    let label = ctx
+        .labels
+        .iter()
+        .find(|h| h.kind == LabelKind::TaxId && h.span.line == t.span.line && h.span.end <= t.span.start)
+        .copied();
+    Field {
+        value: t.value.clone(),
+        raw: t.raw.clone(),
+        confidence: round3(page.span_confidence(t.span) * if t.checked { 1.0 } else { 0.7 }),
+        bbox: page.span_quad(t.span),
+        label: label.map(|h| crate::fields::label_text(page, h.span)),
+        label_box: label.and_then(|h| page.span_quad(h.span)),
+        source: if label.is_some() { Source::Label } else { Source::Pattern },
+        reconstructed: t.reconstructed,
+    }
+}
+
+/// Lines of a block, the line that ended it, and the heading it hangs from.
+#[derive(Debug, Default)]
+struct Block {
+    lines: Vec<usize>,
+    stop: Option<usize>,
+    heading: Option<Span>,
+    /// The name sits on the heading's line (`Cliente: Juan Pérez`).
+    inline_name: Option<Span>,
+}
+
+fn customer_block(ctx: &Ctx) -> Block {
+    let page = ctx.page;
+    let Some(h) = ctx.labels.iter().find(|h| h.kind == LabelKind::CustomerHeader) else {
+        return Block::default();
+    };
+    let rest = value_spans(page, h)
+        .into_iter()
+        .next()
+        .filter(|s| s.line == h.span.line && s.start == h.span.end);
+    let start_rect = page.span_rect(h.span);
+    let mut block = follow(ctx, start_rect, h.span.line);
+    block.heading = Some(h.span);
+    block.inline_name = rest;
+    block
+}
+
+fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
+    let page = ctx.page;
+    if let Some(h) = ctx.labels.iter().find(|h| h.kind == LabelKind::VendorHeader) {
+        let mut block = follow(ctx, page.span_rect(h.span), h.span.line);
+        block.heading = Some(h.span);
+        return block;
+    }
+    // The first line, top to bottom, that can start a party block.
+    let first = page.rows.iter().take(12).flatten().copied().find(|&l| {
+        !customer.lines.contains(&l)
+            && customer.heading.is_none_or(|s| s.line != l)
+            && !starts_with_label(page, l)
+            && !is_title(&page.lines[l].text)
+            && !is_lowercase(&page.lines[l].text)
+            && page.lines[l].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+    });
+    let Some(first) = first else {
+        return Block::default();
+    };
+    let mut block = follow(ctx, page.lines[first].rect, first);
+    block.lines.insert(0, first);
+    block
+}
+
+fn is_title(text: &str) -> bool {
+    let first = text.split_whitespace().map(norm_word).find(|w| !w.is_empty());
+    first.is_some_and(|w| TITLE_WORDS.contains(&w.as_str()))
+}
+
+/// Lines under `rect` in its column while they stay within 1.8 line heights
+/// of each other, up to a line that ends the block.
+fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
+    let page = ctx.page;
+    let mut block = Block::default();
+    let mut cur = rect;
+    let mut last = from;
+    for _ in 0..8 {
+        let Some(next) = page.below(cur, 1.8) else { break };
+        if next == last || ends_block(ctx, next) {
+            block.stop = Some(next).filter(|&n| n != last);
+            break;
+        }
+        block.lines.push(next);
+        cur = page.lines[next].rect;
+        last = next;
+    }
+    block
+}
+
+/// A line that ends a party block: a label, a tax id, a phone, an e-mail.
+fn ends_block(ctx: &Ctx, line: usize) -> bool {
+    let page = ctx.page;
+    let text = &page.lines[line].text;
+    // `NO: 28, JALAN ...` and `Nº 3, Calle ...` start addresses: a bare
+    // number word does not end a block.
+    let strong_label = ctx
+        .labels
+        .iter()
+        .find(|h| h.span.line == line && h.span.start == 0)
+        .is_some_and(|h| !(h.kind == LabelKind::InvoiceNumber && h.words == 1));
+    if strong_label && starts_with_label(page, line) {
+        return true;
+    }
+    let lower = text.to_lowercase();
+    let first = text.split_whitespace().map(norm_word).find(|w| !w.is_empty()).unwrap_or_default();
+    let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    lower.contains('@')
+        || lower.contains("www.")
+        || is_title(text)
+        || first.starts_with("tel")
+        || matches!(first.as_str(), "hp" | "fax" | "phone" | "telefono" | "tfno" | "movil")
+        // A phone number alone on its line.
+        || (digits >= 7 && letters <= 2 && !is_registration(text))
+        || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
+        || crate::fields::tax_ids(&single_line(page, line)).first().is_some()
+        || labels_are_ids_only(ctx, line)
+}
+
+/// True when the line starts with a tax-id or phone label (`NIF:`, `Tel.`).
+fn labels_are_ids_only(ctx: &Ctx, line: usize) -> bool {
+    ctx.labels
+        .iter()
+        .find(|h| h.span.line == line)
+        .is_some_and(|h| h.span.start == 0 && matches!(h.kind, LabelKind::TaxId | LabelKind::Phone))
+}
+
+/// A page holding one line, to run line-level finders on it.
+fn single_line(page: &crate::layout::Page, line: usize) -> crate::layout::Page {
+    crate::layout::Page::from_text(&page.lines[line].text)
+}
+
+/// Registration lines printed between a company's name and its address
+/// (`(COMPANY NO: 12345-A)`, `CO. REG: ...`) are not the address.
+fn is_registration(text: &str) -> bool {
+    let words: Vec<String> = text.split_whitespace().map(norm_word).collect();
+    let t = text.trim();
+    let has_digit = t.chars().any(|c| c.is_ascii_digit());
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    // `789417-W`, `(801580-T)`: a company number alone on its line.
+    let number_only = digits >= 5 && letters <= 3 && words.len() <= 3 && !t.contains(',');
+    number_only
+        || (t.starts_with('(') && t.ends_with(')') && has_digit)
+        || words.iter().take(3).any(|w| {
+            matches!(
+                w.as_str(),
+                "coreg" | "reg" | "roc" | "regno" | "companyno" | "cono" | "gst" | "gstid" | "gstreg" | "br" | "brno"
+            )
+        })
+        || (words.first().is_some_and(|w| w == "co" || w == "company")
+            && words.get(1).is_some_and(|w| w.starts_with("reg") || w == "no"))
+}
+
+fn is_lowercase(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_uppercase)
+}
+
+/// Drops a company number printed after the name: `AEON CO. (M) BHD (126926-H)`.
+fn strip_registration(name: &str) -> String {
+    let t = name.trim_end();
+    if let (true, Some(open)) = (t.ends_with(')'), t.rfind('(')) {
+        let inner = &t[open..];
+        let digits = inner.chars().filter(|c| c.is_ascii_digit()).count();
+        if digits >= 5 && open > 0 {
+            return t[..open].trim_end().to_string();
+        }
+    }
+    t.to_string()
+}
+
+fn is_company_line(text: &str) -> bool {
+    text.split_whitespace()
+        .map(norm_word)
+        .any(|w| COMPANY_WORDS.contains(&w.as_str()))
+}
+
+fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
+    let page = ctx.page;
+    let mut lines: Vec<usize> = block.lines.clone();
+    let mut block_name: Option<Vec<Span>> = None;
+    let name_span = match block.inline_name {
+        Some(s) => Some(s),
+        None => {
+            if lines.is_empty() {
+                return;
+            }
+            // Among the first lines, prefer the one that names a company;
+            // else the first that is not all lowercase (a handwritten note
+            // or a stamp above the print).
+            let pick = if vendor {
+                let head = lines.iter().take(4);
+                head.clone()
+                    .position(|&l| is_company_line(&page.lines[l].text))
+                    .or_else(|| head.clone().position(|&l| !is_lowercase(&page.lines[l].text)))
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            let l = lines[pick];
+            lines.drain(..=pick);
+            // A name broken after `&` continues on the next line.
+            let continues = page.lines[l].text.trim_end().ends_with('&')
+                || lines.first().is_some_and(|&n| page.lines[n].text.trim_start().starts_with('&'));
+            if continues && !lines.is_empty() {
+                let next = lines.remove(0);
+                block_name = Some(vec![page.line_span(l), page.line_span(next)]);
+            }
+            Some(page.line_span(l))
+        }
+    };
+    if let Some(s) = name_span {
+        let spans = block_name.unwrap_or_else(|| vec![s]);
+        let raw: Vec<String> = spans.iter().map(|&s| page.span_text(s)).collect();
+        let label = block.heading;
+        let raw = strip_registration(raw.join("\n").trim_start_matches([':', '-', ' ']).trim());
+        let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !value.is_empty() {
+            party.name = Some(Field {
+                value,
+                raw,
+                confidence: round3(page.span_confidence(s) * if label.is_some() { 0.95 } else { 0.8 }),
+                bbox: if spans.len() > 1 { page.spans_quad(&spans) } else { page.span_quad(s) },
+                label: label.map(|h| crate::fields::label_text(page, h)),
+                label_box: label.and_then(|h| page.span_quad(h)),
+                source: if label.is_some() { Source::Label } else { Source::Layout },
+                reconstructed: false,
+            });
+        }
+    }
+    // Address: the following lines, skipping registration lines before it starts.
+    let mut addr: Vec<usize> = Vec::new();
+    for &l in &lines {
+        let text = &page.lines[l].text;
+        if addr.is_empty() && is_registration(text) {
+            continue;
+        }
+        if is_registration(text) || addr.len() >= 5 {
+            break;
+        }
+        addr.push(l);
+    }
+    if addr.is_empty() {
+        return;
+    }
+    let texts: Vec<String> = addr.iter().map(|&l| page.lines[l].text.clone()).collect();
+    let spans: Vec<Span> = addr.iter().map(|&l| page.line_span(l)).collect();
+    let conf = spans.iter().map(|&s| page.span_confidence(s)).sum::<f32>() / spans.len() as f32;
+    party.address = Some(Field {
+        value: join_address(&texts),
+        raw: texts.join("\n"),
+        confidence: round3(conf * 0.8),
+        bbox: page.spans_quad(&spans),
+        label: None,
+        label_box: None,
+        source: Source::Layout,
+        reconstructed: false,
+    });
+}
+
+/// Address lines joined with `", "`, except where a line already ends with
+/// punctuation or the next opens a parenthesis (the printed commas stay).
+pub fn join_address(lines: &[String]) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let l = l.trim();
+        if !out.is_empty() {
+            if out.ends_with([',', ';', '-']) || l.starts_with('(') {
+                out.push(' ');
+            } else {
+                out.push_str(", ");
+            }
+        }
+        out.push_str(l);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fields::tax_ids;
+    use crate::key_values::all_labels;
+    use crate::layout::Page;
+    use grace_invoice_rules::{DateOrder, Locale};
+
+    fn run(text: &str) -> (Party, Party) {
+        let page = Page::from_text(text);
+        let ctx = Ctx {
+            page: &page,
+            locale: Locale::EsEs,
+            order: DateOrder::DayFirst,
+            labels: all_labels(&page),
+        };
+        let ids = tax_ids(&page);
+        parties(&ctx, &ids)
+    }
+
+    #[test]
+    fn vendor_on_top_customer_under_heading() {
+        let (v, c) = run(
+            "FACTURA\nFerretería Núñez S.L.\nCalle Mayor 12\n28001 Madrid\nNIF: B12345674\n\nCliente:\nJuan Pérez García\nAvda. de la Paz 3\nNIF: 12345678Z",
+        );
+        assert_eq!(v.name.unwrap().value, "Ferretería Núñez S.L.");
+        assert_eq!(v.address.unwrap().value, "Calle Mayor 12, 28001 Madrid");
+        assert_eq!(v.tax_id.unwrap().value, "B12345674");
+        assert_eq!(c.name.unwrap().value, "Juan Pérez García");
+        assert_eq!(c.tax_id.unwrap().value, "12345678Z");
+    }
+
+    #[test]
+    fn company_suffix_line_and_registration_skipped() {
+        let (v, _) = run(
+            "MR D.I.Y. (JOHOR) SDN BHD\n(CO.REG : 860671-D)\nLOT 1851-A & 1851-B, JALAN KPB 6,\nKAWASAN PERINDUSTRIAN BALAKONG,\nGST ID NO : 000306020352",
+        );
+        assert_eq!(v.name.unwrap().value, "MR D.I.Y. (JOHOR) SDN BHD");
+        let a = v.address.unwrap();
+        assert_eq!(a.value, "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG,");
+        assert_eq!(a.raw, "LOT 1851-A & 1851-B, JALAN KPB 6,\nKAWASAN PERINDUSTRIAN BALAKONG,");
+    }
+
+    #[test]
+    fn address_join_keeps_printed_commas() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_address(&l(&["Calle A 1", "28001 Madrid"])), "Calle A 1, 28001 Madrid");
+        assert_eq!(join_address(&l(&["NO 5,", "JALAN X"])), "NO 5, JALAN X");
+    }
+}

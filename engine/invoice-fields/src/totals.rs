@@ -1,0 +1,376 @@
+//! Money fields: subtotal, tax total, withholding, total, amount due and
+//! currency, chosen so the arithmetic of the document holds, with OCR's
+//! alternative readings tried before a candidate is given up.
+
+use std::collections::BTreeMap;
+
+use grace_invoice_rules::{find_amounts, Decimal};
+
+use crate::fields::{alternative_readings, amounts_in, labelled_amount, AmountAt, Ctx, Found};
+use crate::labels::{norm_word, LabelKind};
+use crate::layout::Span;
+use crate::output::{Field, Source};
+use crate::tax_lines::{TableTotals, TaxLineAt};
+
+/// The money fields.
+#[derive(Debug, Default)]
+pub struct Totals {
+    /// Σ bases.
+    pub subtotal: Option<Field>,
+    /// Σ taxes.
+    pub tax_total: Option<Field>,
+    /// Withheld amount.
+    pub withholding: Option<Field>,
+    /// Grand total.
+    pub total: Option<Field>,
+    /// Amount due.
+    pub amount_due: Option<Field>,
+    /// Currency.
+    pub currency: Option<Field>,
+}
+
+/// One cent: the tolerance of invoice arithmetic.
+pub fn cent() -> Decimal {
+    Decimal::new(1, 2)
+}
+
+fn candidates(ctx: &Ctx, kind: LabelKind) -> Vec<Found<AmountAt>> {
+    ctx.labels
+        .iter()
+        .filter(|h| h.kind == kind)
+        .filter_map(|h| labelled_amount(ctx, h))
+        // `Total Qty 8091` is a count (or a lost decimal point), not money.
+        .filter(|f| f.value.money_like)
+        .collect()
+}
+
+fn amount_field(ctx: &Ctx, f: &Found<AmountAt>, value: Decimal) -> Field {
+    f.field(ctx, value.round_dp(2).to_string())
+}
+
+fn computed(value: Decimal) -> Field {
+    Field {
+        value: value.round_dp(2).to_string(),
+        raw: String::new(),
+        confidence: 0.6,
+        bbox: None,
+        label: None,
+        label_box: None,
+        source: Source::Computed,
+        reconstructed: true,
+    }
+}
+
+fn from_at(ctx: &Ctx, a: &AmountAt, source: Source) -> Field {
+    Found {
+        value: (),
+        raw: a.raw.clone(),
+        span: a.span,
+        label: None,
+        source,
+        reconstructed: false,
+    }
+    .field(ctx, a.value.round_dp(2).to_string())
+}
+
+/// The first alternative reading of `f` whose amount equals `target`.
+fn repaired(ctx: &Ctx, f: &Found<AmountAt>, target: Decimal) -> Option<Found<AmountAt>> {
+    alternative_readings(ctx.page, f.span).into_iter().find_map(|text| {
+        let m = find_amounts(&text, ctx.locale)
+            .into_iter()
+            .rfind(|m| m.amount.value.abs().approx_eq(target.abs(), cent()))?;
+        let mut g = f.clone();
+        g.value.value = if target.is_negative() == m.amount.value.is_negative() {
+            m.amount.value
+        } else {
+            -m.amount.value
+        };
+        g.raw = text[m.start..m.end].trim().to_string();
+        g.reconstructed = true;
+        Some(g)
+    })
+}
+
+/// Chooses every money field.
+pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
+    let mut out = Totals::default();
+    let vat: Vec<&TaxLineAt> = tax.iter().filter(|t| t.kind != "IRPF").collect();
+
+    // Subtotal: a labelled one that matches the tax lines' bases, else the
+    // last labelled one (the totals block comes last), else the table.
+    let bases: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.base.is_some()))
+        .then(|| vat.iter().map(|t| t.base.as_ref().expect("checked").value).fold(Decimal::ZERO, |a, b| a + b));
+    let subs = candidates(ctx, LabelKind::Subtotal);
+    let sub = bases
+        .and_then(|b| subs.iter().rev().find(|f| f.value.value.approx_eq(b, cent())))
+        .or(subs.last());
+    let mut subtotal: Option<(Decimal, Field)> = sub
+        .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
+        .or_else(|| table.base.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))))
+        .or_else(|| match (vat.as_slice(), bases) {
+            ([one], _) => one.base.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))),
+            (_, Some(b)) => Some((b, computed(b))),
+            _ => None,
+        });
+
+    // Tax total: labelled, else the table's total row, else the one tax
+    // line, else the sum of the tax lines.
+    let amounts: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.amount.is_some()))
+        .then(|| vat.iter().map(|t| t.amount.as_ref().expect("checked").value).fold(Decimal::ZERO, |a, b| a + b));
+    let taxes = candidates(ctx, LabelKind::TaxTotal);
+    let tax_total: Option<(Decimal, Field)> = amounts
+        .and_then(|s| taxes.iter().rev().find(|f| f.value.value.approx_eq(s, cent())))
+        .or(taxes.last())
+        .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
+        .or_else(|| table.tax.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))))
+        .or_else(|| match (vat.as_slice(), amounts) {
+            ([one], _) => one.amount.as_ref().map(|a| {
+                let mut f = from_at(ctx, a, Source::Label);
+                if let Some(h) = one.label {
+                    f.label = Some(crate::fields::label_text(ctx.page, h.span));
+                    f.label_box = ctx.page.span_quad(h.span);
+                }
+                (a.value, f)
+            }),
+            (_, Some(s)) => Some((s, computed(s))),
+            _ => None,
+        });
+
+    // Withholding: printed as a deduction (`-150,00`) or plainly; the sign
+    // the arithmetic needs decides, else it is reported positive.
+    let wh = candidates(ctx, LabelKind::Withholding).into_iter().next();
+    let totals_c = candidates(ctx, LabelKind::Total);
+    let due_c = candidates(ctx, LabelKind::AmountDue);
+    let expected = |wh_value: Decimal| -> Option<Decimal> {
+        Some(subtotal.as_ref()?.0 + tax_total.as_ref()?.0 - wh_value)
+    };
+    let wh_value = wh.as_ref().map(|f| {
+        let v = f.value.value.abs();
+        let fits = |w: Decimal| {
+            expected(w).is_some_and(|e| {
+                totals_c.iter().chain(&due_c).any(|t| t.value.value.approx_eq(e, cent()))
+            })
+        };
+        if fits(v) {
+            v
+        } else if fits(-v) {
+            -v
+        } else {
+            v
+        }
+    });
+    let want = expected(wh_value.unwrap_or(Decimal::ZERO));
+
+    // Total: the candidate the arithmetic supports, else one an OCR
+    // alternative makes agree, else the largest on a total row, lowest on
+    // the page, preferring rows after a rounding line.
+    let agree = |f: &Found<AmountAt>| want.is_some_and(|w| f.value.value.approx_eq(w, cent()));
+    let total = totals_c
+        .iter()
+        .filter(|f| agree(f))
+        .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)))
+        .cloned()
+        .or_else(|| want.and_then(|w| totals_c.iter().find_map(|f| repaired(ctx, f, w))))
+        .or_else(|| pick_total(ctx, &totals_c));
+    // A rounding line after the total: the amount to pay is the total plus
+    // the adjustment, printed below it (often with its label lost).
+    let rounding = ctx
+        .labels
+        .iter()
+        .filter(|h| h.kind == LabelKind::Rounding)
+        .find_map(|h| labelled_amount(ctx, h));
+    let total = match (total, &rounding) {
+        (Some(t), Some(r)) if !agree(&t) && bottom(ctx, &t) < bottom(ctx, r) && !r.value.value.is_zero() => {
+            amount_on_page(ctx, t.value.value + r.value.value, bottom(ctx, r)).or(Some(t))
+        }
+        // No total label read: the amount the arithmetic expects, where it
+        // is printed below the subtotal.
+        (None, _) => want.and_then(|w| {
+            let from = sub.map_or(0.0, |f| bottom(ctx, f));
+            amount_on_page(ctx, w, from)
+        }),
+        (t, _) => t,
+    };
+    let mut total_field = total.as_ref().map(|f| amount_field(ctx, f, f.value.value));
+    let total_value = total.as_ref().map(|f| f.value.value);
+
+    // When the total stands and the subtotal or tax disagree, an OCR
+    // alternative of theirs may be the right reading.
+    if let (Some(t), Some(w)) = (total_value, want) {
+        if !t.approx_eq(w, cent()) {
+            if let (Some(f), Some((tv, _))) = (sub, tax_total.as_ref()) {
+                let target = t + wh_value.unwrap_or(Decimal::ZERO) - *tv;
+                if let Some(g) = repaired(ctx, f, target) {
+                    subtotal = Some((g.value.value, amount_field(ctx, &g, g.value.value)));
+                }
+            }
+        }
+    }
+
+    let due = due_c
+        .iter()
+        .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)));
+    out.amount_due = due.map(|f| amount_field(ctx, f, f.value.value));
+    if total_field.is_none() {
+        // Cash handed over with no change given is the total paid.
+        let cash = candidates(ctx, LabelKind::Cash).into_iter().next();
+        let change = candidates(ctx, LabelKind::Change).into_iter().next();
+        let exact_cash = cash.filter(|_| change.as_ref().is_none_or(|c| c.value.value.is_zero()));
+        total_field = match (due, want, exact_cash) {
+            (Some(f), _, _) => Some(amount_field(ctx, f, f.value.value)),
+            (None, Some(w), _) => Some(computed(w)),
+            (None, None, Some(c)) => Some(amount_field(ctx, &c, c.value.value)),
+            _ => None,
+        };
+    }
+    out.total = total_field;
+    out.subtotal = subtotal.map(|(_, f)| f);
+    out.tax_total = tax_total.map(|(_, f)| f);
+    out.withholding = wh.as_ref().zip(wh_value).map(|(f, v)| amount_field(ctx, f, v));
+    out.currency = currency(ctx, total.as_ref());
+    out
+}
+
+/// The first money amount equal to `target` on a line below `below_y`.
+fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<AmountAt>> {
+    let page = ctx.page;
+    page.rows.iter().flatten().find_map(|&line| {
+        if page.lines[line].rect.cy() <= below_y {
+            return None;
+        }
+        amounts_in(page, page.line_span(line), ctx.locale)
+            .into_iter()
+            .find(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
+            .map(|a| Found {
+                raw: a.raw.clone(),
+                span: a.span,
+                value: a,
+                label: None,
+                source: Source::Layout,
+                reconstructed: false,
+            })
+    })
+}
+
+/// How low on the page a candidate is.
+fn bottom(ctx: &Ctx, f: &Found<AmountAt>) -> f32 {
+    ctx.page.lines[f.span.line].rect.cy()
+}
+
+/// Without arithmetic: rows after a rounding line first (the rounded total
+/// is the one to pay), then the largest amount, then the lowest row.
+fn pick_total(ctx: &Ctx, cands: &[Found<AmountAt>]) -> Option<Found<AmountAt>> {
+    let rounding_y = ctx
+        .labels
+        .iter()
+        .filter(|h| h.kind == LabelKind::Rounding)
+        .map(|h| ctx.page.lines[h.span.line].rect.cy())
+        .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.max(y))));
+    let after: Vec<&Found<AmountAt>> = match rounding_y {
+        Some(y) => cands.iter().filter(|f| bottom(ctx, f) > y).collect(),
+        None => Vec::new(),
+    };
+    let pool: Vec<&Found<AmountAt>> = if after.is_empty() { cands.iter().collect() } else { after };
+    pool.into_iter()
+        .filter(|f| f.value.money_like)
+        .max_by(|a, b| {
+            a.value
+                .value
+                .abs()
+                .cmp(&b.value.value.abs())
+                .then(bottom(ctx, a).total_cmp(&bottom(ctx, b)))
+        })
+        .cloned()
+}
+
+/// The currency written with the amounts: the most frequent code, the
+/// total's own code first when it has one.
+fn currency(ctx: &Ctx, total: Option<&Found<AmountAt>>) -> Option<Field> {
+    let page = ctx.page;
+    let mut counts: BTreeMap<String, (usize, AmountAt)> = BTreeMap::new();
+    for &line in page.rows.iter().flatten() {
+        for a in amounts_in(page, page.line_span(line), ctx.locale) {
+            if let Some(c) = a.currency.clone() {
+                counts.entry(c).or_insert((0, a)).0 += 1;
+            }
+        }
+        // A lone code or symbol in a column heading or beside the total.
+        for (i, w) in page.lines[line].words.iter().enumerate() {
+            let t = w.text.trim_matches(['(', ')', ':']);
+            let code = match norm_word(t).as_str() {
+                "eur" | "euros" => Some("EUR"),
+                _ if t == "€" => Some("EUR"),
+                "rm" | "myr" => Some("MYR"),
+                "usd" => Some("USD"),
+                _ => None,
+            };
+            if let Some(code) = code {
+                let span = Span { line, start: i, end: i + 1 };
+                let at = AmountAt {
+                    value: Decimal::ZERO,
+                    currency: Some(code.to_string()),
+                    money_like: true,
+                    raw: w.text.clone(),
+                    span,
+                };
+                counts.entry(code.to_string()).or_insert((0, at)).0 += 1;
+            }
+        }
+    }
+    let from_total = total.and_then(|t| t.value.currency.clone().map(|c| (c, t.value.clone())));
+    let (code, at) = from_total.or_else(|| {
+        counts
+            .iter()
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(a.0)))
+            .map(|(c, (_, at))| (c.clone(), at.clone()))
+    })?;
+    let mut f = from_at(ctx, &at, Source::Pattern);
+    f.value = code;
+    f.raw = at.raw;
+    Some(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key_values::all_labels;
+    use crate::layout::Page;
+    use crate::tax_lines::tax_lines;
+    use grace_invoice_rules::{DateOrder, Locale};
+
+    fn run(text: &str) -> Totals {
+        let page = Page::from_text(text);
+        let ctx = Ctx { page: &page, locale: Locale::EsEs, order: DateOrder::DayFirst, labels: all_labels(&page) };
+        let (t, table) = tax_lines(&ctx);
+        totals(&ctx, &t, &table)
+    }
+
+    fn v(f: &Option<Field>) -> &str {
+        f.as_ref().map(|f| f.value.as_str()).unwrap_or("-")
+    }
+
+    #[test]
+    fn invoice_with_irpf_balances() {
+        let t = run("Base imponible   1.000,00 €\nIVA 21%            210,00 €\nRetención IRPF 15%  -150,00 €\nTOTAL            1.060,00 €\nTotal a pagar    1.060,00 €");
+        assert_eq!(v(&t.subtotal), "1000.00");
+        assert_eq!(v(&t.tax_total), "210.00");
+        assert_eq!(v(&t.withholding), "150.00");
+        assert_eq!(v(&t.total), "1060.00");
+        assert_eq!(v(&t.amount_due), "1060.00");
+        assert_eq!(v(&t.currency), "EUR");
+    }
+
+    #[test]
+    fn largest_total_after_rounding() {
+        let t = run("TOTAL 9.02\nROUNDING -0.02\nTOTAL ROUNDED 9.00\nCASH 10.00\nCHANGE 1.00");
+        assert_eq!(v(&t.total), "9.00");
+    }
+
+    #[test]
+    fn table_total_row_is_not_the_total() {
+        let t = run("TOTAL  18,15 €\nIVA       Base     Cuota\n21%      15,00      3,15\nTotal    15,00      3,15");
+        assert_eq!(v(&t.total), "18.15");
+        assert_eq!(v(&t.subtotal), "15.00");
+        assert_eq!(v(&t.tax_total), "3.15");
+    }
+}

@@ -1,0 +1,40 @@
+//! Issue 4 acceptance on the 60 SROIE dev receipts through real OCR (not the
+//! ground-truth boxes): SROIE task-3 exact match of company, address and
+//! date as printed, total compared numerically.
+
+use grace_eval::datasets::{sroie, sroie_dev_dir};
+use grace_ocr::Profile;
+use grace_tests::invoice::{extract_all, score_sroie};
+use grace_tests::{ocr_many, report_skip, test_threads};
+
+#[test]
+fn sroie_dev_key_fields() {
+    let Some(dir) = sroie_dev_dir() else {
+        report_skip("sroie_dev_key_fields", "../shared/datasets/sroie-dev is absent");
+        return;
+    };
+    let start = std::time::Instant::now();
+    let docs = sroie::load(&dir).expect("dataset loads");
+    assert_eq!(docs.len(), 60);
+    let images: Vec<Vec<u8>> = docs.iter().map(|d| std::fs::read(&d.image).expect("image")).collect();
+    let ocr = ocr_many(&images, Profile::Balanced, test_threads());
+    let (outs, ms) = extract_all(&ocr);
+    let s = score_sroie(&docs, &outs);
+    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
+        for m in &s.misses {
+            println!("{m}");
+        }
+    }
+    println!(
+        "sroie-dev fields (OCR balanced): company {:.3}, address {:.3}, date {:.3}, total {:.3}; {:.1} s, invoice-fields {ms:.2} ms/doc",
+        s.company.accuracy(),
+        s.address.accuracy(),
+        s.date.accuracy(),
+        s.total.accuracy(),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(s.date.accuracy() >= 0.90, "date {:.3} < 0.90", s.date.accuracy());
+    assert!(s.total.accuracy() >= 0.85, "total {:.3} < 0.85", s.total.accuracy());
+    assert!(s.company.accuracy() >= 0.70, "company {:.3} < 0.70", s.company.accuracy());
+    assert!(s.address.accuracy() >= 0.50, "address {:.3} < 0.50", s.address.accuracy());
+}
