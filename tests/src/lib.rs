@@ -1,5 +1,8 @@
 //! Shared helpers for Grace's end-to-end tests and benchmarks.
 
+pub mod pdf_bench;
+pub mod pdf_samples;
+
 use grace_ocr::{ModelFiles, OcrEngine, MODEL_FILE_NAMES};
 use std::path::{Path, PathBuf};
 
@@ -50,7 +53,13 @@ pub fn report_skip(test: &str, reason: &str) {
 /// Loads `modules/ocr.wasm` (installed by `cargo xtask setup`) with one warm
 /// instance and the repository's compile cache.
 pub async fn load_ocr_component(engine: &grace::GraceEngine) -> grace::LoadedModule {
-    let path = repo_root().join("modules/ocr.wasm");
+    load_component(engine, "ocr.wasm").await
+}
+
+/// Loads `modules/<file>` (installed by `cargo xtask setup`) with one warm
+/// instance and the repository's compile cache.
+pub async fn load_component(engine: &grace::GraceEngine, file: &str) -> grace::LoadedModule {
+    let path = repo_root().join("modules").join(file);
     assert!(
         path.exists(),
         "{} is missing: run `cargo xtask setup`",
@@ -63,5 +72,5 @@ pub async fn load_ocr_component(engine: &grace::GraceEngine) -> grace::LoadedMod
     };
     grace::LoadedModule::load(engine, &path, &options)
         .await
-        .expect("ocr.wasm loads")
+        .unwrap_or_else(|e| panic!("{file} loads: {e}"))
 }

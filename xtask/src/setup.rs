@@ -8,6 +8,7 @@ use std::process::Command;
 pub const COMPONENTS: &[(&str, &str)] = &[
     ("grace-ocr-component", "ocr.wasm"),
     ("grace-hash-component", "hash.wasm"),
+    ("grace-pdf-component", "pdf.wasm"),
 ];
 
 /// Debian packages the test suites use (fonts for rendered documents).
