@@ -40,11 +40,16 @@ pub fn run(runtime: &tokio::runtime::Runtime) {
         let mut png_len = 0;
         let native = median(|| {
             let out = read_pdf(pdf, &options).expect("renders");
-            png_len = out.pages[0].image.as_ref().map_or(0, |i| i.base64.len() * 3 / 4);
+            png_len = out.pages[0]
+                .image
+                .as_ref()
+                .map_or(0, |i| i.base64.len() * 3 / 4);
         });
         let wasm = median(|| {
             let input = grace::ModuleInput::new(pdf.clone()).with_options(r#"{"render":"always"}"#);
-            runtime.block_on(module.run(input)).expect("component renders");
+            runtime
+                .block_on(module.run(input))
+                .expect("component renders");
         });
         println!(
             "| {name} | {:.1} | {:.1} ({:.2}× native) | {} |",

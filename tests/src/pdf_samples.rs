@@ -20,9 +20,8 @@ pub fn test_fonts() -> Vec<Font> {
             .join(family.relative_path(false));
         Font::TrueType {
             name: name.into(),
-            data: std::fs::read(&path).unwrap_or_else(|e| {
-                panic!("{}: {e}; run `cargo xtask setup`", path.display())
-            }),
+            data: std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask setup`", path.display())),
         }
     };
     vec![

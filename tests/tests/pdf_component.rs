@@ -88,8 +88,18 @@ async fn bad_input_gives_typed_invalid_input() {
     let encrypted = three.clone().encrypted("clave").to_bytes();
     let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
         ("empty file", Vec::new(), "{}", "empty"),
-        ("truncated", good[..good.len() / 2].to_vec(), "{}", "truncated"),
-        ("not a PDF", b"Total: 12,50 EUR\n".to_vec(), "{}", "not a PDF"),
+        (
+            "truncated",
+            good[..good.len() / 2].to_vec(),
+            "{}",
+            "truncated",
+        ),
+        (
+            "not a PDF",
+            b"Total: 12,50 EUR\n".to_vec(),
+            "{}",
+            "not a PDF",
+        ),
         ("encrypted", encrypted.clone(), "{}", "password"),
         (
             "wrong password",
@@ -97,10 +107,30 @@ async fn bad_input_gives_typed_invalid_input() {
             r#"{"password": "otra"}"#,
             "does not open",
         ),
-        ("over the page limit", good.clone(), r#"{"page_limit": 2}"#, "page_limit of 2"),
-        ("page out of range", good.clone(), r#"{"pages": "4"}"#, "has 3 pages"),
-        ("dpi too high", good.clone(), r#"{"dpi": 9000}"#, "36 to 600"),
-        ("unknown option", good.clone(), r#"{"lang": "es"}"#, "unknown option"),
+        (
+            "over the page limit",
+            good.clone(),
+            r#"{"page_limit": 2}"#,
+            "page_limit of 2",
+        ),
+        (
+            "page out of range",
+            good.clone(),
+            r#"{"pages": "4"}"#,
+            "has 3 pages",
+        ),
+        (
+            "dpi too high",
+            good.clone(),
+            r#"{"dpi": 9000}"#,
+            "36 to 600",
+        ),
+        (
+            "unknown option",
+            good.clone(),
+            r#"{"lang": "es"}"#,
+            "unknown option",
+        ),
     ];
     for (name, bytes, options, needle) in cases {
         let input = ModuleInput {

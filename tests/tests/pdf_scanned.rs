@@ -36,7 +36,12 @@ fn scanned_page_renders_and_ocr_reads_it() {
         .decode(&image.base64)
         .unwrap();
     let mut engine = grace_tests::native_engine();
-    let read = engine.read(&png, &OcrOptions::for_profile(Profile::Balanced)).expect("OCR reads");
+    let read = engine
+        .read(&png, &OcrOptions::for_profile(Profile::Balanced))
+        .expect("OCR reads");
     assert_eq!(read.text, LINES.join("\n"));
-    assert_eq!((read.page.width, read.page.height), (image.width, image.height));
+    assert_eq!(
+        (read.page.width, read.page.height),
+        (image.width, image.height)
+    );
 }

@@ -33,7 +33,10 @@ fn text_layer_in_every_font_matches_the_known_text() {
         let [x, y] = first.bbox[0];
         assert!((x - 150.0).abs() < 2.0, "{name}: line starts at x={x}");
         // 12 pt at 150 DPI is 25 px; the first baseline is 84 pt = 175 px down.
-        assert!((y - (175.0 - 0.8 * 25.0)).abs() < 2.0, "{name}: line top at y={y}");
+        assert!(
+            (y - (175.0 - 0.8 * 25.0)).abs() < 2.0,
+            "{name}: line top at y={y}"
+        );
         let last_word = first.words.last().unwrap();
         assert!(last_word.bbox[1][0] > first.words[0].bbox[1][0]);
         assert!(first.confidence == 1.0 && first.angle == 0);
@@ -84,7 +87,10 @@ fn page_limit_and_dpi() {
         ..PdfOptions::default()
     };
     let out = read_pdf(&pdf, &sharp).unwrap();
-    assert_eq!((out.pages[0].page.width, out.pages[0].page.height), (2480, 3508));
+    assert_eq!(
+        (out.pages[0].page.width, out.pages[0].page.height),
+        (2480, 3508)
+    );
     let image = out.pages[0].image.as_ref().expect("render: always");
     assert_eq!((image.width, image.height), (2480, 3508));
     assert_eq!(out.pages[0].source, Source::TextLayer);
@@ -115,7 +121,11 @@ fn encrypted_pdf_needs_its_password() {
 fn truncated_corrupt_and_foreign_files_are_typed_errors() {
     let pdf = three_pages_pdf().to_bytes();
     for cut in [pdf.len() / 2, pdf.len() - 10, 200] {
-        assert_eq!(read(&pdf[..cut]).unwrap_err(), PdfError::Truncated, "cut at {cut}");
+        assert_eq!(
+            read(&pdf[..cut]).unwrap_err(),
+            PdfError::Truncated,
+            "cut at {cut}"
+        );
     }
     assert_eq!(read(b"").unwrap_err(), PdfError::Empty);
     assert_eq!(

@@ -230,7 +230,12 @@ impl Guest for PdfModule {
             .pages
             .iter()
             .filter(|p| p.image.is_none() && p.lines.is_empty())
-            .map(|p| format!("page {} has no text layer and render is \"never\"", p.number))
+            .map(|p| {
+                format!(
+                    "page {} has no text layer and render is \"never\"",
+                    p.number
+                )
+            })
             .collect();
         let document = serde_json::to_string(&doc)
             .map_err(|e| Failure::Internal(format!("serializing the output: {e}")))?;

@@ -219,9 +219,9 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 fn open(data: &[u8], password: Option<&str>) -> Result<Pdf, PdfError> {
     Pdf::new_with_password(data.to_vec(), password.unwrap_or("")).map_err(|e| match e {
-        LoadPdfError::Invalid => {
-            PdfError::Corrupt("its cross-reference table, catalog or page tree cannot be read".into())
-        }
+        LoadPdfError::Invalid => PdfError::Corrupt(
+            "its cross-reference table, catalog or page tree cannot be read".into(),
+        ),
         LoadPdfError::Decryption(DecryptionError::PasswordProtected) => match password {
             None => PdfError::PasswordRequired,
             Some(_) => PdfError::WrongPassword,
@@ -233,7 +233,9 @@ fn open(data: &[u8], password: Option<&str>) -> Result<Pdf, PdfError> {
             PdfError::Corrupt("its encryption dictionary is invalid".into())
         }
         LoadPdfError::Decryption(DecryptionError::UnsupportedAlgorithm) => {
-            PdfError::UnsupportedEncryption("not the standard security handler with RC4 or AES".into())
+            PdfError::UnsupportedEncryption(
+                "not the standard security handler with RC4 or AES".into(),
+            )
         }
     })
 }

@@ -68,8 +68,7 @@ impl<'a> Device<'a> for GlyphCollector {
             let end = t * Point::new(advance, 0.0);
             let top = t * Point::new(0.0, 1000.0);
             let size = (top - origin).hypot();
-            if !size.is_finite() || size <= 0.0 || !origin.x.is_finite() || !origin.y.is_finite()
-            {
+            if !size.is_finite() || size <= 0.0 || !origin.x.is_finite() || !origin.y.is_finite() {
                 continue;
             }
             let (x0, x1) = (origin.x.min(end.x), origin.x.max(end.x));
@@ -151,7 +150,9 @@ pub(crate) fn layout(glyphs: &[Glyph]) -> Vec<Line> {
     let mut rows: Vec<Vec<&Glyph>> = Vec::new();
     for g in glyphs {
         match rows.last_mut() {
-            Some(row) if (g.baseline - row[0].baseline).abs() <= SAME_ROW * g.size.min(row[0].size) => {
+            Some(row)
+                if (g.baseline - row[0].baseline).abs() <= SAME_ROW * g.size.min(row[0].size) =>
+            {
                 row.push(g)
             }
             _ => rows.push(vec![g]),
@@ -182,7 +183,9 @@ pub(crate) fn layout(glyphs: &[Glyph]) -> Vec<Line> {
 /// shadowed text do, so its letters are not doubled.
 fn dedup_overprint(row: &mut Vec<&Glyph>) {
     row.dedup_by(|b, a| {
-        a.text == b.text && (a.x0 - b.x0).abs() < 0.1 * a.size && (a.baseline - b.baseline).abs() < 0.1 * a.size
+        a.text == b.text
+            && (a.x0 - b.x0).abs() < 0.1 * a.size
+            && (a.baseline - b.baseline).abs() < 0.1 * a.size
     });
 }
 
@@ -190,9 +193,7 @@ fn line(glyphs: &[&Glyph]) -> Line {
     let mut words: Vec<Vec<&Glyph>> = Vec::new();
     for g in glyphs {
         match words.last_mut() {
-            Some(word)
-                if g.x0 - word.last().map_or(g.x0, |p| p.x1) <= WORD_GAP * g.size =>
-            {
+            Some(word) if g.x0 - word.last().map_or(g.x0, |p| p.x1) <= WORD_GAP * g.size => {
                 word.push(g)
             }
             _ => words.push(vec![g]),
