@@ -26,7 +26,7 @@ fn text_layer_in_every_font_matches_the_known_text() {
         assert_eq!(page.source, Source::TextLayer, "{name}");
         assert_eq!(page.text, expected, "{name}");
         assert!(page.image.is_none(), "{name}: no image unless asked");
-        // 150 DPI: A4 is 1240 x 1754 pixels; text starts one inch in.
+        // 150 DPI: A4 (595 x 842 pt) is 1240 x 1754 pixels; text starts one inch in.
         assert_eq!((page.page.width, page.page.height), (1240, 1754));
         let first = &page.lines[0];
         assert_eq!(first.words[0].text, "Factura", "{name}");
@@ -89,10 +89,10 @@ fn page_limit_and_dpi() {
     let out = read_pdf(&pdf, &sharp).unwrap();
     assert_eq!(
         (out.pages[0].page.width, out.pages[0].page.height),
-        (2480, 3508)
+        (2479, 3508)
     );
     let image = out.pages[0].image.as_ref().expect("render: always");
-    assert_eq!((image.width, image.height), (2480, 3508));
+    assert_eq!((image.width, image.height), (2479, 3508));
     assert_eq!(out.pages[0].source, Source::TextLayer);
 }
 

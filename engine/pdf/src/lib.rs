@@ -274,7 +274,7 @@ fn read_checked(data: &[u8], opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
             settings.clone(),
         );
         interpret_page(page, &mut context, &mut collector);
-        let has_text = text::Coverage::of(&collector.glyphs).usable();
+        let has_text = collector.has_text_layer();
         let (source, lines) = if has_text {
             (Source::TextLayer, text::layout(&collector.glyphs))
         } else {

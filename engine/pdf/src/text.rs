@@ -35,6 +35,8 @@ pub(crate) struct GlyphCollector {
     bounds: Rect,
     /// Glyphs in content-stream order.
     pub glyphs: Vec<Glyph>,
+    /// Area in square pixels of the largest image on the page (within it).
+    largest_image: f64,
 }
 
 impl GlyphCollector {
@@ -43,9 +45,24 @@ impl GlyphCollector {
         GlyphCollector {
             bounds: Rect::new(0.0, 0.0, width, height),
             glyphs: Vec::new(),
+            largest_image: 0.0,
         }
     }
+
+    /// Whether the page's own text is worth returning instead of OCR: enough
+    /// mapped text ([`Coverage::usable`]), and not just a few characters
+    /// stamped on a page-sized image (a scan with a page number or a date).
+    pub fn has_text_layer(&self) -> bool {
+        let coverage = Coverage::of(&self.glyphs);
+        let scan = self.largest_image >= SCAN_COVER * self.bounds.area();
+        coverage.usable() && !(scan && coverage.mapped < STAMP_GLYPHS)
+    }
 }
+
+/// Fraction of the page one image must cover for the page to count as a scan.
+const SCAN_COVER: f64 = 0.5;
+/// Fewer mapped characters than this over a scan are a stamp, not a text layer.
+const STAMP_GLYPHS: usize = 20;
 
 /// Glyph advance used when a font gives none (half an em, in 1/1000 em).
 const DEFAULT_ADVANCE: f64 = 500.0;
@@ -93,7 +110,18 @@ impl<'a> Device<'a> for GlyphCollector {
     fn draw_path(&mut self, _: &BezPath, _: DrawProps<'a>, _: &DrawMode) {}
     fn push_clip_path(&mut self, _: &ClipPath) {}
     fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
-    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {}
+    fn draw_image(&mut self, image: Image<'a, '_>, props: ImageDrawProps<'a>) {
+        // The transform maps the image's pixel grid to the page's pixels.
+        let local = Rect::new(0.0, 0.0, image.width() as f64, image.height() as f64);
+        let area = props
+            .transform
+            .transform_rect_bbox(local)
+            .intersect(self.bounds)
+            .area();
+        if area.is_finite() {
+            self.largest_image = self.largest_image.max(area);
+        }
+    }
     fn pop_clip(&mut self) {}
     fn pop_transparency_group(&mut self) {}
 }
