@@ -45,3 +45,13 @@ fn scanned_page_renders_and_ocr_reads_it() {
         (image.width, image.height)
     );
 }
+
+#[test]
+fn a_few_characters_stamped_on_a_scan_do_not_count_as_a_text_layer() {
+    let mut page = scanned_page(&LINES, 900);
+    page.runs = text_page(Font::Helvetica, &["Pág. 1"]).runs;
+    let pdf = Document::new(vec![page]).to_bytes();
+    let out = read_pdf(&pdf, &PdfOptions::default()).unwrap();
+    assert_eq!(out.pages[0].source, Source::Image);
+    assert!(out.pages[0].image.is_some());
+}
