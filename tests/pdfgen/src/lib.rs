@@ -393,7 +393,7 @@ impl<'a> Writer<'a> {
         let xref = out.len();
         let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", self.objects.len() + 1);
         for offset in offsets {
-            let _ = write!(table, "{offset:010} 00000 n \n");
+            let _ = writeln!(table, "{offset:010} 00000 n ");
         }
         let encrypt = encrypt
             .map(|id| format!(" /Encrypt {id} 0 R"))
