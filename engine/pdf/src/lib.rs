@@ -218,7 +218,20 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 fn open(data: &[u8], password: Option<&str>) -> Result<Pdf, PdfError> {
-    Pdf::new_with_password(data.to_vec(), password.unwrap_or("")).map_err(|e| match e {
+    let attempt = Pdf::new_with_password(data.to_vec(), password.unwrap_or(""));
+    // Only user passwords are checked: a file locked by an owner password
+    // alone opens with an empty one, whatever password the caller sent.
+    let attempt = match attempt {
+        Err(LoadPdfError::Decryption(DecryptionError::PasswordProtected))
+            if password.is_some_and(|p| !p.is_empty()) =>
+        {
+            Pdf::new_with_password(data.to_vec(), "").map_err(|_| {
+                LoadPdfError::Decryption(DecryptionError::PasswordProtected)
+            })
+        }
+        other => other,
+    };
+    attempt.map_err(|e| match e {
         LoadPdfError::Invalid => PdfError::Corrupt(
             "its cross-reference table, catalog or page tree cannot be read".into(),
         ),
