@@ -225,9 +225,8 @@ fn open(data: &[u8], password: Option<&str>) -> Result<Pdf, PdfError> {
         Err(LoadPdfError::Decryption(DecryptionError::PasswordProtected))
             if password.is_some_and(|p| !p.is_empty()) =>
         {
-            Pdf::new_with_password(data.to_vec(), "").map_err(|_| {
-                LoadPdfError::Decryption(DecryptionError::PasswordProtected)
-            })
+            Pdf::new_with_password(data.to_vec(), "")
+                .map_err(|_| LoadPdfError::Decryption(DecryptionError::PasswordProtected))
         }
         other => other,
     };
