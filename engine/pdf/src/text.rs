@@ -187,7 +187,7 @@ pub(crate) fn layout(glyphs: &[Glyph]) -> Vec<Line> {
         }
     }
     let mut lines = Vec::new();
-    for mut row in rows {
+    for mut row in merge_scripts(rows) {
         row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         dedup_overprint(&mut row);
         let mut segment: Vec<&Glyph> = Vec::new();
@@ -205,6 +205,40 @@ pub(crate) fn layout(glyphs: &[Glyph]) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// A row of glyphs this much smaller than a neighbouring row's may be its
+/// superscripts or subscripts.
+const SCRIPT_SIZE: f64 = 0.85;
+
+/// Folds rows of small glyphs riding on a neighbouring row of larger text
+/// (footnote marks, superscripts, subscripts) into that row, so they stay
+/// on its line instead of becoming lines of their own.
+fn merge_scripts(rows: Vec<Vec<&Glyph>>) -> Vec<Vec<&Glyph>> {
+    let info: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r[0].baseline, r.iter().map(|g| g.size).fold(0.0, f64::max)))
+        .collect();
+    let rides_on = |i: usize, j: usize| {
+        let ((b, s), (bj, sj)) = (info[i], info[j]);
+        s < SCRIPT_SIZE * sj && b >= bj - ASCENT * sj && b <= bj + DESCENT * sj * 1.5
+    };
+    let host: Vec<usize> = (0..rows.len())
+        .map(|i| {
+            [i.wrapping_sub(1), i + 1]
+                .into_iter()
+                .find(|&j| j < rows.len() && rides_on(i, j))
+                .unwrap_or(i)
+        })
+        .collect();
+    let mut merged: Vec<Vec<&Glyph>> = vec![Vec::new(); rows.len()];
+    for (i, row) in rows.into_iter().enumerate() {
+        // A host is always larger than its script, so one step up is its own host.
+        let target = if host[host[i]] == host[i] { host[i] } else { i };
+        merged[target].extend(row);
+    }
+    merged.retain(|r| !r.is_empty());
+    merged
 }
 
 /// Drops a glyph drawn again at (nearly) the same place, as "fake bold" and
@@ -320,6 +354,16 @@ mod tests {
         let lines = layout(&all);
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].text, "ab cd");
+    }
+
+    #[test]
+    fn footnote_marks_stay_on_their_line() {
+        let mut all = glyphs("Gal", 0.0, 100.0, 10.0);
+        all.extend(glyphs("*", 15.0, 96.5, 7.0));
+        all.extend(glyphs("Eich", 30.0, 100.0, 10.0));
+        all.extend(glyphs("Mozilla", 0.0, 114.0, 10.0));
+        let texts: Vec<String> = layout(&all).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["Gal* Eich", "Mozilla"]);
     }
 
     #[test]
