@@ -299,6 +299,61 @@ mod tests {
         assert!(message(run(&pdf, r#"{"password": 3}"#)).contains("password"));
     }
 
+    /// Checks `value` against the keywords the options schema uses
+    /// (type, oneOf, enum, minimum, maximum); patterns are left to the parser.
+    fn fits(schema: &Value, value: &Value) -> bool {
+        if let Some(choices) = schema["oneOf"].as_array() {
+            return choices.iter().filter(|c| fits(c, value)).count() == 1;
+        }
+        let typed = match schema["type"].as_str() {
+            Some("string") => value.is_string(),
+            Some("integer") => value.is_u64() || value.is_i64(),
+            Some(_) => false,
+            None => true,
+        };
+        let listed = schema["enum"]
+            .as_array()
+            .is_none_or(|items| items.contains(value));
+        let above = schema["minimum"]
+            .as_f64()
+            .is_none_or(|m| value.as_f64().is_some_and(|v| v >= m));
+        let below = schema["maximum"]
+            .as_f64()
+            .is_none_or(|m| value.as_f64().is_some_and(|v| v <= m));
+        typed && listed && above && below
+    }
+
+    #[test]
+    fn options_schema_matches_what_the_parser_accepts() {
+        let schema = options_schema();
+        let accepts = |options: &str| {
+            let map: Map<String, Value> = serde_json::from_str(options).unwrap();
+            map.iter().all(|(k, v)| fits(&schema["properties"][k], v))
+                && map.keys().all(|k| schema["properties"].get(k).is_some())
+        };
+        for ok in [
+            r#"{"pages": "1-3,5,8-"}"#,
+            r#"{"pages": 2, "dpi": 36, "page_limit": 500}"#,
+            r#"{"dpi": 600, "password": "x", "render": "never"}"#,
+            r#"{"render": "always"}"#,
+        ] {
+            assert!(parse_options(ok).is_ok(), "{ok}");
+            assert!(accepts(ok), "schema refuses {ok}");
+        }
+        for bad in [
+            r#"{"dpi": 35}"#,
+            r#"{"dpi": 601}"#,
+            r#"{"page_limit": 0}"#,
+            r#"{"render": "maybe"}"#,
+            r#"{"password": 1}"#,
+            r#"{"pages": 0}"#,
+            r#"{"colour": "red"}"#,
+        ] {
+            assert!(parse_options(bad).is_err(), "{bad}");
+            assert!(!accepts(bad), "schema accepts {bad}");
+        }
+    }
+
     #[test]
     fn describe_has_real_schemas() {
         let d = <PdfModule as Guest>::describe();
