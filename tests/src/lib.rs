@@ -1,6 +1,8 @@
 //! Shared helpers for Grace's end-to-end tests and benchmarks.
 
 pub mod invoice;
+pub mod pdf_bench;
+pub mod pdf_samples;
 
 use grace_ocr::{ModelFiles, OcrEngine, MODEL_FILE_NAMES};
 use std::path::{Path, PathBuf};

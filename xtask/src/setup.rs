@@ -9,6 +9,7 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("grace-ocr-component", "ocr.wasm"),
     ("grace-hash-component", "hash.wasm"),
     ("grace-invoice-fields-component", "invoice-fields.wasm"),
+    ("grace-pdf-component", "pdf.wasm"),
 ];
 
 /// Debian packages the test suites use (fonts for rendered documents).

@@ -3,7 +3,8 @@
 //! on the same images: the 60 SROIE dev receipts and generated Spanish documents.
 //!
 //! Each Grace configuration runs in a child process of this binary so its
-//! peak resident memory is its own. Usage: `grace-bench [--limit N] [--spanish N]`.
+//! peak resident memory is its own. Usage: `grace-bench [--limit N] [--spanish N] [--pdf]`
+//! (`--pdf`: only the pdf page-rendering figures).
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
 use grace_eval::metrics::{CharErrorRate, WordScore};
@@ -27,6 +28,11 @@ fn main() {
         return;
     }
     let flag = |name: &str, default: usize| grace_tests::flag_value(&args, name, default);
+    // `--pdf` runs only the pdf rendering section.
+    if args.iter().any(|a| a == "--pdf") {
+        grace_tests::pdf_bench::run(&single_thread_runtime());
+        return;
+    }
     let limit = flag("--limit", 60);
     let spanish = flag("--spanish", 20);
     let mut sets: Vec<(&str, Vec<Sample>)> = Vec::new();
@@ -103,6 +109,7 @@ fn main() {
         }
     }
     cold_start();
+    grace_tests::pdf_bench::run(&single_thread_runtime());
 }
 
 /// Word F1 and CER of a run against the samples' truth.

@@ -1,0 +1,109 @@
+//! PDFs the `pdf` tests and the bench generate themselves, with the text they carry.
+
+use grace_docgen::{render_lines, FontFamily, FontSet, LinesSpec, TextStyle};
+use grace_pdfgen::{Document, Font, Page, PageImage, PageSize};
+
+/// Accented Spanish lines covering á é í ó ú ñ ü ¿ ¡ € and their capitals.
+pub const SPANISH: [&str; 5] = [
+    "Factura nº F2024-0193",
+    "¿Dónde está el camión? ¡Qué pingüino!",
+    "Señora Muñoz, Cádiz",
+    "ÁÉÍÓÚ Ññ Üü Base imponible 1.234,56 €",
+    "Total: 1.493,82 €",
+];
+
+/// The fonts the text-layer tests cover: three standard 14 fonts and two
+/// embedded TrueType fonts from the system font packages.
+pub fn test_fonts() -> Vec<Font> {
+    let embedded = |family: FontFamily, name: &str| {
+        let path = std::path::Path::new(grace_docgen::font::SYSTEM_FONT_DIR)
+            .join(family.relative_path(false));
+        Font::TrueType {
+            name: name.into(),
+            data: std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask setup`", path.display())),
+        }
+    };
+    vec![
+        Font::Helvetica,
+        Font::TimesRoman,
+        Font::CourierBold,
+        embedded(FontFamily::DejaVuSans, "DejaVuSans"),
+        embedded(FontFamily::LiberationSerif, "LiberationSerif"),
+    ]
+}
+
+/// An A4 page with `lines` in `font` at 12 pt from one inch in.
+pub fn text_page(font: Font, lines: &[&str]) -> Page {
+    Page::new(PageSize::A4).lines(font, 12.0, 72.0, 72.0, lines)
+}
+
+/// A PDF of one text page per font, each carrying [`SPANISH`].
+pub fn spanish_fonts_pdf() -> Vec<u8> {
+    let pages = test_fonts()
+        .into_iter()
+        .map(|f| text_page(f, &SPANISH))
+        .collect();
+    Document::new(pages).to_bytes()
+}
+
+/// The text of page `n` (1-based) of [`three_pages_pdf`].
+pub fn three_pages_text(n: usize) -> String {
+    format!("Página {n} de 3\nImporte: {n}00,00 €")
+}
+
+/// Three text pages in Helvetica.
+pub fn three_pages_pdf() -> Document {
+    Document::new(
+        (1..=3)
+            .map(|n| {
+                let text = three_pages_text(n);
+                let lines: Vec<&str> = text.lines().collect();
+                text_page(Font::Helvetica, &lines)
+            })
+            .collect(),
+    )
+}
+
+/// A scanned-style page: `lines` rendered to an image by the document
+/// generator, embedded as the page's only content, with the page sized so
+/// that 150 DPI gives the image back pixel for pixel.
+pub fn scanned_page(lines: &[&str], width_px: u32) -> Page {
+    let fonts = FontSet::system().expect("fonts installed by cargo xtask setup");
+    let mut spec = LinesSpec::uniform(lines, TextStyle::new(FontFamily::DejaVuSans, 30.0));
+    spec.width = Some(width_px);
+    let rendered = render_lines(&fonts, &spec).expect("lines render");
+    let image = rendered.image;
+    let points = |px: u32| px as f32 * 72.0 / 150.0;
+    Page {
+        size: PageSize {
+            width: points(image.width()),
+            height: points(image.height()),
+        },
+        runs: Vec::new(),
+        image: Some(PageImage {
+            width: image.width(),
+            height: image.height(),
+            channels: 3,
+            samples: image.into_raw(),
+        }),
+    }
+}
+
+/// A whole A4 page scanned at 150 DPI (1240 x 1754 pixels) with `lines` at the top.
+pub fn scanned_a4(lines: &[&str]) -> Page {
+    let mut page = scanned_page(lines, 1240);
+    let image = page.image.as_mut().expect("an image page");
+    let (w, h) = (1240usize, 1754usize);
+    let mut samples = vec![255u8; w * h * 3];
+    let rows = (image.height as usize).min(h);
+    samples[..rows * w * 3].copy_from_slice(&image.samples[..rows * w * 3]);
+    *image = PageImage {
+        width: w as u32,
+        height: h as u32,
+        channels: 3,
+        samples,
+    };
+    page.size = PageSize::A4;
+    page
+}
