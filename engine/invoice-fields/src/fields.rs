@@ -446,7 +446,7 @@ const PAYMENT_WORDS: &[(&str, &str)] = &[
     ("transferencia", "transfer"), ("transfer", "transfer"),
     ("tarjeta", "card"), ("card", "card"), ("visa", "card"), ("mastercard", "card"),
     ("credit", "card"), ("debit", "card"), ("tpv", "card"),
-    ("efectivo", "cash"), ("cash", "cash"), ("contado", "cash"), ("bar", "cash"),
+    ("efectivo", "cash"), ("cash", "cash"), ("contado", "cash"),
     ("domiciliacion", "direct_debit"), ("domiciliado", "direct_debit"), ("recibo", "direct_debit"),
     ("cheque", "cheque"), ("check", "cheque"), ("pagare", "cheque"),
 ];
@@ -497,7 +497,7 @@ pub fn payment_method(ctx: &Ctx) -> Option<Field> {
                 let w = norm_word(&words[i].text);
                 let code = PAYMENT_WORDS
                     .iter()
-                    .find(|(k, _)| *k == w && *k != "recibo" && *k != "bar" && *k != "cash")
+                    .find(|(k, _)| *k == w && *k != "recibo" && *k != "cash")
                     .map(|&(_, c)| c)?;
                 let span = Span {
                     line,

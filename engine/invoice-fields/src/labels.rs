@@ -173,7 +173,7 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("nif iva", K::TaxId), ("vat no", K::TaxId), ("vat number", K::TaxId), ("gst reg no", K::TaxId),
     ("gst id", K::TaxId), ("gst no", K::TaxId), ("tax id", K::TaxId), ("ust id", K::TaxId),
     ("cash", K::Cash), ("entregado", K::Cash), ("efectivo entregado", K::Cash), ("tendered", K::Cash),
-    ("cash tendered", K::Cash), ("bar", K::Cash), ("gegeben", K::Cash),
+    ("cash tendered", K::Cash), ("gegeben", K::Cash),
     ("cambio", K::Change), ("change", K::Change), ("devolucion", K::Change), ("zuruck", K::Change),
     ("ruckgeld", K::Change), ("ruckgabe", K::Change),
     ("rounding", K::Rounding), ("rounding adj", K::Rounding), ("rounding adjustment", K::Rounding),
@@ -301,6 +301,11 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
 /// Input words consumed when `pattern` matches at `i` (punctuation-only
 /// words inside the label, like the `-` of `Nº - factura`, are skipped).
 fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
+    // OCR often drops the space inside a label (`N°factura:`): the whole
+    // label as one word matches too.
+    if pattern.contains(' ') && normed.get(i).is_some_and(|w| fold(w) == fold(&pattern.replace(' ', ""))) {
+        return Some(1);
+    }
     let mut j = i;
     for p in pattern.split(' ') {
         while normed.get(j).is_some_and(|w| w.is_empty()) && j > i {
@@ -308,9 +313,12 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
         }
         let w = normed.get(j)?;
         if fold(w) != fold(p) {
-            // `TOTAL:` and `IVA21%` glue; `%` alone is its own word.
+            // `%` alone is its own word; `IVA21%` glues a rate to its label.
             let pct = p == "%" && w.starts_with('%');
-            if !pct {
+            let glued_rate = fold(w)
+                .strip_prefix(&fold(p))
+                .is_some_and(|rest| rest.ends_with('%') && rest[..rest.len() - 1].chars().all(|c| c.is_ascii_digit()));
+            if !pct && !glued_rate {
                 return None;
             }
         }

@@ -9,7 +9,7 @@ use crate::key_values::starts_with_label;
 use crate::labels::{header_labels, labels_in_line, LabelKind};
 use crate::layout::{Rect, Span};
 use crate::output::LineItem;
-use crate::tax_lines::{rate_in, rate_string};
+use crate::tax_lines::{dist, rate_in, rate_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -130,10 +130,6 @@ pub fn line_items(ctx: &Ctx) -> Vec<LineItem> {
         }
     }
     Vec::new()
-}
-
-fn dist(col: &Rect, r: &Rect) -> f32 {
-    (col.x1 - r.x1).abs().min((col.cx() - r.cx()).abs())
 }
 
 fn cell_amount(ctx: &Ctx, cells: &[(Col, String)], col: Col) -> Option<Decimal> {

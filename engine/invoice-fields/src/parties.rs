@@ -146,8 +146,10 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
     let mut block = Block::default();
     let mut cur = rect;
     let mut last = from;
-    for _ in 0..8 {
-        let Some(next) = page.below(cur, 1.8) else { break };
+    for step in 0..8 {
+        // A heading may sit in a shaded strip: allow a wider first gap.
+        let reach = if step == 0 { 3.0 } else { 1.8 };
+        let Some(next) = page.below(cur, reach) else { break };
         if next == last || ends_block(ctx, next) {
             block.stop = Some(next).filter(|&n| n != last);
             break;

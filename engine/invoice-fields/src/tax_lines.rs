@@ -47,7 +47,9 @@ pub fn tax_kind(text: &str) -> Option<&'static str> {
 pub fn rate_in(page: &Page, s: Span) -> Option<(Decimal, Span)> {
     let words = &page.lines[s.line].words;
     for i in s.start..s.end {
-        let t = words[i].text.trim_matches(['(', ')', ':']);
+        // `IVA21%` carries its label; small print reads `%` as `号`.
+        let t = words[i].text.trim_matches(['(', ')', ':']).replace('号', "%");
+        let t = t.trim_start_matches(|c: char| c.is_alphabetic());
         let (num, pct) = match t.strip_suffix('%') {
             Some(n) => (n, true),
             None => (t, words.get(i + 1).is_some_and(|w| w.text.starts_with('%'))),
@@ -86,8 +88,8 @@ fn labelled_lines(ctx: &Ctx) -> Vec<TaxLineAt> {
             continue;
         }
         let line = &page.lines[h.span.line];
-        let after = Span { line: h.span.line, start: h.span.end, end: line.words.len() };
-        let Some((rate, _)) = (after.start < after.end).then(|| rate_in(page, after)).flatten() else {
+        let after = Span { line: h.span.line, start: h.span.end.min(line.words.len()), end: line.words.len() };
+        let Some((rate, _)) = rate_in(page, after).or_else(|| rate_in(page, h.span)) else {
             continue;
         };
         let Some(found) = labelled_amount(ctx, h) else { continue };
@@ -171,6 +173,11 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
         if !(has(Col::Base) && has(Col::Tax)) {
             continue;
         }
+        // Cells further than two line heights from every column belong to
+        // something else on the same row (the totals block beside the table).
+        let reach = page.line_height * 2.0;
+        let x0 = cols.iter().map(|(_, r)| r.x0).fold(f32::INFINITY, f32::min) - reach;
+        let x1 = cols.iter().map(|(_, r)| r.x1).fold(f32::NEG_INFINITY, f32::max) + reach;
         for next in page.rows.iter().skip(ri + 1).take(8) {
             let mut base = None;
             let mut tax = None;
@@ -178,6 +185,10 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
             let mut total_row = false;
             for &l in next {
                 let span = page.line_span(l);
+                let r = page.lines[l].rect;
+                if r.x1 < x0 || r.x0 > x1 {
+                    continue;
+                }
                 if labels_in_line(page, l).first().is_some_and(|h| h.kind == LabelKind::Total && h.span.start == 0) {
                     total_row = true;
                 }
@@ -189,6 +200,9 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
                         continue;
                     }
                     let r = page.span_rect(a.span);
+                    if cols.iter().all(|(_, c)| dist(c, &r) > reach) {
+                        continue;
+                    }
                     match nearest_col(&cols, r) {
                         Some(Col::Base) => base = Some(a),
                         Some(Col::Tax) => tax = Some(a),
@@ -196,6 +210,14 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
                     }
                 }
             }
+            // An unreadable rate cell: the standard rate the two amounts agree on.
+            // A misread one (`2 1号`) is corrected the same way.
+            let inferred = base.as_ref().zip(tax.as_ref()).and_then(|(b, t)| infer_rate(b.value, t.value));
+            let rate = match (rate, inferred) {
+                (_, Some(i)) => Some(i),
+                (r, None) => r,
+            }
+            .filter(|_| !total_row);
             if rate.is_some() && (base.is_some() || tax.is_some()) {
                 out.push(TaxLineAt { kind: kind.to_string(), rate, base, amount: tax, label: None });
             } else if total_row && (base.is_some() || tax.is_some()) {
@@ -216,12 +238,25 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
 /// whose right edge is nearest (amounts are right-aligned).
 fn nearest_col(cols: &[(Col, Rect)], r: Rect) -> Option<Col> {
     cols.iter()
-        .min_by(|a, b| {
-            let da = (a.1.x1 - r.x1).abs().min((a.1.cx() - r.cx()).abs());
-            let db = (b.1.x1 - r.x1).abs().min((b.1.cx() - r.cx()).abs());
-            da.total_cmp(&db)
-        })
+        .min_by(|a, b| dist(&a.1, &r).total_cmp(&dist(&b.1, &r)))
         .map(|(c, _)| *c)
+}
+
+/// Horizontal distance of a cell to a column heading: right edges (amounts
+/// are right-aligned) or centres, whichever is closer.
+pub fn dist(col: &Rect, r: &Rect) -> f32 {
+    (col.x1 - r.x1).abs().min((col.cx() - r.cx()).abs())
+}
+
+/// The usual VAT rate (Spain, Canarias, EU, GST) whose tax on `base` is
+/// `tax` to the cent.
+fn infer_rate(base: Decimal, tax: Decimal) -> Option<Decimal> {
+    const RATES: &[(i128, u32)] = &[(21, 0), (10, 0), (4, 0), (5, 0), (7, 0), (3, 0), (6, 0), (15, 0), (95, 1), (52, 1), (14, 1), (5, 1)];
+    RATES.iter().map(|&(m, sc)| Decimal::new(m, sc)).find(|&r| {
+        let t = (base * r).round_dp(4);
+        let t = Decimal::new(t.mantissa(), t.scale() + 2).round_dp(2);
+        !base.is_zero() && t.approx_eq(tax, Decimal::new(1, 2))
+    })
 }
 
 /// A rate as the truth writes it: `21`, `5.2`.

@@ -196,12 +196,23 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
 
     // When the total stands and the subtotal or tax disagree, an OCR
     // alternative of theirs may be the right reading.
+    let mut withholding = wh.as_ref().zip(wh_value).map(|(f, v)| amount_field(ctx, f, v));
     if let (Some(t), Some(w)) = (total_value, want) {
         if !t.approx_eq(w, cent()) {
+            let wv = wh_value.unwrap_or(Decimal::ZERO);
             if let (Some(f), Some((tv, _))) = (sub, tax_total.as_ref()) {
-                let target = t + wh_value.unwrap_or(Decimal::ZERO) - *tv;
-                if let Some(g) = repaired(ctx, f, target) {
+                // subtotal = total + withholding - tax
+                if let Some(g) = repaired(ctx, f, t + wv - *tv) {
                     subtotal = Some((g.value.value, amount_field(ctx, &g, g.value.value)));
+                }
+            }
+            if let (Some(f), Some((sv, _)), Some((tv, _))) = (wh.as_ref(), subtotal.as_ref(), tax_total.as_ref()) {
+                // withholding = subtotal + tax - total
+                let target = *sv + *tv - t;
+                if !target.approx_eq(wv, cent()) {
+                    if let Some(g) = repaired(ctx, f, target) {
+                        withholding = Some(amount_field(ctx, &g, target));
+                    }
                 }
             }
         }
@@ -226,7 +237,7 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     out.total = total_field;
     out.subtotal = subtotal.map(|(_, f)| f);
     out.tax_total = tax_total.map(|(_, f)| f);
-    out.withholding = wh.as_ref().zip(wh_value).map(|(f, v)| amount_field(ctx, f, v));
+    out.withholding = withholding;
     out.currency = currency(ctx, total.as_ref());
     out
 }
