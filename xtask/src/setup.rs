@@ -8,6 +8,9 @@ use std::process::Command;
 pub const COMPONENTS: &[(&str, &str)] = &[
     ("grace-ocr-component", "ocr.wasm"),
     ("grace-hash-component", "hash.wasm"),
+    ("grace-image-component", "image.wasm"),
+    ("grace-lang-component", "lang.wasm"),
+    ("grace-translate-component", "translate.wasm"),
 ];
 
 /// Debian packages the test suites use (fonts for rendered documents).
