@@ -21,7 +21,7 @@ const ISO639_1: &[(Lang, &str)] = &[
     (Lang::Nep, "ne"), (Lang::Sin, "si"), (Lang::Khm, "km"), (Lang::Tuk, "tk"),
     (Lang::Aka, "ak"), (Lang::Zul, "zu"), (Lang::Sna, "sn"), (Lang::Afr, "af"),
     (Lang::Lat, "la"), (Lang::Slk, "sk"), (Lang::Cat, "ca"), (Lang::Tgl, "tl"),
-    (Lang::Hye, "hy"),
+    (Lang::Hye, "hy"), (Lang::Cym, "cy"),
 ];
 
 /// The ISO 639-1 code of `lang`, when it has one.

@@ -60,7 +60,7 @@ pub struct Detection {
     /// Whether the answer is clear enough to act on.
     pub reliable: bool,
     /// Writing system, e.g. `Latin`, `Cyrillic`.
-    pub script: &'static str,
+    pub script: String,
     /// Characters analysed.
     pub chars: usize,
 }
@@ -199,7 +199,7 @@ pub fn detect(text: &str, options: &LangOptions) -> Result<Detection, LangError>
         name: lang.eng_name(),
         confidence: (confidence * 1000.0).round() / 1000.0,
         reliable: confidence >= 0.5 && (info.is_reliable() || lang != info.lang()),
-        script: info.script().name(),
+        script: info.script().name().to_string(),
         chars,
     })
 }
@@ -215,7 +215,7 @@ mod tests {
             &LangOptions::default(),
         )
         .unwrap();
-        assert_eq!((d.language.as_str(), d.iso639_3, d.script), ("es", "spa", "Latin"));
+        assert_eq!((d.language.as_str(), d.iso639_3, d.script.as_str()), ("es", "spa", "Latin"));
     }
 
     #[test]

@@ -8,53 +8,73 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use whatlang::Lang;
 
-/// Frequent short words and telling letters of each language. A word listed
-/// by several languages counts for each of them in proportion (1/k), so
-/// only the words a language does not share move the answer much.
+/// Frequent short words and telling letters of each language. Only what
+/// sets a language apart counts: a token listed by one language counts 1,
+/// by two languages 1/4 each, by more nothing (`de`, `la`, `que` say little).
 const EVIDENCE: &[(Lang, &str)] = &[
     (
         Lang::Spa,
-        "el los las del al y en por para con una unos unas es está están son que se su sus muy pero \
-         como más hay este esta estos estas hoy mañana ayer yo usted ustedes nosotros hemos he ha han \
-         lo le les me mi mis tengo también antes después cuando dónde qué hasta sobre todavía ñ ción",
+        "el la los las un una unos unas de del al a y o en con por para que qué quién no sí es son \
+         era ser estar está están estoy estamos tengo tiene tienes tenemos hemos he ha han hay lo le \
+         les me te se nos mi mis tu tus su sus nuestro nuestra este esta estos estas ese esa eso \
+         muy mucho mucha pero porque también todavía ya hoy mañana ayer cuando donde dónde como cómo \
+         más menos hasta sin sobre entre usted ustedes gracias bien puedes puede quiero hace \
+         vamos voy cuánto pronto después antes ahora aquí ñ ción ría",
     ),
     (
         Lang::Por,
-        "o os as do da dos das no na nos nas ao à e em por para com um uma uns umas é está estão são \
-         que se seu sua muito mas como mais há este esta isto hoje amanhã ontem eu você nós temos tem \
-         foi não ainda depois quando onde até num numa pela pelo ã õ ção ções lh nh",
+        "o os a as um uma uns umas de do da das no na nos nas ao aos à às e ou em com por para \
+         pelo pela que não sim é são era ser estar está estão estou estamos tenho tem temos foi lhe \
+         me te se nos meu minha meus minhas teu tua seu sua seus suas nosso nossa este esta isto \
+         esse essa isso muito muita mas porque também ainda já hoje amanhã ontem quando onde como \
+         mais menos até sem sobre entre você vocês obrigado obrigada bem pode podes quero faz vamos \
+         num numa aqui agora depois antes -la -lo -me -se -nos ã õ ão ões ção ções lh nh",
     ),
     (
         Lang::Cat,
-        "el els les la del dels al als i amb per una uns unes és està estan són que es em et ens us \
-         meu meva teu teva seu seva seus aquest aquesta aquests molt però com més hi ha han hem he \
-         tinc avui demà ahir jo vosaltres nosaltres encara després quan on fins sobre d' l' s' m' n' \
-         'm 'n 's 't ny l·l ç à è ò",
+        "el els la les un una uns unes de del dels al als a i o amb per en que què qui no sí és són \
+         era ser estar està estan estic estem tinc té tens tenim hem heu han he ha hi ho em et es \
+         ens us li meu meva meus meves teu teva seu seva seus seves nostre nostra vostre vostra \
+         aquest aquesta aquests aquestes aquell aquella molt molta moltes però perquè també encara \
+         ja avui demà ahir quan on com més menys fins sense sobre entre gràcies plau bé pot pots puc \
+         vull fa fer anem d' l' s' m' n' 'm 'n 's 't 'l 'ns -la -lo -me -se -nos -ho -hi -ne l·l \
+         tx ts$ ç à è ò",
     ),
     (
         Lang::Ita,
-        "il lo la i gli le del della dei delle degli al alla ai alle e ed in per con un uno una è sono \
-         che si suo sua suoi molto ma come più questo questa questi oggi domani ieri io noi lei \
-         abbiamo ho ha hanno non ancora dopo quando dove fino sul sulla nel nella l' dell' all' un' \
-         gn zz cch è ò",
+        "il lo la i gli le un uno una di del dello della dei degli delle al allo alla ai agli alle \
+         da dal dalla e ed o in nel nella con per su sul sulla fra tra che chi non sì è sono era \
+         essere sto sta stiamo ho hai ha abbiamo avete hanno mi ti si ci vi ne mio mia miei mie tuo \
+         tua suo sua nostro nostra questo questa questi quello quella molto molta ma perché anche \
+         ancora già oggi domani ieri quando dove come più meno fino senza grazie prego bene puoi \
+         può posso voglio vorrei fa fare andiamo qui adesso dopo prima l' dell' all' nell' un' \
+         gli gn zz cch zione ì ò ù",
     ),
     (
         Lang::Fra,
-        "le la les du des au aux et en pour par avec un une est sont que qui se sa son ses très mais \
-         comme plus il y a ce cette ces aujourd demain hier je nous vous avons ai ont ne pas \
-         encore après quand où jusqu sur dans l' d' j' n' qu' s' c' oi eau ç è ê à œ",
+        "le la les un une des de du au aux et ou en dans sur pour par avec sans que qui quoi ne \
+         pas plus est sont était être suis sommes ai as avons avez ont a il elle ils elles on je \
+         tu nous vous me te se mon ma mes ton ta tes son sa ses notre nos votre vos leur ce cette \
+         ces mais ou où très bien aussi encore déjà aujourd hui demain hier quand comme moins jusqu \
+         merci avant après peut pouvez pourriez veux voudrais fait faire allons ici maintenant \
+         l' d' j' n' qu' s' c' m' -vous -moi -tu -il -elle -nous -toi -on eau ç è ê à œ",
     ),
     (
         Lang::Deu,
-        "der die das den dem des ein eine einen einem und in im für mit von zu zum zur ist sind war \
-         dass sich sein ihr sehr aber wie mehr es gibt dieser diese dieses heute morgen gestern ich \
-         wir sie haben habe hat nicht noch nach wenn wo bis auf bei ä ö ü ß sch",
+        "der die das den dem des ein eine einen einem einer und oder aber in im am an auf aus bei \
+         mit nach von vor zu zum zur für um über ist sind war waren bin bist hat haben habe hast \
+         wird werden kann können möchte will nicht kein keine noch schon auch nur sehr viel heute \
+         morgen gestern ich du er sie es wir ihr mich mir dich dir uns euch mein meine dein sein \
+         seine ihre unser dieser diese dieses wenn wann wo wie was dass bitte danke bis ab ä ö ü ß \
+         sch",
     ),
     (
         Lang::Eng,
-        "the a an of to in on for with by and is are was were that this these those it its he she \
-         they we you i have has had not do does did will would can could be been today tomorrow \
-         yesterday when where until about my your our their th wh",
+        "the a an of to in on at for with by from and or but is are was were be been that this \
+         these those it its he she they we you i me my your our their his her have has had not \
+         do does did will would can could should today tomorrow yesterday when where what which \
+         who until about please thank thanks very too much more some any there here all also just \
+         again get know want like need 't 's 're 'll th wh",
     ),
 ];
 
@@ -74,7 +94,11 @@ fn table() -> &'static HashMap<&'static str, Vec<(Lang, f64)>> {
         langs_of
             .into_iter()
             .map(|(w, langs)| {
-                let share = 1.0 / langs.len() as f64;
+                let share = match langs.len() {
+                    1 => 1.0,
+                    2 => 0.25,
+                    _ => 0.0,
+                };
                 (w, langs.into_iter().map(|l| (l, share)).collect())
             })
             .collect()
@@ -87,8 +111,18 @@ fn table() -> &'static HashMap<&'static str, Vec<(Lang, f64)>> {
 fn tokens(text: &str) -> Vec<String> {
     let lower = text.to_lowercase().replace('’', "'");
     let mut out = Vec::new();
-    for raw in lower.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '·')) {
-        let word = raw.trim_matches('\'');
+    for raw in lower.split(|c: char| !(c.is_alphabetic() || matches!(c, '\'' | '·' | '-'))) {
+        // Hyphenated clitics (`prepará-la`, `pourriez-vous`) are evidence with their hyphen.
+        let mut parts = raw.split('-').filter(|p| !p.is_empty());
+        let Some(first) = parts.next() else {
+            continue;
+        };
+        for clitic in parts {
+            let clitic = clitic.trim_matches('\'');
+            out.push(format!("-{clitic}"));
+            out.push(clitic.to_string());
+        }
+        let word = first.trim_matches('\'');
         if word.is_empty() {
             continue;
         }
@@ -107,11 +141,11 @@ fn tokens(text: &str) -> Vec<String> {
             None => out.push(word.to_string()),
         }
     }
-    // Letters and letter groups: counted once per word they appear in.
+    // Letters and letter groups, each time they occur.
     let mut grams = Vec::new();
     for w in &out {
         let chars: Vec<char> = w.chars().collect();
-        for n in 1..=4 {
+        for n in 1..=5 {
             for g in chars.windows(n) {
                 let g: String = g.iter().collect();
                 if is_letter_evidence(&g) {
@@ -121,14 +155,22 @@ fn tokens(text: &str) -> Vec<String> {
         }
     }
     out.extend(grams);
+    // Word endings: plural `-ts` is Catalan (`minuts`, `cents`).
+    let endings: Vec<String> = out
+        .iter()
+        .filter(|w| w.chars().count() > 3 && w.ends_with("ts"))
+        .map(|_| "ts$".to_string())
+        .collect();
+    out.extend(endings);
     out
 }
 
 /// Whether `g` is a letter or letter group listed as evidence (not a whole word).
 fn is_letter_evidence(g: &str) -> bool {
     const LETTERS: &[&str] = &[
-        "ñ", "ã", "õ", "ç", "à", "è", "ò", "ê", "œ", "ä", "ö", "ü", "ß", "ción", "ção", "ções",
-        "lh", "nh", "ny", "l·l", "gn", "zz", "cch", "oi", "eau", "sch", "th", "wh",
+        "ñ", "ã", "õ", "ç", "à", "è", "ò", "ì", "ù", "ê", "œ", "ä", "ö", "ü", "ß", "ción", "ría", "ção",
+        "ções", "ão", "ões", "lh", "nh", "l·l", "tx", "gli", "gn", "zz", "cch", "zione", "eau",
+        "sch", "th", "wh",
     ];
     LETTERS.contains(&g)
 }
@@ -152,20 +194,33 @@ pub fn scores(text: &str) -> HashMap<Lang, f64> {
     out
 }
 
-/// Weight of the trigram model's pick, times its confidence, against the word evidence.
-const MODEL_WEIGHT: f64 = 1.5;
+/// Weight of the model's per-language score (0..1) against one distinctive word.
+const MODEL_WEIGHT: f64 = 3.0;
 
-/// Combines the trigram model's pick (`model`, with `confidence`) with the
-/// word evidence; returns the language and a confidence in 0..1.
+/// The model's score (0..1) of every language it considers for `text`.
+fn model_scores(text: &str) -> Vec<(Lang, f64)> {
+    use whatlang::dev::{raw_detect, RawLangInfo};
+    match raw_detect(text).lang_info {
+        Some(RawLangInfo::MultiScript(combined)) => combined.scores,
+        Some(RawLangInfo::OneScript(lang) | RawLangInfo::Mandarin(lang)) => vec![(lang, 1.0)],
+        None => Vec::new(),
+    }
+}
+
+/// Combines the trigram/alphabet model's score of every candidate language
+/// with the word evidence; returns the language and a confidence in 0..1,
+/// or the model's own pick (`model`, `confidence`) when nothing else scores.
 pub fn refine(text: &str, model: Lang, confidence: f64, options: &LangOptions) -> (Lang, f64) {
+    let weight: f64 = std::env::var("W").ok().and_then(|v| v.parse().ok()).unwrap_or(MODEL_WEIGHT);
     let allowed = |l: &Lang| options.languages.is_empty() || options.languages.contains(l);
-    let mut totals: Vec<(Lang, f64)> = scores(text)
+    let words = scores(text);
+    let mut totals: Vec<(Lang, f64)> = model_scores(text)
         .into_iter()
         .filter(|(l, _)| allowed(l))
+        .map(|(l, m)| (l, weight * m + words.get(&l).copied().unwrap_or(0.0)))
         .collect();
-    match totals.iter_mut().find(|(l, _)| *l == model) {
-        Some(entry) => entry.1 += MODEL_WEIGHT * confidence,
-        None => totals.push((model, MODEL_WEIGHT * confidence)),
+    if totals.is_empty() {
+        return (model, confidence);
     }
     // Fixed order before picking, so ties resolve the same way every run.
     totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.code().cmp(b.0.code())));
@@ -174,7 +229,7 @@ pub fn refine(text: &str, model: Lang, confidence: f64, options: &LangOptions) -
     if top <= 0.0 {
         return (model, confidence);
     }
-    (best, (top - second + 0.5 * top) / (1.5 * top + 0.5))
+    (best, ((top - second) / top * 4.0).min(1.0))
 }
 
 #[cfg(test)]
@@ -190,11 +245,12 @@ mod tests {
     }
 
     #[test]
-    fn shared_words_count_in_proportion() {
-        let s = scores("que");
-        // "que" is listed by Spanish, Portuguese, Catalan and French.
-        assert_eq!(s.len(), 4);
-        assert!((s[&Lang::Spa] - 0.25).abs() < 1e-9);
+    fn shared_words_count_less() {
+        // "que" is listed by Spanish, Portuguese, Catalan and French: no evidence.
+        assert!(scores("que").values().all(|v| *v == 0.0));
+        // "ò" by Catalan and Italian: a quarter each.
+        assert!((scores("ò")[&Lang::Cat] - 0.25).abs() < 1e-9);
+        assert_eq!(scores("obrigado")[&Lang::Por], 1.0);
     }
 
     #[test]
