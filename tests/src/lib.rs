@@ -94,7 +94,7 @@ pub async fn load_component(engine: &grace::GraceEngine, name: &str) -> grace::L
 /// module descriptors use: `type`, `enum`, `const`, `properties`,
 /// `additionalProperties: false`, `required`, `minProperties`,
 /// `maxProperties`, `items`, `minItems`, `uniqueItems`, `minimum`,
-/// `maximum`, `exclusiveMinimum`, `minLength`. Any other keyword is an error,
+/// `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`. Any other keyword is an error,
 /// so a schema cannot silently claim more than this checks.
 pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) -> Result<(), String> {
     use serde_json::Value;
@@ -132,6 +132,9 @@ pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) ->
             "minLength" => value
                 .as_str()
                 .is_none_or(|v| v.chars().count() as u64 >= arg.as_u64().unwrap_or(0)),
+            "maxLength" => value
+                .as_str()
+                .is_none_or(|v| v.chars().count() as u64 <= arg.as_u64().unwrap_or(u64::MAX)),
             "minItems" => value
                 .as_array()
                 .is_none_or(|a| a.len() as u64 >= arg.as_u64().unwrap_or(0)),

@@ -127,14 +127,22 @@ fn check_dimensions(width: u32, height: u32, limits: &DecodeLimits) -> Result<()
             "the image declares an empty size ({width}×{height} pixels)"
         )));
     }
-    let pixels = u64::from(width) * u64::from(height);
-    if width > limits.max_side || height > limits.max_side || pixels > limits.max_pixels {
-        return Err(ImagingError::InvalidInput(format!(
-            "the image is {width}×{height} pixels ({pixels} pixels), over the limit of {} pixels and {} pixels per side",
-            limits.max_pixels, limits.max_side
-        )));
+    match over_limits(width, height, limits) {
+        Some(what) => Err(ImagingError::InvalidInput(format!("the image is {what}"))),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// `W×H pixels (P pixels), over the limit of …` when a `width`×`height`
+/// image breaks the limits, for messages that say what is too big.
+pub(crate) fn over_limits(width: u32, height: u32, limits: &DecodeLimits) -> Option<String> {
+    let pixels = u64::from(width) * u64::from(height);
+    (width > limits.max_side || height > limits.max_side || pixels > limits.max_pixels).then(|| {
+        format!(
+            "{width}×{height} pixels ({pixels} pixels), over the limit of {} pixels and {} pixels per side",
+            limits.max_pixels, limits.max_side
+        )
+    })
 }
 
 fn describe_decode_error(format: &str, err: image::ImageError, limits: &DecodeLimits) -> ImagingError {

@@ -31,17 +31,20 @@ pub struct SkewEstimate {
 pub fn estimate_skew(image: &RgbImage, max_degrees: f64) -> Option<SkewEstimate> {
     let gray = to_gray(image);
     let t = otsu_threshold(&histogram(&gray));
-    let ink: Vec<(f64, f64)> = gray
-        .enumerate_pixels()
-        .filter(|(_, _, p)| p[0] <= t)
-        .map(|(x, y, _)| (f64::from(x), f64::from(y)))
-        .collect();
+    let is_ink = |p: &image::Luma<u8>| p[0] <= t;
+    let count = gray.pixels().filter(|p| is_ink(p)).count();
     let total = u64::from(gray.width()) * u64::from(gray.height());
-    if (ink.len() as f64) < MIN_INK_FRACTION * total as f64 || ink.len() < 50 {
+    if (count as f64) < MIN_INK_FRACTION * total as f64 || count < 50 {
         return None;
     }
-    let stride = ink.len().div_ceil(MAX_POINTS);
-    let points: Vec<(f64, f64)> = ink.into_iter().step_by(stride).collect();
+    // Counted first so a huge page never holds every ink pixel at once.
+    let stride = count.div_ceil(MAX_POINTS);
+    let points: Vec<(f64, f64)> = gray
+        .enumerate_pixels()
+        .filter(|(_, _, p)| is_ink(p))
+        .step_by(stride)
+        .map(|(x, y, _)| (f64::from(x), f64::from(y)))
+        .collect();
     // x·sin lies within ±width and y·cos within [0, height]: room for both signs.
     let offset = f64::from(gray.width());
     let bins = 2 * gray.width() as usize + gray.height() as usize + 3;

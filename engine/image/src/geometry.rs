@@ -304,8 +304,8 @@ pub fn resample(
                             [raw[idx], raw[idx + 1], raw[idx + 2]]
                         }
                     };
-                    for c in 0..3 {
-                        px[c] += wx * wy * f64::from(sample[c]);
+                    for (acc, v) in px.iter_mut().zip(sample) {
+                        *acc += wx * wy * f64::from(v);
                     }
                 }
             }

@@ -150,8 +150,8 @@ pub fn median3(image: &RgbImage) -> RgbImage {
                     let xx = (i64::from(x) + dx).clamp(0, i64::from(w) - 1) as u32;
                     let yy = (i64::from(y) + dy).clamp(0, i64::from(h) - 1) as u32;
                     let p = image.get_pixel(xx, yy);
-                    for c in 0..3 {
-                        window[c][n] = p[c];
+                    for (channel, v) in window.iter_mut().zip(p.0) {
+                        channel[n] = v;
                     }
                     n += 1;
                 }

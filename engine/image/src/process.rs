@@ -176,14 +176,12 @@ fn target_size([w, h]: [u32; 2], resize: Resize) -> [u32; 2] {
 
 /// Rejects a result over the decoding limits, naming the step and the limit.
 fn check_size(w: u32, h: u32, limits: &DecodeLimits, step: &str) -> Result<(), ImagingError> {
-    let pixels = u64::from(w) * u64::from(h);
-    if w > limits.max_side || h > limits.max_side || pixels > limits.max_pixels {
-        return Err(ImagingError::InvalidInput(format!(
-            "{step} would make a {w}×{h} image ({pixels} pixels), over the limit of {} pixels and {} pixels per side",
-            limits.max_pixels, limits.max_side
-        )));
+    match crate::decode::over_limits(w, h, limits) {
+        Some(what) => Err(ImagingError::InvalidInput(format!(
+            "{step} would make an image of {what}"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 impl Processed {
@@ -342,6 +340,41 @@ mod tests {
         };
         let err = process(&png(&lined_page()), &opts, &limits).unwrap_err();
         assert!(err.to_string().contains("limit of 1000000 pixels"), "{err}");
+    }
+
+    /// A JPEG with an EXIF APP1 segment declaring `orientation`.
+    fn jpeg_with_orientation(img: &RgbImage, orientation: u8) -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .unwrap();
+        // Big-endian TIFF header, one IFD entry: tag 0x0112 (orientation), SHORT, 1 value.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
+        exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0]);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&exif);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_orientation_is_applied_and_reported() {
+        let bytes = jpeg_with_orientation(&RgbImage::from_pixel(40, 20, Rgb([200; 3])), 6);
+        let opts = ImageOptions {
+            deskew: false,
+            ..ImageOptions::default()
+        };
+        let out = process(&bytes, &opts, &DecodeLimits::default()).unwrap();
+        assert_eq!(out.image.dimensions(), (20, 40));
+        assert_eq!(out.steps[0], Step::ExifOrientation { exif: Some(6), applied: true });
+        let off = ImageOptions {
+            exif_orientation: false,
+            ..opts
+        };
+        let out = process(&bytes, &off, &DecodeLimits::default()).unwrap();
+        assert_eq!(out.image.dimensions(), (40, 20));
+        assert_eq!(out.steps[0], Step::ExifOrientation { exif: Some(6), applied: false });
     }
 
     #[test]

@@ -92,8 +92,8 @@ pub fn output_schema() -> Value {
         "type": "object",
         "properties": {
             "language": {"description": "ISO 639-1 code when there is one, else ISO 639-3.", "type": "string"},
-            "iso639_1": {"type": ["string", "null"], "pattern": "^[a-z]{2}$"},
-            "iso639_3": {"type": "string", "pattern": "^[a-z]{3}$"},
+            "iso639_1": {"type": ["string", "null"], "minLength": 2, "maxLength": 2},
+            "iso639_3": {"type": "string", "minLength": 3, "maxLength": 3},
             "name": {"type": "string"},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
             "reliable": {"type": "boolean"},
@@ -198,7 +198,7 @@ pub fn detect(text: &str, options: &LangOptions) -> Result<Detection, LangError>
         iso639_3: iso3,
         name: lang.eng_name(),
         confidence: (confidence * 1000.0).round() / 1000.0,
-        reliable: confidence >= 0.5 && (info.is_reliable() || lang != info.lang()),
+        reliable: confidence >= 0.5,
         script: info.script().name().to_string(),
         chars,
     })

@@ -194,8 +194,10 @@ pub fn scores(text: &str) -> HashMap<Lang, f64> {
     out
 }
 
-/// Weight of the model's per-language score (0..1) against one distinctive word.
-const MODEL_WEIGHT: f64 = 3.0;
+/// Weight of the model's per-language score (0..1) against one distinctive
+/// word: scores of close languages differ by a few hundredths, so a couple
+/// of telling words decide between them while a clear model margin stands.
+const MODEL_WEIGHT: f64 = 12.0;
 
 /// The model's score (0..1) of every language it considers for `text`.
 fn model_scores(text: &str) -> Vec<(Lang, f64)> {
@@ -211,13 +213,12 @@ fn model_scores(text: &str) -> Vec<(Lang, f64)> {
 /// with the word evidence; returns the language and a confidence in 0..1,
 /// or the model's own pick (`model`, `confidence`) when nothing else scores.
 pub fn refine(text: &str, model: Lang, confidence: f64, options: &LangOptions) -> (Lang, f64) {
-    let weight: f64 = std::env::var("W").ok().and_then(|v| v.parse().ok()).unwrap_or(MODEL_WEIGHT);
     let allowed = |l: &Lang| options.languages.is_empty() || options.languages.contains(l);
     let words = scores(text);
     let mut totals: Vec<(Lang, f64)> = model_scores(text)
         .into_iter()
         .filter(|(l, _)| allowed(l))
-        .map(|(l, m)| (l, weight * m + words.get(&l).copied().unwrap_or(0.0)))
+        .map(|(l, m)| (l, MODEL_WEIGHT * m + words.get(&l).copied().unwrap_or(0.0)))
         .collect();
     if totals.is_empty() {
         return (model, confidence);
@@ -225,11 +226,12 @@ pub fn refine(text: &str, model: Lang, confidence: f64, options: &LangOptions) -
     // Fixed order before picking, so ties resolve the same way every run.
     totals.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.code().cmp(b.0.code())));
     let (best, top) = totals[0];
-    let second = totals.get(1).map_or(0.0, |t| t.1);
     if top <= 0.0 {
         return (model, confidence);
     }
-    (best, ((top - second) / top * 4.0).min(1.0))
+    // Softmax share of the winner: one distinctive word of margin gives ~0.73.
+    let mass: f64 = totals.iter().map(|(_, t)| (t - top).exp()).sum();
+    (best, 1.0 / mass)
 }
 
 #[cfg(test)]
