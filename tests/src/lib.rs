@@ -96,7 +96,10 @@ pub async fn load_component(engine: &grace::GraceEngine, name: &str) -> grace::L
 /// `maxProperties`, `items`, `minItems`, `uniqueItems`, `minimum`,
 /// `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`. Any other keyword is an error,
 /// so a schema cannot silently claim more than this checks.
-pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) -> Result<(), String> {
+pub fn validate_schema(
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+) -> Result<(), String> {
     use serde_json::Value;
     let Some(s) = schema.as_object() else {
         return Err(format!("schema {schema} is not an object"));
@@ -126,9 +129,15 @@ pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) ->
             }
             "enum" => arg.as_array().is_some_and(|a| a.contains(value)),
             "const" => arg == value,
-            "minimum" => value.as_f64().is_none_or(|v| v >= num(keyword).unwrap_or(v)),
-            "maximum" => value.as_f64().is_none_or(|v| v <= num(keyword).unwrap_or(v)),
-            "exclusiveMinimum" => value.as_f64().is_none_or(|v| v > num(keyword).unwrap_or(v - 1.0)),
+            "minimum" => value
+                .as_f64()
+                .is_none_or(|v| v >= num(keyword).unwrap_or(v)),
+            "maximum" => value
+                .as_f64()
+                .is_none_or(|v| v <= num(keyword).unwrap_or(v)),
+            "exclusiveMinimum" => value
+                .as_f64()
+                .is_none_or(|v| v > num(keyword).unwrap_or(v - 1.0)),
             "minLength" => value
                 .as_str()
                 .is_none_or(|v| v.chars().count() as u64 >= arg.as_u64().unwrap_or(0)),
@@ -148,8 +157,11 @@ pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) ->
                 .as_object()
                 .is_none_or(|o| o.len() as u64 <= arg.as_u64().unwrap_or(u64::MAX)),
             "required" => value.as_object().is_none_or(|o| {
-                arg.as_array()
-                    .is_some_and(|r| r.iter().filter_map(Value::as_str).all(|k| o.contains_key(k)))
+                arg.as_array().is_some_and(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .all(|k| o.contains_key(k))
+                })
             }),
             "items" => {
                 for item in value.as_array().into_iter().flatten() {
@@ -167,9 +179,14 @@ pub fn validate_schema(schema: &serde_json::Value, value: &serde_json::Value) ->
             }
             "additionalProperties" => value.as_object().is_none_or(|o| {
                 arg != &Value::Bool(false)
-                    || o.keys().all(|k| s.get("properties").and_then(|p| p.get(k)).is_some())
+                    || o.keys()
+                        .all(|k| s.get("properties").and_then(|p| p.get(k)).is_some())
             }),
-            other => return Err(format!("keyword {other:?} is not supported by this checker")),
+            other => {
+                return Err(format!(
+                    "keyword {other:?} is not supported by this checker"
+                ))
+            }
         };
         if !ok {
             return Err(format!("{value} fails {keyword}: {arg}"));

@@ -10,7 +10,11 @@ use serde_json::{json, Value};
 /// A small rendered page turned by 4°.
 fn skewed_page() -> Vec<u8> {
     let fonts = FontSet::system().expect("fonts installed by cargo xtask setup");
-    let lines = ["Factura F2024-0193", "Base imponible 1.234,56 €", "Total 1.493,82 €"];
+    let lines = [
+        "Factura F2024-0193",
+        "Base imponible 1.234,56 €",
+        "Total 1.493,82 €",
+    ];
     let page = render_lines(
         &fonts,
         &LinesSpec::uniform(&lines, TextStyle::new(FontFamily::DejaVuSans, 26.0)),
@@ -47,7 +51,10 @@ async fn describes_itself_and_straightens_a_page() {
         .unwrap()
         .0;
     let img = image::load_from_memory(&png).unwrap();
-    assert_eq!(json!([img.width(), img.height()]), json!([doc["width"], doc["height"]]));
+    assert_eq!(
+        json!([img.width(), img.height()]),
+        json!([doc["width"], doc["height"]])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +86,10 @@ async fn options_schema_matches_what_the_module_accepts() {
             Err(RunError::InvalidInput(m)) if m.starts_with("invalid options") => false,
             other => panic!("{options}: {other:?}"),
         };
-        assert_eq!(valid, accepted, "{options}: schema says {valid}, module says {accepted}");
+        assert_eq!(
+            valid, accepted,
+            "{options}: schema says {valid}, module says {accepted}"
+        );
     }
 }
 
@@ -98,7 +108,10 @@ async fn same_input_gives_identical_bytes_in_fresh_instances() {
         .run(ModuleInput::new(page.clone()).with_options(opts))
         .await
         .unwrap();
-    let third = module.run(ModuleInput::new(page).with_options(opts)).await.unwrap();
+    let third = module
+        .run(ModuleInput::new(page).with_options(opts))
+        .await
+        .unwrap();
     assert_eq!(first.document, second.document);
     assert_eq!(second.document, third.document);
 }
@@ -127,14 +140,18 @@ async fn bad_input_gives_typed_invalid_input() {
         };
         match module.run(input).await {
             Err(RunError::InvalidInput(m)) => {
-                assert!(m.contains(needle), "{name}: {m:?} should mention {needle:?}")
+                assert!(
+                    m.contains(needle),
+                    "{name}: {m:?} should mention {needle:?}"
+                )
             }
             other => panic!("{name}: expected invalid-input, got {other:?}"),
         }
     }
     // Upscaling past the pixel limit is refused with the limit named.
-    let input = ModuleInput::new(skewed_page())
-        .with_options(r#"{"resize": {"width": 20000}}"#);
-    assert!(matches!(module.run(input).await, Err(RunError::InvalidInput(m)) if m.contains("limit")));
+    let input = ModuleInput::new(skewed_page()).with_options(r#"{"resize": {"width": 20000}}"#);
+    assert!(
+        matches!(module.run(input).await, Err(RunError::InvalidInput(m)) if m.contains("limit"))
+    );
     assert_eq!(module.pool_stats().discarded, 0);
 }

@@ -4,14 +4,19 @@
 //! by more than 0.02. Native library and native OCR engine (the component
 //! runs the same code; `image_component.rs` checks it there).
 
-use grace_docgen::{degrade, generate, render_lines, DocKind, Degradation, FontFamily, FontSet, LinesSpec, TextStyle};
+use grace_docgen::{
+    degrade, generate, render_lines, Degradation, DocKind, FontFamily, FontSet, LinesSpec,
+    TextStyle,
+};
 use grace_eval::metrics::WordScore;
 use grace_image::{process, DecodeLimits, ImageOptions};
 use grace_ocr::{OcrOptions, Profile};
 use grace_tests::{native_engine, png_bytes};
 use image::RgbImage;
 
-const ANGLES: [f32; 12] = [-10.0, -8.3, -6.0, -4.5, -2.5, -1.0, 0.7, 1.8, 3.2, 5.5, 7.7, 10.0];
+const ANGLES: [f32; 12] = [
+    -10.0, -8.3, -6.0, -4.5, -2.5, -1.0, 0.7, 1.8, 3.2, 5.5, 7.7, 10.0,
+];
 
 const LINES: &[&str] = &[
     "Factura simplificada 2024-0193",
@@ -79,7 +84,10 @@ fn rotated_pages_come_back_straight_and_read_as_well() {
         straight.f1(),
         rotated.f1()
     );
-    assert!(misses.is_empty(), "estimates off by more than 0.5°: {misses:?}");
+    assert!(
+        misses.is_empty(),
+        "estimates off by more than 0.5°: {misses:?}"
+    );
     assert!(
         rotated.f1() >= straight.f1() - 0.02,
         "word F1 {:.4} on deskewed pages vs {:.4} straight",

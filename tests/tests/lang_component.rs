@@ -19,7 +19,10 @@ fn text_input(text: &str, options: &str) -> ModuleInput {
 }
 
 async fn language_of(module: &LoadedModule, text: &str) -> Value {
-    let out = module.run(text_input(text, "{}")).await.expect("identifies");
+    let out = module
+        .run(text_input(text, "{}"))
+        .await
+        .expect("identifies");
     serde_json::from_str(&out.document).unwrap()
 }
 
@@ -30,7 +33,10 @@ async fn short_sentences_per_language_at_least_95_percent() {
     let schema = module.descriptor().output_schema.clone();
     let mut per_lang: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut wrong = Vec::new();
-    for line in SENTENCES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in SENTENCES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let (code, sentence) = line.split_once('\t').expect("code<TAB>sentence");
         let doc = language_of(&module, sentence).await;
         validate_schema(&schema, &doc).expect("output matches its schema");
@@ -39,7 +45,10 @@ async fn short_sentences_per_language_at_least_95_percent() {
         if doc["language"] == code {
             entry.0 += 1;
         } else {
-            wrong.push(format!("{code} -> {} ({}): {sentence}", doc["language"], doc["confidence"]));
+            wrong.push(format!(
+                "{code} -> {} ({}): {sentence}",
+                doc["language"], doc["confidence"]
+            ));
         }
     }
     for w in &wrong {
@@ -83,7 +92,8 @@ async fn describe_schema_determinism_and_failures() {
         assert_eq!(valid, accepted, "{options}");
     }
     // The OCR output shape is read through its `text` field.
-    let ocr_doc = json!({"text": "Die Zahlung erfolgt per Banküberweisung.", "lines": []}).to_string();
+    let ocr_doc =
+        json!({"text": "Die Zahlung erfolgt per Banküberweisung.", "lines": []}).to_string();
     assert_eq!(language_of(&module, &ocr_doc).await["language"], "de");
     let script = language_of(&module, "Оплата банковским переводом.").await;
     assert_eq!(script["script"], "Cyrillic");
@@ -101,7 +111,11 @@ async fn describe_schema_determinism_and_failures() {
         (vec![b'a'; (1 << 20) + 1], "limit"),
     ];
     for (data, needle) in cases {
-        let input = ModuleInput { data, media_type: "text/plain".into(), options: "{}".into() };
+        let input = ModuleInput {
+            data,
+            media_type: "text/plain".into(),
+            options: "{}".into(),
+        };
         match module.run(input).await {
             Err(RunError::InvalidInput(m)) => assert!(m.contains(needle), "{m:?} lacks {needle:?}"),
             other => panic!("expected invalid-input mentioning {needle:?}, got {other:?}"),

@@ -83,7 +83,14 @@ fn envelopes() -> Vec<(&'static str, Value)> {
                    "confidence": 0.88, "script": "Latin", "reliable": true}},
         "quality": {"confidence": 0.88}, "errors": [], "warnings": []
     });
-    vec![("invoice", invoice), ("invoice", review), ("invoice", low), ("ocr", ocr), ("ocr", error), ("lang", lang)]
+    vec![
+        ("invoice", invoice),
+        ("invoice", review),
+        ("invoice", low),
+        ("ocr", ocr),
+        ("ocr", error),
+        ("lang", lang),
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -92,35 +99,67 @@ async fn envelope_flat_envelope_keeps_every_flat_field() {
     let module = load_component(&engine, "translate").await;
     let opts = FlatOptions::default();
     for (name, envelope) in envelopes() {
-        let flat = call(&module, &envelope, json!({"direction": "flatten", "module": name}))
-            .await
-            .unwrap();
+        let flat = call(
+            &module,
+            &envelope,
+            json!({"direction": "flatten", "module": name}),
+        )
+        .await
+        .unwrap();
         // The component and the library (which the host's Zapier route calls) agree.
-        assert_eq!(Value::Object(flatten_response(&envelope, name, &opts).unwrap()), flat);
+        assert_eq!(
+            Value::Object(flatten_response(&envelope, name, &opts).unwrap()),
+            flat
+        );
         let obj = flat.as_object().unwrap();
-        assert!(obj.values().all(|v| !v.is_array() && !v.is_object()), "{flat}");
+        assert!(
+            obj.values().all(|v| !v.is_array() && !v.is_object()),
+            "{flat}"
+        );
         for key in COMMON_KEYS.iter().chain(module_keys(name).unwrap_or(&[])) {
             assert!(obj.contains_key(*key), "{name}: flat lacks {key}");
         }
-        let rebuilt = call(&module, &flat, json!({"direction": "unflatten", "module": name}))
-            .await
-            .unwrap();
+        let rebuilt = call(
+            &module,
+            &flat,
+            json!({"direction": "unflatten", "module": name}),
+        )
+        .await
+        .unwrap();
         assert_eq!(rebuilt["contract_version"], "1.2");
-        let again = call(&module, &rebuilt, json!({"direction": "flatten", "module": name}))
-            .await
-            .unwrap();
-        assert_eq!(again, flat, "{name}: envelope -> flat -> envelope -> flat changed");
+        let again = call(
+            &module,
+            &rebuilt,
+            json!({"direction": "flatten", "module": name}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            again, flat,
+            "{name}: envelope -> flat -> envelope -> flat changed"
+        );
         // And the carried fields sit where the original envelope had them.
         for (pointer, value) in [
             ("/envelope/trace_id", &flat["trace_id"]),
             ("/quality/confidence", &flat["confidence"]),
             ("/status/module", &flat["module"]),
         ] {
-            assert_eq!(rebuilt.pointer(pointer).unwrap_or(&Value::Null), value, "{name} {pointer}");
-            assert_eq!(envelope.pointer(pointer).unwrap_or(&Value::Null), value, "{name} {pointer}");
+            assert_eq!(
+                rebuilt.pointer(pointer).unwrap_or(&Value::Null),
+                value,
+                "{name} {pointer}"
+            );
+            assert_eq!(
+                envelope.pointer(pointer).unwrap_or(&Value::Null),
+                value,
+                "{name} {pointer}"
+            );
         }
         if name == "invoice" {
-            assert_eq!(rebuilt["result"]["data"]["fields"]["total"]["value"], 1308.64);
+            assert_eq!(
+                rebuilt["result"]["data"]["fields"]["total"]["value"],
+                1308.64
+            );
             assert_eq!(flat["vendor_name"], "Ferretería Muñoz e Hijos, S.L.");
             assert_eq!(flat["document_sha256"], "9f".repeat(32));
         }
@@ -128,19 +167,37 @@ async fn envelope_flat_envelope_keeps_every_flat_field() {
     let flats: Vec<String> = {
         let mut v = Vec::new();
         for (name, e) in envelopes() {
-            v.push(call(&module, &e, json!({"direction": "flatten", "module": name})).await.unwrap()["status"].to_string());
+            v.push(
+                call(&module, &e, json!({"direction": "flatten", "module": name}))
+                    .await
+                    .unwrap()["status"]
+                    .to_string(),
+            );
         }
         v
     };
-    assert_eq!(flats, ["\"ok\"", "\"needs_review\"", "\"needs_review\"", "\"ok\"", "\"error\"", "\"ok\""]);
+    assert_eq!(
+        flats,
+        [
+            "\"ok\"",
+            "\"needs_review\"",
+            "\"needs_review\"",
+            "\"ok\"",
+            "\"error\"",
+            "\"ok\""
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_become_v12_envelopes() {
     let engine = GraceEngine::new().unwrap();
     let module = load_component(&engine, "translate").await;
-    let bare = json!({"file": "JVBERi0xLjcK", "filename": "factura.pdf", "options": {"pages": "1-2"}});
-    let env = call(&module, &bare, json!({"module": "invoice"})).await.unwrap();
+    let bare =
+        json!({"file": "JVBERi0xLjcK", "filename": "factura.pdf", "options": {"pages": "1-2"}});
+    let env = call(&module, &bare, json!({"module": "invoice"}))
+        .await
+        .unwrap();
     assert_eq!(env["contract_version"], "1.2");
     assert_eq!(env["routing"]["module"], "invoice");
     assert_eq!(env["payload"]["type"], "document");
@@ -148,7 +205,13 @@ async fn requests_become_v12_envelopes() {
     assert_eq!(env["options"]["pages"], "1-2");
     let legacy = json!({"image": "data:image/png;base64,iVBORw0KGgo=", "perfil": "rapido", "request_id": "r-9"});
     let env = call(&module, &legacy, json!({})).await.unwrap();
-    assert_eq!((env["payload"]["type"].as_str(), env["options"]["profile"].as_str()), (Some("image"), Some("rapido")));
+    assert_eq!(
+        (
+            env["payload"]["type"].as_str(),
+            env["options"]["profile"].as_str()
+        ),
+        (Some("image"), Some("rapido"))
+    );
     // An envelope passes through completed, and normalizing twice changes nothing.
     let twice = call(&module, &env, json!({})).await.unwrap();
     assert_eq!(twice, env);
@@ -177,19 +240,31 @@ async fn schema_determinism_and_typed_failures() {
         };
         assert_eq!(valid, accepted, "{options}");
     }
-    let a = module.run(json_input(&envelope, json!({"direction": "flatten"}))).await.unwrap();
+    let a = module
+        .run(json_input(&envelope, json!({"direction": "flatten"})))
+        .await
+        .unwrap();
     let b = load_component(&engine, "translate")
         .await
         .run(json_input(&envelope, json!({"direction": "flatten"})))
         .await
         .unwrap();
     assert_eq!(a.document, b.document);
-    let bad = ModuleInput { data: b"{not json".to_vec(), media_type: "application/json".into(), options: "{}".into() };
-    assert!(matches!(module.run(bad).await, Err(RunError::InvalidInput(m)) if m.contains("not valid JSON")));
+    let bad = ModuleInput {
+        data: b"{not json".to_vec(),
+        media_type: "application/json".into(),
+        options: "{}".into(),
+    };
+    assert!(
+        matches!(module.run(bad).await, Err(RunError::InvalidInput(m)) if m.contains("not valid JSON"))
+    );
     let cases = [
         (json!({"file": "%%%"}), "base64"),
         (json!({"hello": 1}), "no document"),
-        (json!({"contract_version": "1.2", "payload": {"content": "aGk=", "encoding": "rot13"}}), "rot13"),
+        (
+            json!({"contract_version": "1.2", "payload": {"content": "aGk=", "encoding": "rot13"}}),
+            "rot13",
+        ),
     ];
     for (doc, needle) in cases {
         match call(&module, &doc, json!({})).await {

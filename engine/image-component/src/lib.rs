@@ -34,9 +34,13 @@ impl Guest for ImageModule {
             .map_err(to_failure)?;
         let mut warnings = Vec::new();
         if options.deskew && processed.skew_degrees.is_none() {
-            warnings.push("deskew: too little ink to estimate a skew; the page was left as it was".into());
+            warnings.push(
+                "deskew: too little ink to estimate a skew; the page was left as it was".into(),
+            );
         }
-        let doc = processed.to_json(options.include_image).map_err(to_failure)?;
+        let doc = processed
+            .to_json(options.include_image)
+            .map_err(to_failure)?;
         Ok(Output {
             document: doc.to_string(),
             confidence: None,

@@ -63,7 +63,9 @@ pub fn decode_image_with(
     apply_orientation: bool,
 ) -> Result<Decoded, ImagingError> {
     if bytes.is_empty() {
-        return Err(ImagingError::InvalidInput("the file is empty (0 bytes)".into()));
+        return Err(ImagingError::InvalidInput(
+            "the file is empty (0 bytes)".into(),
+        ));
     }
     if bytes.len() > limits.max_bytes {
         return Err(ImagingError::InvalidInput(format!(
@@ -145,7 +147,11 @@ pub(crate) fn over_limits(width: u32, height: u32, limits: &DecodeLimits) -> Opt
     })
 }
 
-fn describe_decode_error(format: &str, err: image::ImageError, limits: &DecodeLimits) -> ImagingError {
+fn describe_decode_error(
+    format: &str,
+    err: image::ImageError,
+    limits: &DecodeLimits,
+) -> ImagingError {
     match err {
         image::ImageError::Limits(_) => ImagingError::InvalidInput(format!(
             "the {format} image is over the decoding limits ({} pixels, {} pixels per side)",

@@ -64,10 +64,7 @@ pub fn estimate_skew(image: &RgbImage, max_degrees: f64) -> Option<SkewEstimate>
         }
         // Squared steps between neighbouring rows: sharp line edges score,
         // the smooth profiles of grid-like diagonals (tables, columns) do not.
-        profile
-            .windows(2)
-            .map(|w| (w[1] - w[0]).powi(2))
-            .sum()
+        profile.windows(2).map(|w| (w[1] - w[0]).powi(2)).sum()
     };
     let best_of = |candidates: &mut dyn Iterator<Item = f64>, score: &mut dyn FnMut(f64) -> f64| {
         let mut best = (0.0, f64::MIN);

@@ -255,7 +255,10 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
     };
     resample(image, out_w, out_h, Edge::Clamp, |x, y| {
         let w = h[6] * x + h[7] * y + h[8];
-        ((h[0] * x + h[1] * y + h[2]) / w, (h[3] * x + h[4] * y + h[5]) / w)
+        (
+            (h[0] * x + h[1] * y + h[2]) / w,
+            (h[3] * x + h[4] * y + h[5]) / w,
+        )
     })
 }
 

@@ -186,7 +186,8 @@ impl ImageOptions {
 }
 
 fn parse_resize(value: &Value) -> Result<Resize, ImagingError> {
-    let shape = "option \"resize\" must be an object with exactly one of max_side, width, height or scale";
+    let shape =
+        "option \"resize\" must be an object with exactly one of max_side, width, height or scale";
     let map = value
         .as_object()
         .filter(|m| m.len() == 1)

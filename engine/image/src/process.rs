@@ -206,8 +206,8 @@ impl Processed {
         } else {
             Value::Null
         };
-        let steps = serde_json::to_value(&self.steps)
-            .map_err(|e| ImagingError::Encode(e.to_string()))?;
+        let steps =
+            serde_json::to_value(&self.steps).map_err(|e| ImagingError::Encode(e.to_string()))?;
         Ok(json!({
             "media_type": "image/png",
             "width": self.image.width(),
@@ -301,17 +301,34 @@ mod tests {
         let names: Vec<String> = out
             .steps
             .iter()
-            .map(|s| serde_json::to_value(s).unwrap()["step"].as_str().unwrap().to_string())
+            .map(|s| {
+                serde_json::to_value(s).unwrap()["step"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(
             names,
-            ["exif_orientation", "deskew", "crop", "grayscale", "contrast", "denoise", "binarize", "resize"]
+            [
+                "exif_orientation",
+                "deskew",
+                "crop",
+                "grayscale",
+                "contrast",
+                "denoise",
+                "binarize",
+                "resize"
+            ]
         );
         assert!((out.skew_degrees.unwrap() - 3.0).abs() < 0.2);
         assert!(out.gray && out.image.width().max(out.image.height()) == 300);
         let doc = out.to_json(true).unwrap();
         assert_eq!(doc["channels"], "gray");
-        assert!(doc["image_base64"].as_str().unwrap().starts_with("iVBORw0KGgo"));
+        assert!(doc["image_base64"]
+            .as_str()
+            .unwrap()
+            .starts_with("iVBORw0KGgo"));
     }
 
     #[test]
@@ -367,14 +384,26 @@ mod tests {
         };
         let out = process(&bytes, &opts, &DecodeLimits::default()).unwrap();
         assert_eq!(out.image.dimensions(), (20, 40));
-        assert_eq!(out.steps[0], Step::ExifOrientation { exif: Some(6), applied: true });
+        assert_eq!(
+            out.steps[0],
+            Step::ExifOrientation {
+                exif: Some(6),
+                applied: true
+            }
+        );
         let off = ImageOptions {
             exif_orientation: false,
             ..opts
         };
         let out = process(&bytes, &off, &DecodeLimits::default()).unwrap();
         assert_eq!(out.image.dimensions(), (40, 20));
-        assert_eq!(out.steps[0], Step::ExifOrientation { exif: Some(6), applied: false });
+        assert_eq!(
+            out.steps[0],
+            Step::ExifOrientation {
+                exif: Some(6),
+                applied: false
+            }
+        );
     }
 
     #[test]

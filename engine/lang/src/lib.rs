@@ -215,7 +215,10 @@ mod tests {
             &LangOptions::default(),
         )
         .unwrap();
-        assert_eq!((d.language.as_str(), d.iso639_3, d.script.as_str()), ("es", "spa", "Latin"));
+        assert_eq!(
+            (d.language.as_str(), d.iso639_3, d.script.as_str()),
+            ("es", "spa", "Latin")
+        );
     }
 
     #[test]
@@ -226,7 +229,10 @@ mod tests {
 
     #[test]
     fn json_input_reads_text_field() {
-        assert_eq!(text_of_input(br#"{"text": "hola", "lines": []}"#).unwrap(), "hola");
+        assert_eq!(
+            text_of_input(br#"{"text": "hola", "lines": []}"#).unwrap(),
+            "hola"
+        );
         assert!(text_of_input(br#"{"lines": []}"#).is_err());
         assert_eq!(text_of_input(b" plain ").unwrap(), "plain");
     }
@@ -236,7 +242,10 @@ mod tests {
         let err = text_of_input(&[0x66, 0xff, 0x00]).unwrap_err();
         assert!(err.to_string().contains("offset 1"), "{err}");
         let big = vec![b'a'; MAX_TEXT_BYTES + 1];
-        assert!(text_of_input(&big).unwrap_err().to_string().contains("limit"));
+        assert!(text_of_input(&big)
+            .unwrap_err()
+            .to_string()
+            .contains("limit"));
         let err = detect("12 345,00 €", &LangOptions::default()).unwrap_err();
         assert!(err.to_string().contains("no letters"));
     }

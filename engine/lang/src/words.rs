@@ -168,9 +168,9 @@ fn tokens(text: &str) -> Vec<String> {
 /// Whether `g` is a letter or letter group listed as evidence (not a whole word).
 fn is_letter_evidence(g: &str) -> bool {
     const LETTERS: &[&str] = &[
-        "ñ", "ã", "õ", "ç", "à", "è", "ò", "ì", "ù", "ê", "œ", "ä", "ö", "ü", "ß", "ción", "ría", "ção",
-        "ções", "ão", "ões", "lh", "nh", "l·l", "tx", "gli", "gn", "zz", "cch", "zione", "eau",
-        "sch", "th", "wh",
+        "ñ", "ã", "õ", "ç", "à", "è", "ò", "ì", "ù", "ê", "œ", "ä", "ö", "ü", "ß", "ción", "ría",
+        "ção", "ções", "ão", "ões", "lh", "nh", "l·l", "tx", "gli", "gn", "zz", "cch", "zione",
+        "eau", "sch", "th", "wh",
     ];
     LETTERS.contains(&g)
 }

@@ -17,9 +17,9 @@ pub mod recognition;
 
 // Decoding and page geometry live in the image library, so the `image` and
 // `ocr` modules accept the same files and crop the same way.
-pub use grace_image::{decode, geometry};
 pub use decode::{decode_image, DecodeLimits, SUPPORTED_MEDIA_TYPES};
 pub use error::OcrError;
+pub use grace_image::{decode, geometry};
 pub use options::{OcrOptions, Profile, OPTIONS_SCHEMA};
 pub use output::OcrOutput;
 

@@ -133,10 +133,15 @@ fn to_failure(err: TranslateError) -> Failure {
 
 /// The module a document names: `status.module`, `metadata.module` or a flat `module` key.
 fn named_module(doc: &Value) -> Option<String> {
-    ["/status/module", "/metadata/module", "/module", "/result/schema"]
-        .iter()
-        .find_map(|p| doc.pointer(p).and_then(Value::as_str))
-        .map(String::from)
+    [
+        "/status/module",
+        "/metadata/module",
+        "/module",
+        "/result/schema",
+    ]
+    .iter()
+    .find_map(|p| doc.pointer(p).and_then(Value::as_str))
+    .map(String::from)
 }
 
 /// Converts `doc` as `opts` say.
@@ -144,7 +149,10 @@ pub fn translate(doc: &Value, opts: &TranslateOptions) -> Result<Value, Failure>
     let module = opts.module.clone().or_else(|| named_module(doc));
     let need_module = || {
         module.clone().ok_or_else(|| {
-            invalid("the document names no module; set option \"module\" (e.g. \"invoice\", \"ocr\")".into())
+            invalid(
+                "the document names no module; set option \"module\" (e.g. \"invoice\", \"ocr\")"
+                    .into(),
+            )
         })
     };
     match opts.direction {
@@ -178,9 +186,8 @@ impl Guest for TranslateModule {
 
     fn run(input: Input) -> Result<Output, Failure> {
         let opts = parse_options(&input.options)?;
-        let doc: Value = serde_json::from_slice(&input.data).map_err(|e| {
-            invalid(format!("the input is not valid JSON: {e}"))
-        })?;
+        let doc: Value = serde_json::from_slice(&input.data)
+            .map_err(|e| invalid(format!("the input is not valid JSON: {e}")))?;
         let out = translate(&doc, &opts)?;
         Ok(Output {
             document: out.to_string(),

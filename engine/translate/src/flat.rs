@@ -140,8 +140,8 @@ pub fn flatten_response(
     let confidence = str_at(envelope, &["/quality/confidence"]).and_then(Value::as_f64);
     let validation_failed =
         str_at(envelope, &["/quality/validation_passed"]).and_then(Value::as_bool) == Some(false);
-    let needs_review = !failed
-        && (validation_failed || confidence.is_some_and(|c| c < options.review_threshold));
+    let needs_review =
+        !failed && (validation_failed || confidence.is_some_and(|c| c < options.review_threshold));
     let mut out = Map::new();
     let status = if failed {
         "error"
@@ -152,15 +152,29 @@ pub fn flatten_response(
     };
     out.insert("status".into(), status.into());
     out.insert("needs_review".into(), needs_review.into());
-    out.insert("confidence".into(), confidence.map_or(Value::Null, Value::from));
+    out.insert(
+        "confidence".into(),
+        confidence.map_or(Value::Null, Value::from),
+    );
     let put = |out: &mut Map<String, Value>, key: &str, ptrs: &[&str]| {
-        out.insert(key.into(), str_at(envelope, ptrs).map_or(Value::Null, scalar));
+        out.insert(
+            key.into(),
+            str_at(envelope, ptrs).map_or(Value::Null, scalar),
+        );
     };
     put(&mut out, "trace_id", &["/envelope/trace_id"]);
     put(&mut out, "module", &["/status/module", "/metadata/module"]);
-    put(&mut out, "module_version", &["/status/version", "/metadata/version"]);
+    put(
+        &mut out,
+        "module_version",
+        &["/status/version", "/metadata/version"],
+    );
     out.insert("error_code".into(), error_code.map_or(Value::Null, scalar));
-    put(&mut out, "error_message", &["/errors/0/message", "/error/message"]);
+    put(
+        &mut out,
+        "error_message",
+        &["/errors/0/message", "/error/message"],
+    );
     let data = envelope.pointer("/result/data").unwrap_or(&Value::Null);
     match module_keys(module) {
         Some(keys) => {
@@ -347,7 +361,10 @@ mod tests {
         let mut e = invoice_envelope();
         e["quality"]["confidence"] = json!(0.5);
         let f = flatten_response(&e, "invoice", &FlatOptions::default()).unwrap();
-        assert_eq!((f["status"].as_str(), f["needs_review"].as_bool()), (Some("needs_review"), Some(true)));
+        assert_eq!(
+            (f["status"].as_str(), f["needs_review"].as_bool()),
+            (Some("needs_review"), Some(true))
+        );
         let mut e = invoice_envelope();
         e["quality"]["validation_passed"] = json!(false);
         let f = flatten_response(&e, "invoice", &FlatOptions::default()).unwrap();
@@ -373,9 +390,15 @@ mod tests {
         let e = json!({"status": {"code": "SUCCESS", "module": "ocr"}, "quality": {"confidence": 0.95},
             "result": {"data": {"text": "a\nb", "lines": [{}, {}], "page": {"width": 10, "height": 20}}}});
         let f = flatten_response(&e, "ocr", &FlatOptions::default()).unwrap();
-        assert_eq!((f["line_count"].clone(), f["page_width"].clone()), (json!(2), json!(10)));
+        assert_eq!(
+            (f["line_count"].clone(), f["page_width"].clone()),
+            (json!(2), json!(10))
+        );
         let back = unflatten_response(&f, "ocr", &FlatOptions::default()).unwrap();
-        assert_eq!(flatten_response(&back, "ocr", &FlatOptions::default()).unwrap(), f);
+        assert_eq!(
+            flatten_response(&back, "ocr", &FlatOptions::default()).unwrap(),
+            f
+        );
     }
 
     #[test]
@@ -387,14 +410,21 @@ mod tests {
         assert_eq!(f["data_confidence"], 0.9);
         let back = unflatten_response(&f, "lang", &FlatOptions::default()).unwrap();
         assert_eq!(back["result"]["data"]["confidence"], 0.9);
-        assert_eq!(flatten_response(&back, "lang", &FlatOptions::default()).unwrap(), f);
+        assert_eq!(
+            flatten_response(&back, "lang", &FlatOptions::default()).unwrap(),
+            f
+        );
     }
 
     #[test]
     fn non_scalar_flat_values_are_rejected() {
         let flat = json!({"status": "ok", "total": [1]});
-        let err = unflatten_response(flat.as_object().unwrap(), "invoice", &FlatOptions::default())
-            .unwrap_err();
+        let err = unflatten_response(
+            flat.as_object().unwrap(),
+            "invoice",
+            &FlatOptions::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("\"total\" holds an array"));
     }
 }

@@ -10,11 +10,23 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 /// Keys a legacy payload may carry its base64 file under, in priority order.
-const LEGACY_FILE_KEYS: &[&str] = &["file", "image", "image_base64", "file_base64", "data", "content"];
+const LEGACY_FILE_KEYS: &[&str] = &[
+    "file",
+    "image",
+    "image_base64",
+    "file_base64",
+    "data",
+    "content",
+];
 /// Keys a legacy payload may carry a file name under.
 const FILENAME_KEYS: &[&str] = &["filename", "file_name", "name"];
 /// Legacy option keys and the option each becomes.
-const LEGACY_OPTION_KEYS: &[(&str, &str)] = &[("profile", "profile"), ("perfil", "profile"), ("lang", "lang"), ("idioma", "lang")];
+const LEGACY_OPTION_KEYS: &[(&str, &str)] = &[
+    ("profile", "profile"),
+    ("perfil", "profile"),
+    ("lang", "lang"),
+    ("idioma", "lang"),
+];
 /// Largest base64 content accepted (≈ 50 MiB decoded, the host's upload limit).
 pub const MAX_CONTENT_CHARS: usize = 70 * 1024 * 1024;
 
@@ -64,7 +76,14 @@ fn derived_id(seed: &[u8], salt: &str) -> String {
     b[6] = (b[6] & 0x0f) | 0x80;
     b[8] = (b[8] & 0x3f) | 0x80;
     let x = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &x[0..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..32]
+    )
 }
 
 /// Decodes base64 content (standard or URL-safe, padding optional, a
@@ -111,9 +130,9 @@ pub fn decode_content(content: &str) -> Result<(Vec<u8>, Option<String>), Transl
 /// `module` (a module or pipeline name) fills `routing.module` when the
 /// payload does not name one.
 pub fn normalize_request(payload: &Value, module: Option<&str>) -> Result<Value, TranslateError> {
-    let obj = payload.as_object().ok_or_else(|| {
-        TranslateError::InvalidInput("a request must be a JSON object".into())
-    })?;
+    let obj = payload
+        .as_object()
+        .ok_or_else(|| TranslateError::InvalidInput("a request must be a JSON object".into()))?;
     if let Some(version) = obj.get("contract_version") {
         return complete_envelope(obj, version, module);
     }
@@ -129,7 +148,9 @@ pub fn normalize_request(payload: &Value, module: Option<&str>) -> Result<Value,
     let mut options = options;
     for (legacy, option) in LEGACY_OPTION_KEYS {
         if let Some(v) = obj.get(*legacy) {
-            options.entry(option.to_string()).or_insert_with(|| v.clone());
+            options
+                .entry(option.to_string())
+                .or_insert_with(|| v.clone());
         }
     }
     let filename = FILENAME_KEYS
@@ -140,7 +161,9 @@ pub fn normalize_request(payload: &Value, module: Option<&str>) -> Result<Value,
         .find_map(|k| obj.get(*k).and_then(Value::as_str).map(|v| (*k, v)))
     {
         let (bytes, data_media) = decode_content(content).map_err(|e| match e {
-            TranslateError::InvalidInput(m) => TranslateError::InvalidInput(format!("\"{key}\": {m}")),
+            TranslateError::InvalidInput(m) => {
+                TranslateError::InvalidInput(format!("\"{key}\": {m}"))
+            }
             other => other,
         })?;
         let media = data_media.or_else(|| filename.and_then(media_type_of).map(String::from));
@@ -163,7 +186,11 @@ pub fn normalize_request(payload: &Value, module: Option<&str>) -> Result<Value,
             "media_type": "text/plain",
             "bytes": text.len(),
         })
-    } else if let Some(url) = obj.get("file_url").or_else(|| obj.get("url")).and_then(Value::as_str) {
+    } else if let Some(url) = obj
+        .get("file_url")
+        .or_else(|| obj.get("url"))
+        .and_then(Value::as_str)
+    {
         json!({
             "type": payload_type(Some(url), None),
             "encoding": "url",
@@ -227,13 +254,20 @@ fn complete_envelope(
             "contract_version {version} is not supported (this translator speaks \"{CONTRACT_VERSION}\")"
         )));
     }
-    let payload = obj.get("payload").and_then(Value::as_object).ok_or_else(|| {
-        TranslateError::InvalidInput("the envelope has no \"payload\" object".into())
-    })?;
-    let content = payload.get("content").and_then(Value::as_str).ok_or_else(|| {
-        TranslateError::InvalidInput("payload.content must be a string".into())
-    })?;
-    let encoding = payload.get("encoding").and_then(Value::as_str).unwrap_or("base64");
+    let payload = obj
+        .get("payload")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            TranslateError::InvalidInput("the envelope has no \"payload\" object".into())
+        })?;
+    let content = payload
+        .get("content")
+        .and_then(Value::as_str)
+        .ok_or_else(|| TranslateError::InvalidInput("payload.content must be a string".into()))?;
+    let encoding = payload
+        .get("encoding")
+        .and_then(Value::as_str)
+        .unwrap_or("base64");
     let hash = match encoding {
         "base64" => Value::String(hex::encode(Sha256::digest(decode_content(content)?.0))),
         "utf-8" => Value::String(hex::encode(Sha256::digest(content.as_bytes()))),
@@ -244,7 +278,10 @@ fn complete_envelope(
             )))
         }
     };
-    if let (Some(declared), Some(actual)) = (payload.get("content_hash").and_then(Value::as_str), hash.as_str()) {
+    if let (Some(declared), Some(actual)) = (
+        payload.get("content_hash").and_then(Value::as_str),
+        hash.as_str(),
+    ) {
         if declared != actual {
             return Err(TranslateError::InvalidInput(format!(
                 "payload.content_hash {declared} does not match the content (sha256 {actual})"
@@ -254,9 +291,9 @@ fn complete_envelope(
     let mut out = obj.clone();
     let seed = hash.as_str().unwrap_or(content).to_string();
     let envelope = out.entry("envelope").or_insert_with(|| json!({}));
-    let envelope = envelope.as_object_mut().ok_or_else(|| {
-        TranslateError::InvalidInput("\"envelope\" must be a JSON object".into())
-    })?;
+    let envelope = envelope
+        .as_object_mut()
+        .ok_or_else(|| TranslateError::InvalidInput("\"envelope\" must be a JSON object".into()))?;
     envelope
         .entry("trace_id")
         .or_insert_with(|| Value::String(derived_id(seed.as_bytes(), "trace")));
@@ -282,7 +319,8 @@ mod tests {
 
     #[test]
     fn bare_upload_becomes_an_envelope() {
-        let req = json!({"file": PNG_B64, "filename": "ticket.png", "options": {"profile": "fast"}});
+        let req =
+            json!({"file": PNG_B64, "filename": "ticket.png", "options": {"profile": "fast"}});
         let env = normalize_request(&req, Some("ocr")).unwrap();
         assert_eq!(env["contract_version"], "1.2");
         assert_eq!(env["payload"]["type"], "image");
@@ -316,9 +354,15 @@ mod tests {
         assert!(env["envelope"]["trace_id"].is_string());
         assert_eq!(env["routing"]["module"], "ocr");
         let old = json!({"contract_version": "1.1", "payload": {}});
-        assert!(matches!(normalize_request(&old, None), Err(TranslateError::Unsupported(_))));
+        assert!(matches!(
+            normalize_request(&old, None),
+            Err(TranslateError::Unsupported(_))
+        ));
         let bad_hash = json!({"contract_version": "1.2", "payload": {"content": PNG_B64, "content_hash": "00"}});
-        assert!(normalize_request(&bad_hash, None).unwrap_err().to_string().contains("does not match"));
+        assert!(normalize_request(&bad_hash, None)
+            .unwrap_err()
+            .to_string()
+            .contains("does not match"));
     }
 
     #[test]
