@@ -10,6 +10,9 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("grace-hash-component", "hash.wasm"),
     ("grace-invoice-fields-component", "invoice-fields.wasm"),
     ("grace-pdf-component", "pdf.wasm"),
+    ("grace-image-component", "image.wasm"),
+    ("grace-lang-component", "lang.wasm"),
+    ("grace-translate-component", "translate.wasm"),
 ];
 
 /// Debian packages the test suites use (fonts for rendered documents).

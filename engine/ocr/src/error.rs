@@ -25,6 +25,19 @@ pub enum OcrError {
     },
 }
 
+impl From<grace_image::ImagingError> for OcrError {
+    fn from(err: grace_image::ImagingError) -> Self {
+        match err {
+            grace_image::ImagingError::InvalidInput(m) => OcrError::InvalidInput(m),
+            grace_image::ImagingError::InvalidOptions(m) => OcrError::InvalidOptions(m),
+            grace_image::ImagingError::Encode(m) => OcrError::Inference {
+                stage: "decode",
+                message: m,
+            },
+        }
+    }
+}
+
 impl OcrError {
     /// Wraps a tract error raised while running `stage`.
     pub(crate) fn inference(stage: &'static str, err: impl std::fmt::Display) -> Self {

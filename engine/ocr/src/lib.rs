@@ -5,10 +5,8 @@
 //! WebAssembly component. [`OcrEngine`] parses the models once; each
 //! [`OcrEngine::read`] is independent of earlier calls.
 
-pub mod decode;
 pub mod detection;
 pub mod error;
-pub mod geometry;
 pub mod inference;
 pub mod layout_analysis;
 pub mod options;
@@ -17,8 +15,11 @@ pub mod output;
 pub mod preprocess;
 pub mod recognition;
 
+// Decoding and page geometry live in the image library, so the `image` and
+// `ocr` modules accept the same files and crop the same way.
 pub use decode::{decode_image, DecodeLimits, SUPPORTED_MEDIA_TYPES};
 pub use error::OcrError;
+pub use grace_image::{decode, geometry};
 pub use options::{OcrOptions, Profile, OPTIONS_SCHEMA};
 pub use output::OcrOutput;
 

@@ -1,5 +1,6 @@
-//! Plane geometry for text boxes: convex hulls, minimum-area rotated
-//! rectangles, DBNet's unclip, and perspective crops that follow a rotated box.
+//! Plane geometry for text boxes and pages: convex hulls, minimum-area
+//! rotated rectangles, perspective crops that follow a rotated box, and
+//! rotations of whole pages.
 
 use image::{GrayImage, Luma, RgbImage};
 use serde::{Deserialize, Serialize};
@@ -238,8 +239,9 @@ fn homography(src: &[Point; 4], dst: &[Point; 4]) -> Option<[f64; 9]> {
     Some(h)
 }
 
-/// Crops the quad out of `image` into an upright `out_w`×`out_h` grey image,
-/// following its rotation and perspective (bilinear sampling, white outside).
+/// Crops the quad out of `image` into an upright `out_w`×`out_h` image,
+/// following its rotation and perspective (bilinear sampling, edge pixels
+/// repeated outside the source).
 pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbImage {
     let dst = [
         Point::new(0.0, 0.0),
@@ -247,19 +249,46 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
         Point::new(out_w as f32, out_h as f32),
         Point::new(0.0, out_h as f32),
     ];
-    let mut out = RgbImage::new(out_w, out_h);
     // Map output pixels back into the source.
     let Some(h) = homography(&dst, quad) else {
-        return out;
+        return RgbImage::new(out_w, out_h);
     };
+    resample(image, out_w, out_h, Edge::Clamp, |x, y| {
+        let w = h[6] * x + h[7] * y + h[8];
+        (
+            (h[0] * x + h[1] * y + h[2]) / w,
+            (h[3] * x + h[4] * y + h[5]) / w,
+        )
+    })
+}
+
+/// What sampling reads outside the source image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// The nearest edge pixel (crops of boxes that touch the border).
+    Clamp,
+    /// A constant colour (the paper around a rotated page).
+    Fill([u8; 3]),
+}
+
+/// Builds an `out_w`×`out_h` image whose pixel centre `(x, y)` samples the
+/// source at `map(x, y)` (continuous coordinates, pixel centres at +0.5),
+/// bilinearly.
+pub fn resample(
+    image: &RgbImage,
+    out_w: u32,
+    out_h: u32,
+    edge: Edge,
+    map: impl Fn(f64, f64) -> (f64, f64),
+) -> RgbImage {
+    let mut out = RgbImage::new(out_w, out_h);
     let (iw, ih) = (image.width() as i64, image.height() as i64);
     let raw = image.as_raw();
     for oy in 0..out_h {
         for ox in 0..out_w {
-            let (x, y) = (f64::from(ox) + 0.5, f64::from(oy) + 0.5);
-            let w = h[6] * x + h[7] * y + h[8];
-            let sx = (h[0] * x + h[1] * y + h[2]) / w - 0.5;
-            let sy = (h[3] * x + h[4] * y + h[5]) / w - 0.5;
+            let (mx, my) = map(f64::from(ox) + 0.5, f64::from(oy) + 0.5);
+            let sx = mx - 0.5;
+            let sy = my - 0.5;
             let x0 = sx.floor();
             let y0 = sy.floor();
             let fx = sx - x0;
@@ -267,11 +296,19 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
             let mut px = [0f64; 3];
             for (dy, wy) in [(0i64, 1.0 - fy), (1, fy)] {
                 for (dx, wx) in [(0i64, 1.0 - fx), (1, fx)] {
-                    let xx = (x0 as i64 + dx).clamp(0, iw - 1);
-                    let yy = (y0 as i64 + dy).clamp(0, ih - 1);
-                    let idx = ((yy * iw + xx) * 3) as usize;
-                    for c in 0..3 {
-                        px[c] += wx * wy * f64::from(raw[idx + c]);
+                    let (mut xx, mut yy) = (x0 as i64 + dx, y0 as i64 + dy);
+                    let inside = (0..iw).contains(&xx) && (0..ih).contains(&yy);
+                    let sample = match edge {
+                        Edge::Fill(color) if !inside => color,
+                        _ => {
+                            xx = xx.clamp(0, iw - 1);
+                            yy = yy.clamp(0, ih - 1);
+                            let idx = ((yy * iw + xx) * 3) as usize;
+                            [raw[idx], raw[idx + 1], raw[idx + 2]]
+                        }
+                    };
+                    for (acc, v) in px.iter_mut().zip(sample) {
+                        *acc += wx * wy * f64::from(v);
                     }
                 }
             }
@@ -283,6 +320,23 @@ pub fn warp_quad(image: &RgbImage, quad: &Quad, out_w: u32, out_h: u32) -> RgbIm
         }
     }
     out
+}
+
+/// Rotates `image` counter-clockwise by `degrees` about its centre onto a
+/// canvas grown to hold every corner, `fill` where no source pixel lands.
+pub fn rotate(image: &RgbImage, degrees: f64, fill: [u8; 3]) -> RgbImage {
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+    // Rounded before ceil so an exact multiple of 90° does not gain a pixel.
+    let grow = |v: f64| ((v * 1e6).round() / 1e6).ceil().max(1.0);
+    let nw = grow(w * c.abs() + h * s.abs());
+    let nh = grow(w * s.abs() + h * c.abs());
+    let (cx, cy, ncx, ncy) = (w / 2.0, h / 2.0, nw / 2.0, nh / 2.0);
+    // Inverse map of a counter-clockwise turn on screen (y down).
+    resample(image, nw as u32, nh as u32, Edge::Fill(fill), |x, y| {
+        let (dx, dy) = (x - ncx, y - ncy);
+        (cx + c * dx - s * dy, cy + s * dx + c * dy)
+    })
 }
 
 /// Converts RGB to 8-bit luma.
@@ -350,5 +404,25 @@ mod tests {
         let out = warp_quad(&img, &q, 10, 6);
         assert_eq!(out.get_pixel(0, 0)[0], 50);
         assert_eq!(out.get_pixel(9, 5)[0], 140);
+    }
+
+    #[test]
+    fn rotate_quarter_turn_keeps_pixels() {
+        let img = RgbImage::from_fn(4, 2, |x, y| image::Rgb([(x * 10 + y) as u8, 0, 0]));
+        let out = rotate(&img, 90.0, [255; 3]);
+        assert_eq!(out.dimensions(), (2, 4));
+        // Counter-clockwise: the top-right pixel lands top-left.
+        assert_eq!(out.get_pixel(0, 0)[0], 30);
+        assert_eq!(out.get_pixel(1, 3)[0], 1);
+    }
+
+    #[test]
+    fn rotate_fills_uncovered_corners() {
+        let img = RgbImage::from_pixel(40, 20, image::Rgb([0, 0, 0]));
+        let out = rotate(&img, 10.0, [255, 255, 255]);
+        assert!(out.width() > 40 && out.height() > 20);
+        assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
+        let (cx, cy) = (out.width() / 2, out.height() / 2);
+        assert_eq!(out.get_pixel(cx, cy).0, [0, 0, 0]);
     }
 }

@@ -1,6 +1,7 @@
 //! Image decoding with byte and pixel limits and EXIF orientation.
 
-use crate::error::OcrError;
+use crate::error::ImagingError;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use std::io::Cursor;
 
@@ -39,20 +40,42 @@ pub const SUPPORTED_MEDIA_TYPES: &[&str] = &[
     "image/gif",
 ];
 
+/// A decoded image and the EXIF orientation its file declared.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The pixels, turned upright when orientation was applied.
+    pub image: RgbImage,
+    /// The EXIF orientation tag (1–8) when the file carries one other than 1.
+    pub exif_orientation: Option<u8>,
+    /// Whether [`Decoded::exif_orientation`] was applied to [`Decoded::image`].
+    pub orientation_applied: bool,
+}
+
 /// Decodes `bytes` into an upright RGB image (EXIF orientation applied).
-pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, OcrError> {
+pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, ImagingError> {
+    decode_image_with(bytes, limits, true).map(|d| d.image)
+}
+
+/// Decodes `bytes` into RGB, applying the EXIF orientation only when `apply_orientation` is set.
+pub fn decode_image_with(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    apply_orientation: bool,
+) -> Result<Decoded, ImagingError> {
     if bytes.is_empty() {
-        return Err(OcrError::InvalidInput("the file is empty (0 bytes)".into()));
+        return Err(ImagingError::InvalidInput(
+            "the file is empty (0 bytes)".into(),
+        ));
     }
     if bytes.len() > limits.max_bytes {
-        return Err(OcrError::InvalidInput(format!(
+        return Err(ImagingError::InvalidInput(format!(
             "the file is {} bytes, over the limit of {} bytes",
             bytes.len(),
             limits.max_bytes
         )));
     }
     let format = image::guess_format(bytes).map_err(|_| {
-        OcrError::InvalidInput(format!(
+        ImagingError::InvalidInput(format!(
             "the bytes are not an image in a supported format ({SUPPORTED_FORMATS})"
         ))
     })?;
@@ -65,7 +88,7 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Ocr
             | ImageFormat::Bmp
             | ImageFormat::Gif
     ) {
-        return Err(OcrError::InvalidInput(format!(
+        return Err(ImagingError::InvalidInput(format!(
             "{format:?} images are not supported (supported: {SUPPORTED_FORMATS})"
         )));
     }
@@ -82,42 +105,62 @@ pub fn decode_image(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, Ocr
         .map_err(|e| describe_decode_error(&name, e, limits))?;
     let (width, height) = decoder.dimensions();
     check_dimensions(width, height, limits)?;
-    let orientation = decoder.orientation().ok();
+    let orientation = decoder
+        .orientation()
+        .ok()
+        .filter(|o| *o != Orientation::NoTransforms);
     let mut image =
         DynamicImage::from_decoder(decoder).map_err(|e| describe_decode_error(&name, e, limits))?;
-    if let Some(orientation) = orientation {
+    let orientation_applied = apply_orientation && orientation.is_some();
+    if let (true, Some(orientation)) = (apply_orientation, orientation) {
         image.apply_orientation(orientation);
     }
-    Ok(image.into_rgb8())
+    Ok(Decoded {
+        image: image.into_rgb8(),
+        exif_orientation: orientation.map(Orientation::to_exif),
+        orientation_applied,
+    })
 }
 
 /// Rejects images whose declared size is over the limits, before any pixel is decoded.
-fn check_dimensions(width: u32, height: u32, limits: &DecodeLimits) -> Result<(), OcrError> {
+fn check_dimensions(width: u32, height: u32, limits: &DecodeLimits) -> Result<(), ImagingError> {
     if width == 0 || height == 0 {
-        return Err(OcrError::InvalidInput(format!(
+        return Err(ImagingError::InvalidInput(format!(
             "the image declares an empty size ({width}×{height} pixels)"
         )));
     }
-    let pixels = u64::from(width) * u64::from(height);
-    if width > limits.max_side || height > limits.max_side || pixels > limits.max_pixels {
-        return Err(OcrError::InvalidInput(format!(
-            "the image is {width}×{height} pixels ({pixels} pixels), over the limit of {} pixels and {} pixels per side",
-            limits.max_pixels, limits.max_side
-        )));
+    match over_limits(width, height, limits) {
+        Some(what) => Err(ImagingError::InvalidInput(format!("the image is {what}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn describe_decode_error(format: &str, err: image::ImageError, limits: &DecodeLimits) -> OcrError {
+/// `W×H pixels (P pixels), over the limit of …` when a `width`×`height`
+/// image breaks the limits, for messages that say what is too big.
+pub(crate) fn over_limits(width: u32, height: u32, limits: &DecodeLimits) -> Option<String> {
+    let pixels = u64::from(width) * u64::from(height);
+    (width > limits.max_side || height > limits.max_side || pixels > limits.max_pixels).then(|| {
+        format!(
+            "{width}×{height} pixels ({pixels} pixels), over the limit of {} pixels and {} pixels per side",
+            limits.max_pixels, limits.max_side
+        )
+    })
+}
+
+fn describe_decode_error(
+    format: &str,
+    err: image::ImageError,
+    limits: &DecodeLimits,
+) -> ImagingError {
     match err {
-        image::ImageError::Limits(_) => OcrError::InvalidInput(format!(
+        image::ImageError::Limits(_) => ImagingError::InvalidInput(format!(
             "the {format} image is over the decoding limits ({} pixels, {} pixels per side)",
             limits.max_pixels, limits.max_side
         )),
         image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            OcrError::InvalidInput(format!("the {format} file is truncated"))
+            ImagingError::InvalidInput(format!("the {format} file is truncated"))
         }
-        other => OcrError::InvalidInput(format!(
+        other => ImagingError::InvalidInput(format!(
             "the {format} file is corrupt or truncated: {other}"
         )),
     }
@@ -177,10 +220,10 @@ mod tests {
     fn rejects_empty_text_and_truncated() {
         let limits = DecodeLimits::default();
         assert!(
-            matches!(decode_image(b"", &limits), Err(OcrError::InvalidInput(m)) if m.contains("empty"))
+            matches!(decode_image(b"", &limits), Err(ImagingError::InvalidInput(m)) if m.contains("empty"))
         );
         assert!(
-            matches!(decode_image(b"hello, I am text", &limits), Err(OcrError::InvalidInput(m)) if m.contains("not an image"))
+            matches!(decode_image(b"hello, I am text", &limits), Err(ImagingError::InvalidInput(m)) if m.contains("not an image"))
         );
         let mut jpeg = Vec::new();
         RgbImage::from_pixel(64, 64, image::Rgb([9, 9, 9]))
@@ -189,7 +232,7 @@ mod tests {
         jpeg.truncate(jpeg.len() / 2);
         assert!(matches!(
             decode_image(&jpeg, &limits),
-            Err(OcrError::InvalidInput(_))
+            Err(ImagingError::InvalidInput(_))
         ));
     }
 
@@ -198,7 +241,7 @@ mod tests {
         let bytes = forged_png_header(100_000, 100_000);
         let err = decode_image(&bytes, &DecodeLimits::default()).unwrap_err();
         assert!(
-            matches!(err, OcrError::InvalidInput(ref m) if m.contains("limit")),
+            matches!(err, ImagingError::InvalidInput(ref m) if m.contains("limit")),
             "{err}"
         );
     }
