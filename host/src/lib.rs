@@ -24,7 +24,6 @@ pub mod cli;
 pub mod config;
 pub mod dispatch;
 pub mod envelope;
-pub mod flat;
 pub mod http;
 pub mod jobs;
 pub mod metrics;

@@ -19,7 +19,10 @@ fn config() -> Config {
     c.data_dir = repo_root().join("data");
     c.runtime.pool_size = 1;
     for m in ["ocr.wasm", "invoice-fields.wasm", "hash.wasm"] {
-        assert!(c.modules_dir.join(m).is_file(), "modules/{m} is missing: run `cargo xtask setup`");
+        assert!(
+            c.modules_dir.join(m).is_file(),
+            "modules/{m} is missing: run `cargo xtask setup`"
+        );
     }
     c
 }
@@ -31,8 +34,12 @@ fn ticket() -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invoice_pipeline_result_and_trace() {
-    let service = Service::start(&config(), Arc::new(Metrics::default())).await.expect("modules load");
-    let target = service.resolve("invoice").expect("the invoice pipeline is available");
+    let service = Service::start(&config(), Arc::new(Metrics::default()))
+        .await
+        .expect("modules load");
+    let target = service
+        .resolve("invoice")
+        .expect("the invoice pipeline is available");
     let png = ticket();
     let mut options = Map::new();
     options.insert("timings".into(), Value::Bool(false));
@@ -43,10 +50,20 @@ async fn invoice_pipeline_result_and_trace() {
         .expect("the pipeline runs");
     let data = &exec.data;
     assert_eq!(data["document_sha256"], grace::sha256_hex(&png));
-    assert!(data["text"].as_str().is_some_and(|t| t.lines().count() > 3), "{}", data["text"]);
+    assert!(
+        data["text"].as_str().is_some_and(|t| t.lines().count() > 3),
+        "{}",
+        data["text"]
+    );
     assert!(data["doc_type"]["value"].is_string(), "{data}");
-    assert!(data["fields"].is_object() && data["validations"].is_array(), "{data}");
-    assert!(data.get("trace").is_none(), "the trace sits beside the result, not inside it");
+    assert!(
+        data["fields"].is_object() && data["validations"].is_array(),
+        "{data}"
+    );
+    assert!(
+        data.get("trace").is_none(),
+        "the trace sits beside the result, not inside it"
+    );
 
     let steps: Vec<&str> = exec.trace.iter().map(|t| t.module.as_str()).collect();
     assert_eq!(steps, ["ocr", "invoice-fields", "hash"]);
@@ -65,8 +82,17 @@ async fn invoice_pipeline_result_and_trace() {
     })
     .expect("native extraction");
     let native = serde_json::to_value(&native).unwrap();
-    for key in ["doc_type", "fields", "tax_lines", "line_items", "validations"] {
-        assert_eq!(data[key], native[key], "{key} differs between the pipeline and the library");
+    for key in [
+        "doc_type",
+        "fields",
+        "tax_lines",
+        "line_items",
+        "validations",
+    ] {
+        assert_eq!(
+            data[key], native[key],
+            "{key} differs between the pipeline and the library"
+        );
     }
 
     // Same input and options, same bytes.
@@ -84,7 +110,10 @@ async fn invoice_pipeline_result_and_trace() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("colour") && err.contains("invoice-fields"), "{err}");
+    assert!(
+        err.contains("colour") && err.contains("invoice-fields"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -100,7 +129,11 @@ fn grace_run_invoice_prints_one_document_per_file() {
         .and_then(|p| p.parent())
         .map(|p| p.join("grace"))
         .unwrap();
-    assert!(grace.is_file(), "{} missing: build the workspace", grace.display());
+    assert!(
+        grace.is_file(),
+        "{} missing: build the workspace",
+        grace.display()
+    );
     let out = std::process::Command::new(&grace)
         .current_dir(repo_root())
         .args(["run", "invoice"])
@@ -109,11 +142,22 @@ fn grace_run_invoice_prints_one_document_per_file() {
         .args(["-o", "timings=false"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let docs: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(docs.len(), 2, "{stdout}");
-    assert_eq!(docs[0]["document_sha256"], grace::sha256_hex(&std::fs::read(&a).unwrap()));
+    assert_eq!(
+        docs[0]["document_sha256"],
+        grace::sha256_hex(&std::fs::read(&a).unwrap())
+    );
     assert!(docs[0]["fields"].is_object());
     assert_eq!(docs[1]["error"]["code"], "unsupported_media_type");
     let _ = std::fs::remove_dir_all(&dir);

@@ -42,10 +42,14 @@ fn capture(cmd: &mut Command) -> Result<(bool, String)> {
 pub fn run(root: &Path, grace: &Path) -> Result<Counts> {
     let mut counts = Counts::default();
     let mut ci = Command::new("bash");
-    ci.arg(root.join("n8n-node/scripts/ci.sh")).current_dir(root);
+    ci.arg(root.join("n8n-node/scripts/ci.sh"))
+        .current_dir(root);
     npm_env(&mut ci);
     let (ok, out) = capture(&mut ci)?;
-    match out.lines().find_map(|l| l.strip_prefix("n8n-node: ").filter(|r| r.contains("passed"))) {
+    match out.lines().find_map(|l| {
+        l.strip_prefix("n8n-node: ")
+            .filter(|r| r.contains("passed"))
+    }) {
         Some(summary) => {
             let nums: Vec<u64> = summary
                 .split(|c: char| !c.is_ascii_digit())

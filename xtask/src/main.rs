@@ -114,7 +114,10 @@ fn test(root: &Path) -> Result<()> {
         bail!("cargo test failed with {status}");
     }
     if clients.failed > 0 {
-        bail!("{} client test(s) failed (n8n node, curl examples, n8n end-to-end)", clients.failed);
+        bail!(
+            "{} client test(s) failed (n8n node, curl examples, n8n end-to-end)",
+            clients.failed
+        );
     }
     Ok(())
 }

@@ -117,7 +117,12 @@ async fn zapier(
     req: Request,
 ) -> Result<Response, ApiError> {
     let answer = read_and_run(&state, &name, &trace, req).await?;
-    let flat = crate::flat::flatten(&answer.envelope, state.config.review.min_confidence);
+    // The flat shape has one home: the translate module's library.
+    let options = grace_translate::FlatOptions {
+        review_threshold: state.config.review.min_confidence,
+    };
+    let flat = grace_translate::flatten_response(&answer.envelope, &name, &options)
+        .map_err(|e| ApiError::internal(format!("cannot flatten the answer: {e}")))?;
     Ok(Json(flat).into_response())
 }
 
