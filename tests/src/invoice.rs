@@ -76,10 +76,34 @@ pub fn score_sroie(docs: &[SroieDoc], outs: &[InvoiceOutput]) -> SroieScore {
         let Some(key) = &doc.key else { continue };
         let f = &out.fields;
         let checks = [
-            ("company", raw(&f.vendor_name), key.company.as_str(), &mut s.company, false),
-            ("address", raw(&f.vendor_address), key.address.as_str(), &mut s.address, false),
-            ("date", raw(&f.issue_date), key.date.as_str(), &mut s.date, false),
-            ("total", value(&f.total).unwrap_or(""), key.total.as_str(), &mut s.total, true),
+            (
+                "company",
+                raw(&f.vendor_name),
+                key.company.as_str(),
+                &mut s.company,
+                false,
+            ),
+            (
+                "address",
+                raw(&f.vendor_address),
+                key.address.as_str(),
+                &mut s.address,
+                false,
+            ),
+            (
+                "date",
+                raw(&f.issue_date),
+                key.date.as_str(),
+                &mut s.date,
+                false,
+            ),
+            (
+                "total",
+                value(&f.total).unwrap_or(""),
+                key.total.as_str(),
+                &mut s.total,
+                true,
+            ),
         ];
         for (name, got, want, tally, numeric) in checks {
             let ok = if numeric {
@@ -89,7 +113,8 @@ pub fn score_sroie(docs: &[SroieDoc], outs: &[InvoiceOutput]) -> SroieScore {
             };
             tally.add(ok);
             if !ok {
-                s.misses.push(format!("{} {name}: got {got:?} want {want:?}", doc.id));
+                s.misses
+                    .push(format!("{} {name}: got {got:?} want {want:?}", doc.id));
             }
         }
     }
@@ -116,13 +141,17 @@ pub fn score_receipts_de(docs: &[ReceiptDe], outs: &[InvoiceOutput]) -> Receipts
         s.total.add(ok);
         let name = doc.image.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if !ok {
-            s.misses.push(format!("{name} total: got {total:?} want {}", doc.total_cents));
+            s.misses.push(format!(
+                "{name} total: got {total:?} want {}",
+                doc.total_cents
+            ));
         }
         let date = value(&out.fields.issue_date);
         let ok = date == Some(doc.date.as_str());
         s.date.add(ok);
         if !ok {
-            s.misses.push(format!("{name} date: got {date:?} want {}", doc.date));
+            s.misses
+                .push(format!("{name} date: got {date:?} want {}", doc.date));
         }
     }
     s
@@ -178,13 +207,48 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
         let f = &out.fields;
         let upper = |v: &str| v.to_uppercase();
         let truth: [(&'static str, Option<String>, &Option<Field>, bool); 16] = [
-            ("vendor_name", Some(t.vendor_name.clone()), &f.vendor_name, false),
-            ("vendor_tax_id", Some(t.vendor_tax_id.clone()), &f.vendor_tax_id, false),
-            ("vendor_address", Some(t.vendor_address.clone()), &f.vendor_address, false),
-            ("customer_name", t.customer_name.clone(), &f.customer_name, false),
-            ("customer_tax_id", t.customer_tax_id.clone(), &f.customer_tax_id, false),
-            ("invoice_number", Some(upper(&t.invoice_number)), &f.invoice_number, false),
-            ("issue_date", Some(t.issue_date.clone()), &f.issue_date, false),
+            (
+                "vendor_name",
+                Some(t.vendor_name.clone()),
+                &f.vendor_name,
+                false,
+            ),
+            (
+                "vendor_tax_id",
+                Some(t.vendor_tax_id.clone()),
+                &f.vendor_tax_id,
+                false,
+            ),
+            (
+                "vendor_address",
+                Some(t.vendor_address.clone()),
+                &f.vendor_address,
+                false,
+            ),
+            (
+                "customer_name",
+                t.customer_name.clone(),
+                &f.customer_name,
+                false,
+            ),
+            (
+                "customer_tax_id",
+                t.customer_tax_id.clone(),
+                &f.customer_tax_id,
+                false,
+            ),
+            (
+                "invoice_number",
+                Some(upper(&t.invoice_number)),
+                &f.invoice_number,
+                false,
+            ),
+            (
+                "issue_date",
+                Some(t.issue_date.clone()),
+                &f.issue_date,
+                false,
+            ),
             ("due_date", t.due_date.clone(), &f.due_date, false),
             ("currency", Some(t.currency.clone()), &f.currency, false),
             ("subtotal", Some(t.subtotal.clone()), &f.subtotal, true),
@@ -193,7 +257,12 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
             ("total", Some(t.total.clone()), &f.total, true),
             ("amount_due", t.amount_due.clone(), &f.amount_due, true),
             ("iban", t.iban.clone(), &f.iban, false),
-            ("payment_method", t.payment_method.clone(), &f.payment_method, false),
+            (
+                "payment_method",
+                t.payment_method.clone(),
+                &f.payment_method,
+                false,
+            ),
         ];
         let mut wrong: Vec<&str> = Vec::new();
         for (name, want, got, numeric) in &truth {
@@ -223,23 +292,37 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
                 ));
             }
             // The box must overlap where that value is printed.
-            let printed: Vec<_> = doc.field_boxes.iter().filter(|b| b.field == *name).collect();
-            if let (true, Some(q), false) = (ok, got.as_ref().and_then(|f| f.bbox), printed.is_empty()) {
+            let printed: Vec<_> = doc
+                .field_boxes
+                .iter()
+                .filter(|b| b.field == *name)
+                .collect();
+            if let (true, Some(q), false) =
+                (ok, got.as_ref().and_then(|f| f.bbox), printed.is_empty())
+            {
                 // Where the generator tagged the value, or another printed
                 // run holding the same value (a single-rate ticket prints
                 // its base both in the tax table and as the subtotal).
                 let same_text = |text: &str| {
-                    printed.iter().any(|b| text.contains(b.text.trim_end_matches([' ', '€'])))
+                    printed
+                        .iter()
+                        .any(|b| text.contains(b.text.trim_end_matches([' ', '€'])))
                         || (*numeric
-                            && text.split_whitespace().any(|w| {
-                                want.as_deref().is_some_and(|v| same_amount(w, v))
-                            }))
+                            && text
+                                .split_whitespace()
+                                .any(|w| want.as_deref().is_some_and(|v| same_amount(w, v))))
                 };
                 let hit = printed.iter().any(|b| quads_overlap(&q, &b.quad))
-                    || doc.lines.iter().any(|l| same_text(&l.text) && quads_overlap(&q, &l.quad));
+                    || doc
+                        .lines
+                        .iter()
+                        .any(|l| same_text(&l.text) && quads_overlap(&q, &l.quad));
                 s.boxes.add(hit);
                 if !hit {
-                    s.misses.push(format!("seed {} {name}: box {q:?} misses the printed value", doc.seed));
+                    s.misses.push(format!(
+                        "seed {} {name}: box {q:?} misses the printed value",
+                        doc.seed
+                    ));
                 }
             }
         }
@@ -258,12 +341,22 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
                 .filter(|v| v.status == Status::Fail)
                 .map(|v| format!("{}: {}", v.name, v.detail))
                 .collect();
-            s.misses.push(format!("seed {} validations: failed {names:?}, wrong fields {wrong:?}", doc.seed));
+            s.misses.push(format!(
+                "seed {} validations: failed {names:?}, wrong fields {wrong:?}",
+                doc.seed
+            ));
         }
         let mut want_tax: Vec<(String, String, String, String)> = t
             .tax_lines
             .iter()
-            .map(|l| (l.kind.clone(), l.rate.clone(), l.base.clone(), l.amount.clone()))
+            .map(|l| {
+                (
+                    l.kind.clone(),
+                    l.rate.clone(),
+                    l.base.clone(),
+                    l.amount.clone(),
+                )
+            })
             .collect();
         let mut got_tax: Vec<(String, String, String, String)> = out
             .tax_lines
@@ -278,7 +371,9 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
         s.tax_lines.add(want_tax == got_tax);
         let items_ok = t.line_items.len() == out.line_items.len()
             && t.line_items.iter().zip(&out.line_items).all(|(w, g)| {
-                g.amount.as_deref().is_some_and(|a| same_amount(a, &w.amount))
+                g.amount
+                    .as_deref()
+                    .is_some_and(|a| same_amount(a, &w.amount))
                     && g.description == w.description
             });
         s.line_items.add(items_ok);
@@ -290,7 +385,12 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
 pub fn generated_report(s: &GeneratedScore) -> String {
     let mut out = String::new();
     for (k, t) in &s.fields {
-        out.push_str(&format!("  {k:<16} {:.3} ({}/{})\n", t.accuracy(), t.matched, t.total));
+        out.push_str(&format!(
+            "  {k:<16} {:.3} ({}/{})\n",
+            t.accuracy(),
+            t.matched,
+            t.total
+        ));
     }
     out.push_str(&format!(
         "  doc_type {:.3}, validations {:.3}, tax_lines {:.3}, line_items {:.3}, boxes {:.3} ({}/{}), spurious fields {}\n",

@@ -125,7 +125,10 @@ pub fn ocr_many(
             });
         }
     });
-    results.into_iter().map(|o| o.expect("every image was read")).collect()
+    results
+        .into_iter()
+        .map(|o| o.expect("every image was read"))
+        .collect()
 }
 
 /// Worker threads for OCR-heavy tests: `GRACE_TEST_THREADS`, default 2.

@@ -36,10 +36,22 @@ async fn component_matches_native_library_byte_for_byte() {
     for out in &ocr {
         let bytes = serde_json::to_vec(out).unwrap();
         let native = serde_json::to_string(&grace_tests::invoice::extract(out)).unwrap();
-        let a = first.run(json_input(bytes.clone(), "{}")).await.expect("runs");
-        let b = second.run(json_input(bytes.clone(), "")).await.expect("runs");
-        let c = second.run(json_input(bytes, "{}")).await.expect("runs warm");
-        assert_eq!(a.document, native, "component output differs from the native library");
+        let a = first
+            .run(json_input(bytes.clone(), "{}"))
+            .await
+            .expect("runs");
+        let b = second
+            .run(json_input(bytes.clone(), ""))
+            .await
+            .expect("runs");
+        let c = second
+            .run(json_input(bytes, "{}"))
+            .await
+            .expect("runs warm");
+        assert_eq!(
+            a.document, native,
+            "component output differs from the native library"
+        );
         assert_eq!(a.document, b.document);
         assert_eq!(b.document, c.document);
         assert!(a.confidence.is_some_and(|c| c > 0.0 && c <= 1.0));
@@ -76,19 +88,55 @@ async fn bad_input_and_options_are_typed_invalid_input() {
     let engine = GraceEngine::new().unwrap();
     let m = load(&engine).await;
     let cases: Vec<(&str, ModuleInput, &str)> = vec![
-        ("not JSON", json_input(b"{\"lines\": [".to_vec(), "{}"), "not valid JSON"),
-        ("JSON array", json_input(b"[1, 2]".to_vec(), "{}"), "must be an object"),
-        ("no lines", json_input(br#"{"text": "hola"}"#.to_vec(), "{}"), "no `lines`"),
-        ("lines of numbers", json_input(br#"{"lines": [1, 2]}"#.to_vec(), "{}"), "`lines` must be"),
-        ("not UTF-8", json_input(vec![0xff, 0xfe, 0x00], "{}"), "not UTF-8"),
+        (
+            "not JSON",
+            json_input(b"{\"lines\": [".to_vec(), "{}"),
+            "not valid JSON",
+        ),
+        (
+            "JSON array",
+            json_input(b"[1, 2]".to_vec(), "{}"),
+            "must be an object",
+        ),
+        (
+            "no lines",
+            json_input(br#"{"text": "hola"}"#.to_vec(), "{}"),
+            "no `lines`",
+        ),
+        (
+            "lines of numbers",
+            json_input(br#"{"lines": [1, 2]}"#.to_vec(), "{}"),
+            "`lines` must be",
+        ),
+        (
+            "not UTF-8",
+            json_input(vec![0xff, 0xfe, 0x00], "{}"),
+            "not UTF-8",
+        ),
         (
             "an image",
-            ModuleInput { data: vec![0x89, b'P', b'N', b'G'], media_type: "image/png".into(), options: "{}".into() },
+            ModuleInput {
+                data: vec![0x89, b'P', b'N', b'G'],
+                media_type: "image/png".into(),
+                options: "{}".into(),
+            },
             "not supported",
         ),
-        ("unknown option", json_input(br#"{"lines": []}"#.to_vec(), r#"{"profile": "fast"}"#), "unknown option"),
-        ("bad locale", json_input(br#"{"lines": []}"#.to_vec(), r#"{"locale": "fr-FR"}"#), "fr-FR"),
-        ("options not an object", json_input(br#"{"lines": []}"#.to_vec(), "[1]"), "JSON object"),
+        (
+            "unknown option",
+            json_input(br#"{"lines": []}"#.to_vec(), r#"{"profile": "fast"}"#),
+            "unknown option",
+        ),
+        (
+            "bad locale",
+            json_input(br#"{"lines": []}"#.to_vec(), r#"{"locale": "fr-FR"}"#),
+            "fr-FR",
+        ),
+        (
+            "options not an object",
+            json_input(br#"{"lines": []}"#.to_vec(), "[1]"),
+            "JSON object",
+        ),
     ];
     for (name, input, needle) in cases {
         match m.run(input).await {
@@ -100,7 +148,10 @@ async fn bad_input_and_options_are_typed_invalid_input() {
         }
     }
     // Nothing trapped, and an empty page is a valid (empty) answer.
-    let out = m.run(json_input(br#"{"lines": []}"#.to_vec(), "{}")).await.expect("empty page");
+    let out = m
+        .run(json_input(br#"{"lines": []}"#.to_vec(), "{}"))
+        .await
+        .expect("empty page");
     let doc: serde_json::Value = serde_json::from_str(&out.document).unwrap();
     assert_eq!(doc["doc_type"]["value"], "other");
     assert_eq!(m.pool_stats().discarded, 0);

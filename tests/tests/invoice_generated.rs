@@ -33,7 +33,10 @@ fn generated_spanish_documents_fields_validations_boxes() {
     let _ = ocr_s;
     print!("{}", generated_report(&score));
     let (worst, acc) = score.worst_field();
-    assert!(acc >= 0.97, "field {worst} is {acc:.3} exact, below the 0.97 floor");
+    assert!(
+        acc >= 0.97,
+        "field {worst} is {acc:.3} exact, below the 0.97 floor"
+    );
     assert!(
         score.validations.accuracy() >= 0.95,
         "validations hold on {:.3} of documents, below the 0.95 floor",

@@ -9,13 +9,19 @@ use grace_tests::{ocr_many, report_skip, test_threads};
 #[test]
 fn receipts_de_total_and_date() {
     let Some(dir) = receipts_de_dir() else {
-        report_skip("receipts_de_total_and_date", "../shared/datasets/receipts-de is absent");
+        report_skip(
+            "receipts_de_total_and_date",
+            "../shared/datasets/receipts-de is absent",
+        );
         return;
     };
     let start = std::time::Instant::now();
     let docs = receipts_de::load(&dir).expect("dataset loads");
     assert_eq!(docs.len(), 26);
-    let images: Vec<Vec<u8>> = docs.iter().map(|d| std::fs::read(&d.image).expect("image")).collect();
+    let images: Vec<Vec<u8>> = docs
+        .iter()
+        .map(|d| std::fs::read(&d.image).expect("image"))
+        .collect();
     let ocr = ocr_many(&images, Profile::Balanced, test_threads());
     let (outs, ms) = extract_all(&ocr);
     let s = score_receipts_de(&docs, &outs);
@@ -30,6 +36,14 @@ fn receipts_de_total_and_date() {
         s.date.accuracy(),
         start.elapsed().as_secs_f64()
     );
-    assert!(s.total.accuracy() >= 0.90, "total {:.3} < 0.90", s.total.accuracy());
-    assert!(s.date.accuracy() >= 0.90, "date {:.3} < 0.90", s.date.accuracy());
+    assert!(
+        s.total.accuracy() >= 0.90,
+        "total {:.3} < 0.90",
+        s.total.accuracy()
+    );
+    assert!(
+        s.date.accuracy() >= 0.90,
+        "date {:.3} < 0.90",
+        s.date.accuracy()
+    );
 }

@@ -21,9 +21,13 @@ impl Guest for InvoiceFieldsModule {
 
     fn run(input: Input) -> Result<Output, Failure> {
         let options = grace_guest::options_object(&input.options)?;
-        let out = grace_invoice_fields::run(&input.data, &input.media_type, &options).map_err(|e| match e {
-            InvoiceError::InvalidInput(_) | InvoiceError::InvalidOptions(_) => Failure::InvalidInput(e.to_string()),
-        })?;
+        let out = grace_invoice_fields::run(&input.data, &input.media_type, &options).map_err(
+            |e| match e {
+                InvoiceError::InvalidInput(_) | InvoiceError::InvalidOptions(_) => {
+                    Failure::InvalidInput(e.to_string())
+                }
+            },
+        )?;
         let mut warnings = Vec::new();
         if out.fields.total.is_none() {
             warnings.push("no total was found".to_string());
@@ -40,7 +44,11 @@ impl Guest for InvoiceFieldsModule {
         let confidence = grace_invoice_fields::overall_confidence(&out);
         let document = serde_json::to_string(&out)
             .map_err(|e| Failure::Internal(format!("cannot serialize the result: {e}")))?;
-        Ok(Output { document, confidence, warnings })
+        Ok(Output {
+            document,
+            confidence,
+            warnings,
+        })
     }
 }
 

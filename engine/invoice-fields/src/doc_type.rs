@@ -24,7 +24,11 @@ const TITLES: &[(&str, &str)] = &[
 pub fn doc_type(page: &Page, has_total: bool) -> DocType {
     let mut best: Option<(f32, usize, &str)> = None;
     for &line in page.rows.iter().flatten() {
-        let words: Vec<String> = page.lines[line].words.iter().map(|w| norm_word(&w.text)).collect();
+        let words: Vec<String> = page.lines[line]
+            .words
+            .iter()
+            .map(|w| norm_word(&w.text))
+            .collect();
         let joined = format!(" {} ", words.join(" "));
         for (rank, &(phrase, ty)) in TITLES.iter().enumerate() {
             if joined.contains(&format!(" {phrase} ")) {
@@ -40,10 +44,19 @@ pub fn doc_type(page: &Page, has_total: bool) -> DocType {
         }
     }
     match best {
-        Some((score, _, ty)) => DocType { value: ty.to_string(), confidence: score },
+        Some((score, _, ty)) => DocType {
+            value: ty.to_string(),
+            confidence: score,
+        },
         // A page with a total and no title is most likely a till receipt.
-        None if has_total => DocType { value: "simplified_invoice".into(), confidence: 0.5 },
-        None => DocType { value: "other".into(), confidence: 0.5 },
+        None if has_total => DocType {
+            value: "simplified_invoice".into(),
+            confidence: 0.5,
+        },
+        None => DocType {
+            value: "other".into(),
+            confidence: 0.5,
+        },
     }
 }
 
@@ -58,7 +71,10 @@ mod tests {
     #[test]
     fn titles_decide() {
         assert_eq!(ty("FACTURA RECTIFICATIVA\nNº R-1"), "credit_note");
-        assert_eq!(ty("TICKET - FACTURA SIMPLIFICADA\nTOTAL 3,00"), "simplified_invoice");
+        assert_eq!(
+            ty("TICKET - FACTURA SIMPLIFICADA\nTOTAL 3,00"),
+            "simplified_invoice"
+        );
         assert_eq!(ty("FACTURA\nNº 2024/1"), "invoice");
         assert_eq!(doc_type(&Page::from_text("hello"), false).value, "other");
     }

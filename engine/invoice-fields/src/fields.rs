@@ -119,11 +119,11 @@ pub fn amounts_in(page: &Page, s: Span, locale: Locale) -> Vec<AmountAt> {
 pub fn labelled_amount(ctx: &Ctx, hit: &LabelHit) -> Option<Found<AmountAt>> {
     for s in value_spans(ctx.page, hit) {
         let found = amounts_in(ctx.page, s, ctx.locale);
-        let pick = found
-            .iter()
-            .rev()
-            .find(|a| a.money_like)
-            .or_else(|| found.last().filter(|a| a.value.scale() == 0 && a.raw.len() <= 6));
+        let pick = found.iter().rev().find(|a| a.money_like).or_else(|| {
+            found
+                .last()
+                .filter(|a| a.value.scale() == 0 && a.raw.len() <= 6)
+        });
         if let Some(a) = pick {
             return Some(Found {
                 raw: a.raw.clone(),
@@ -149,7 +149,10 @@ pub fn alternative_readings(page: &Page, s: Span) -> Vec<String> {
                 continue;
             }
             chars[*idx] = alt.clone();
-            let mut parts: Vec<String> = words[s.start..s.end].iter().map(|w| w.text.clone()).collect();
+            let mut parts: Vec<String> = words[s.start..s.end]
+                .iter()
+                .map(|w| w.text.clone())
+                .collect();
             parts[i - s.start] = chars.concat();
             out.push(parts.join(" "));
         }
@@ -229,8 +232,47 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
     )
 }
 
-/// The document number: the first token with a digit after a number label.
+/// The document number: the first token with a digit after a number label,
+/// else a number glued to its `Nº` (`N°F2022-1866`, OCR drops that space).
 pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
+    labelled_number(ctx).or_else(|| glued_number(ctx))
+}
+
+fn glued_number(ctx: &Ctx) -> Option<Field> {
+    let page = ctx.page;
+    page.rows.iter().flatten().find_map(|&line| {
+        let words = &page.lines[line].words;
+        words.iter().enumerate().find_map(|(i, w)| {
+            let rest = ["Nº", "N°", "Nº:", "N°:", "No.", "NO."]
+                .iter()
+                .find_map(|p| w.text.strip_prefix(p))?
+                .trim_start_matches([':', '.']);
+            let ok = rest.chars().any(|c| c.is_ascii_digit())
+                && rest
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/-_.".contains(c))
+                && !is_date_like(rest);
+            ok.then(|| {
+                let span = Span {
+                    line,
+                    start: i,
+                    end: i + 1,
+                };
+                Found {
+                    value: (),
+                    raw: rest.to_string(),
+                    span,
+                    label: None,
+                    source: Source::Pattern,
+                    reconstructed: false,
+                }
+                .field(ctx, rest.to_uppercase())
+            })
+        })
+    })
+}
+
+fn labelled_number(ctx: &Ctx) -> Option<Field> {
     let page = ctx.page;
     ctx.labels
         .iter()
@@ -310,15 +352,24 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
             }
             if hit.is_none() {
                 // A misread character: try the readings OCR offered.
-                hit = (1..=3).rev().filter(|n| i + n <= words.len()).find_map(|n| {
-                    let span = Span { line, start: i, end: i + n };
-                    alternative_readings(page, span).into_iter().find_map(|text| {
-                        let joined: String = text.split(' ').collect();
-                        let cleaned = strip_id_label(&joined).to_string();
-                        let id = detect_tax_id(&cleaned).filter(|id| id.checked)?;
-                        Some((n, id, cleaned))
-                    })
-                });
+                hit = (1..=3)
+                    .rev()
+                    .filter(|n| i + n <= words.len())
+                    .find_map(|n| {
+                        let span = Span {
+                            line,
+                            start: i,
+                            end: i + n,
+                        };
+                        alternative_readings(page, span)
+                            .into_iter()
+                            .find_map(|text| {
+                                let joined: String = text.split(' ').collect();
+                                let cleaned = strip_id_label(&joined).to_string();
+                                let id = detect_tax_id(&cleaned).filter(|id| id.checked)?;
+                                Some((n, id, cleaned))
+                            })
+                    });
                 reconstructed = hit.is_some();
             }
             match hit {
@@ -348,7 +399,11 @@ fn strip_id_label(s: &str) -> &str {
     let t = s.trim_matches([',', ';', ')', '(']);
     for p in ["NIF:", "CIF:", "NIE:", "NIF", "CIF", "NIE", "DNI:", "VAT:"] {
         if let Some(rest) = t.strip_prefix(p) {
-            if rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
                 return rest;
             }
         }
@@ -365,7 +420,8 @@ pub fn iban(ctx: &Ctx) -> Option<Field> {
         for i in 0..words.len() {
             let w = words[i].text.trim_start_matches(':');
             let head: Vec<char> = w.chars().take(4).collect();
-            let looks = head.len() >= 2 && head[0].is_ascii_alphabetic() && head[1].is_ascii_alphabetic();
+            let looks =
+                head.len() >= 2 && head[0].is_ascii_alphabetic() && head[1].is_ascii_alphabetic();
             if !looks || !w.chars().any(|c| c.is_ascii_digit()) && i + 1 >= words.len() {
                 continue;
             }
@@ -384,14 +440,21 @@ pub fn iban(ctx: &Ctx) -> Option<Field> {
                     let label = ctx
                         .labels
                         .iter()
-                        .find(|h| h.kind == LabelKind::Iban && value_spans(page, h).iter().any(|s| s.line == line))
+                        .find(|h| {
+                            h.kind == LabelKind::Iban
+                                && value_spans(page, h).iter().any(|s| s.line == line)
+                        })
                         .copied();
                     let found = Found {
                         value: (),
                         raw: page.span_text(span),
                         span,
                         label,
-                        source: if label.is_some() { Source::Label } else { Source::Pattern },
+                        source: if label.is_some() {
+                            Source::Label
+                        } else {
+                            Source::Pattern
+                        },
                         reconstructed: false,
                     };
                     return Some(found.field(ctx, iban.value));
@@ -461,9 +524,14 @@ fn payment_code(text: &str) -> Option<&'static str> {
     words.iter().find_map(|w| {
         PAYMENT_WORDS
             .iter()
-            .find(|(k, _)| w == k)
+            .find(|(k, _)| w == k || (k.len() >= 8 && one_edit(w, k)))
             .map(|&(_, code)| code)
     })
+}
+
+/// True when `a` and `b` differ by one substituted character (`Transterencia`).
+fn one_edit(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
 
 /// How it is paid: the text after a payment label, else a payment word on
@@ -550,18 +618,23 @@ mod tests {
 
     #[test]
     fn unlabelled_date_and_spaced_iban() {
-        let page = Page::from_text("MERCADONA\n25/12/2018 10:31\nIBAN: ES91 2100 0418 4502 0005 1332");
+        let page =
+            Page::from_text("MERCADONA\n25/12/2018 10:31\nIBAN: ES91 2100 0418 4502 0005 1332");
         let c = ctx(&page);
         let (issue, _) = dates(&c);
         let issue = issue.unwrap();
-        assert_eq!((issue.value.as_str(), issue.raw.as_str()), ("2018-12-25", "25/12/2018"));
+        assert_eq!(
+            (issue.value.as_str(), issue.raw.as_str()),
+            ("2018-12-25", "25/12/2018")
+        );
         assert_eq!(issue.source, Source::Pattern);
         assert_eq!(iban(&c).unwrap().value, "ES9121000418450200051332");
     }
 
     #[test]
     fn tax_ids_split_or_glued() {
-        let page = Page::from_text("NIF: B-12345674\nCIF:B12345674 Tel. 912 345 678\nDNI 12345678 Z");
+        let page =
+            Page::from_text("NIF: B-12345674\nCIF:B12345674 Tel. 912 345 678\nDNI 12345678 Z");
         let ids = tax_ids(&page);
         let v: Vec<&str> = ids.iter().map(|t| t.value.as_str()).collect();
         assert_eq!(v, ["B12345674", "B12345674", "12345678Z"]);

@@ -303,7 +303,11 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
 fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
     // OCR often drops the space inside a label (`N°factura:`): the whole
     // label as one word matches too.
-    if pattern.contains(' ') && normed.get(i).is_some_and(|w| fold(w) == fold(&pattern.replace(' ', ""))) {
+    if pattern.contains(' ')
+        && normed
+            .get(i)
+            .is_some_and(|w| fold(w) == fold(&pattern.replace(' ', "")))
+    {
         return Some(1);
     }
     let mut j = i;
@@ -315,9 +319,9 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
         if fold(w) != fold(p) {
             // `%` alone is its own word; `IVA21%` glues a rate to its label.
             let pct = p == "%" && w.starts_with('%');
-            let glued_rate = fold(w)
-                .strip_prefix(&fold(p))
-                .is_some_and(|rest| rest.ends_with('%') && rest[..rest.len() - 1].chars().all(|c| c.is_ascii_digit()));
+            let glued_rate = fold(w).strip_prefix(&fold(p)).is_some_and(|rest| {
+                rest.ends_with('%') && rest[..rest.len() - 1].chars().all(|c| c.is_ascii_digit())
+            });
             if !pct && !glued_rate {
                 return None;
             }
@@ -355,7 +359,10 @@ mod tests {
     fn longest_label_wins() {
         assert_eq!(kinds("Total IVA 21,00"), vec![K::TaxTotal]);
         assert_eq!(kinds("TOTAL 121,00"), vec![K::Total]);
-        assert_eq!(kinds("Fecha factura rectificada: 01/02/2024"), vec![K::RectifiedDate]);
+        assert_eq!(
+            kinds("Fecha factura rectificada: 01/02/2024"),
+            vec![K::RectifiedDate]
+        );
         assert_eq!(kinds("Fecha de emisión: 01/02/2024"), vec![K::IssueDate]);
         assert_eq!(kinds("Nº factura: F-2024/12"), vec![K::InvoiceNumber]);
     }

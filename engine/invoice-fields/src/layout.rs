@@ -252,7 +252,11 @@ impl Page {
     fn assemble(mut lines: Vec<Line>, has_boxes: bool) -> Page {
         let mut heights: Vec<f32> = lines.iter().map(|l| l.rect.h()).collect();
         heights.sort_by(f32::total_cmp);
-        let line_height = heights.get(heights.len() / 2).copied().unwrap_or(1.0).max(1e-3);
+        let line_height = heights
+            .get(heights.len() / 2)
+            .copied()
+            .unwrap_or(1.0)
+            .max(1e-3);
         // Rows: lines sorted by centre; a line joins the open row when it
         // overlaps the row's first line by half the smaller height (the
         // first line anchors the row so a slope cannot chain rows together).
@@ -342,11 +346,7 @@ impl Page {
     /// The span of the words covering byte range `start..end` of a line's text.
     pub fn span_of_bytes(&self, line: usize, start: usize, end: usize) -> Span {
         let l = &self.lines[line];
-        let first = l
-            .offsets
-            .iter()
-            .rposition(|&o| o <= start)
-            .unwrap_or(0);
+        let first = l.offsets.iter().rposition(|&o| o <= start).unwrap_or(0);
         let last = l
             .offsets
             .iter()
@@ -413,7 +413,11 @@ impl Page {
 
     /// Relative vertical position of a line, 0 at the top and 1 at the bottom.
     pub fn depth(&self, line: usize) -> f32 {
-        let top = self.lines.iter().map(|l| l.rect.y0).fold(f32::INFINITY, f32::min);
+        let top = self
+            .lines
+            .iter()
+            .map(|l| l.rect.y0)
+            .fold(f32::INFINITY, f32::min);
         let span = (self.bottom - top).max(1e-3);
         (self.lines[line].rect.cy() - top) / span
     }
@@ -422,7 +426,10 @@ impl Page {
 impl Line {
     fn new(words: Vec<Word>) -> Option<Line> {
         let first = words.first()?;
-        let rect = words.iter().skip(1).fold(first.rect, |r, w| r.union(&w.rect));
+        let rect = words
+            .iter()
+            .skip(1)
+            .fold(first.rect, |r, w| r.union(&w.rect));
         let mut text = String::new();
         let mut offsets = Vec::with_capacity(words.len());
         for w in &words {
@@ -465,7 +472,8 @@ fn skew_angle(input: &[InputLine]) -> f32 {
 /// proportion to character positions.
 fn split_quad_words(text: &str, q: &Quad, confidence: f32) -> Vec<Word> {
     let total = text.chars().count().max(1) as f32;
-    let lerp = |a: [f32; 2], b: [f32; 2], t: f32| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+    let lerp =
+        |a: [f32; 2], b: [f32; 2], t: f32| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
     let mut out = Vec::new();
     let mut col = 0usize;
     for piece in text.split_inclusive(char::is_whitespace) {
@@ -547,7 +555,10 @@ mod tests {
         let span = page.span_of_bytes(0, 7, 17);
         assert_eq!(page.span_text(span), "14/03/2024");
         let q = page.span_quad(span).unwrap();
-        assert!(q[0][0] > 60.0, "the value box starts after the label: {q:?}");
+        assert!(
+            q[0][0] > 60.0,
+            "the value box starts after the label: {q:?}"
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ use grace_invoice_rules::{DateOrder, Locale};
 use serde_json::{Map, Value};
 
 pub use layout::{InputLine, Page};
-pub use output::{DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation};
+pub use output::{
+    DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation,
+};
 
 /// Media types the module reads.
 pub const SUPPORTED_MEDIA_TYPES: &[&str] = &["application/json", "text/plain"];
@@ -86,7 +88,9 @@ impl Options {
                     };
                 }
                 "date_order" => {
-                    let s = v.as_str().ok_or_else(|| bad("date_order must be a string"))?;
+                    let s = v
+                        .as_str()
+                        .ok_or_else(|| bad("date_order must be a string"))?;
                     o.date_order = match s {
                         "day_first" => DateOrder::DayFirst,
                         "month_first" => DateOrder::MonthFirst,
@@ -115,7 +119,17 @@ fn bad(msg: &str) -> InvoiceError {
 /// Reads the input bytes: OCR JSON (an object with `lines`) for
 /// `application/json`, UTF-8 text for `text/plain`.
 pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> {
-    let media = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !SUPPORTED_MEDIA_TYPES.contains(&media.as_str()) {
+        return Err(InvoiceError::InvalidInput(format!(
+            "media type {media:?} is not supported (application/json or text/plain)"
+        )));
+    }
     let text = std::str::from_utf8(data)
         .map_err(|e| InvoiceError::InvalidInput(format!("input is not UTF-8 text: {e}")))?;
     match media.as_str() {
@@ -125,13 +139,15 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
                 .map_err(|e| InvoiceError::InvalidInput(format!("input is not valid JSON: {e}")))?;
             let Value::Object(obj) = &v else {
                 return Err(InvoiceError::InvalidInput(
-                    "input JSON must be an object with a `lines` array (the ocr module's output)".into(),
+                    "input JSON must be an object with a `lines` array (the ocr module's output)"
+                        .into(),
                 ));
             };
             // A pipeline may hand over the contract envelope's data object.
             let lines = obj.get("lines").ok_or_else(|| {
                 InvoiceError::InvalidInput(
-                    "input JSON has no `lines` array: send the ocr module's output, or text/plain".into(),
+                    "input JSON has no `lines` array: send the ocr module's output, or text/plain"
+                        .into(),
                 )
             })?;
             let lines: Vec<InputLine> = serde_json::from_value(lines.clone()).map_err(|e| {
@@ -141,9 +157,7 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
             })?;
             Ok(Page::from_lines(&lines))
         }
-        other => Err(InvoiceError::InvalidInput(format!(
-            "media type {other:?} is not supported (application/json or text/plain)"
-        ))),
+        _ => unreachable!("checked against SUPPORTED_MEDIA_TYPES above"),
     }
 }
 
@@ -215,7 +229,11 @@ fn output_tax_lines(lines: &[tax_lines::TaxLineAt], fields: &Fields) -> Vec<TaxL
         })
         .collect();
     out.sort_by(|a, b| {
-        let r = |t: &TaxLine| t.rate.as_ref().and_then(|r| r.parse::<grace_invoice_rules::Decimal>().ok());
+        let r = |t: &TaxLine| {
+            t.rate
+                .as_ref()
+                .and_then(|r| r.parse::<grace_invoice_rules::Decimal>().ok())
+        };
         a.kind.cmp(&b.kind).then(r(b).cmp(&r(a)))
     });
     if let Some(w) = &fields.withholding {
@@ -231,7 +249,11 @@ fn output_tax_lines(lines: &[tax_lines::TaxLineAt], fields: &Fields) -> Vec<TaxL
 }
 
 /// Reads the input and extracts: the whole module in one call.
-pub fn run(data: &[u8], media_type: &str, options: &Map<String, Value>) -> Result<InvoiceOutput, InvoiceError> {
+pub fn run(
+    data: &[u8],
+    media_type: &str,
+    options: &Map<String, Value>,
+) -> Result<InvoiceOutput, InvoiceError> {
     let options = Options::from_json(options)?;
     let page = parse_input(data, media_type)?;
     Ok(extract(&page, &options))
@@ -239,7 +261,12 @@ pub fn run(data: &[u8], media_type: &str, options: &Map<String, Value>) -> Resul
 
 /// Mean confidence of the found fields (for the contract's `confidence`).
 pub fn overall_confidence(out: &InvoiceOutput) -> Option<f32> {
-    let c: Vec<f32> = out.fields.named().iter().filter_map(|(_, f)| f.as_ref().map(|f| f.confidence)).collect();
+    let c: Vec<f32> = out
+        .fields
+        .named()
+        .iter()
+        .filter_map(|(_, f)| f.as_ref().map(|f| f.confidence))
+        .collect();
     (!c.is_empty()).then(|| fields::round3(c.iter().sum::<f32>() / c.len() as f32))
 }
 
@@ -286,39 +313,74 @@ mod tests {
             .filter(|v| v.status == Status::Pass)
             .map(|v| v.name.as_str())
             .collect();
-        assert!(passed.contains(&"totals_balance") && passed.contains(&"line_items_sum"), "{passed:?}");
+        assert!(
+            passed.contains(&"totals_balance") && passed.contains(&"line_items_sum"),
+            "{passed:?}"
+        );
     }
 
     #[test]
     fn wrong_total_fails_its_check() {
-        let text = FACTURA.replace("TOTAL                     106,00", "TOTAL                     160,00");
+        let text = FACTURA.replace(
+            "TOTAL                     106,00",
+            "TOTAL                     160,00",
+        );
         let out = run(text.as_bytes(), "text/plain", &Map::new()).unwrap();
-        let balance = out.validations.iter().find(|v| v.name == "totals_balance").unwrap();
+        let balance = out
+            .validations
+            .iter()
+            .find(|v| v.name == "totals_balance")
+            .unwrap();
         assert_eq!(balance.status, Status::Fail);
         assert_eq!(balance.values["computed_total"], "106.00");
     }
 
     #[test]
     fn output_is_deterministic() {
-        let a = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
-        let b = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap()).unwrap();
+        let a = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap())
+            .unwrap();
+        let b = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap())
+            .unwrap();
         assert_eq!(a, b);
     }
 
     #[test]
     fn options_are_checked() {
-        assert_eq!(Options::from_json(&opts(r#"{"locale": "en-US"}"#)).unwrap().locale, Locale::EnUs);
-        assert!(matches!(Options::from_json(&opts(r#"{"locale": "fr"}"#)), Err(InvoiceError::InvalidOptions(_))));
-        assert!(matches!(Options::from_json(&opts(r#"{"foo": 1}"#)), Err(InvoiceError::InvalidOptions(_))));
-        assert!(matches!(Options::from_json(&opts(r#"{"locale": 3}"#)), Err(InvoiceError::InvalidOptions(_))));
+        assert_eq!(
+            Options::from_json(&opts(r#"{"locale": "en-US"}"#))
+                .unwrap()
+                .locale,
+            Locale::EnUs
+        );
+        assert!(matches!(
+            Options::from_json(&opts(r#"{"locale": "fr"}"#)),
+            Err(InvoiceError::InvalidOptions(_))
+        ));
+        assert!(matches!(
+            Options::from_json(&opts(r#"{"foo": 1}"#)),
+            Err(InvoiceError::InvalidOptions(_))
+        ));
+        assert!(matches!(
+            Options::from_json(&opts(r#"{"locale": 3}"#)),
+            Err(InvoiceError::InvalidOptions(_))
+        ));
     }
 
     #[test]
     fn ocr_json_with_alternatives_repairs_the_total() {
         // OCR read the total as 106,08; its second-best reading of the last
         // digit is 0, which makes the arithmetic hold.
-        let quad = |x: f32, y: f32, w: f32| format!("[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]", x + w, x + w, y + 20.0, y + 20.0);
-        let plain = |text: &str, y: f32| format!(r#"{{"text": "{text}", "box": {}}}"#, quad(0.0, y, 400.0));
+        let quad = |x: f32, y: f32, w: f32| {
+            format!(
+                "[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]",
+                x + w,
+                x + w,
+                y + 20.0,
+                y + 20.0
+            )
+        };
+        let plain =
+            |text: &str, y: f32| format!(r#"{{"text": "{text}", "box": {}}}"#, quad(0.0, y, 400.0));
         let json = format!(
             r#"{{"lines": [{}, {}, {{"text": "TOTAL 106,08", "box": {}, "words": [{{"text": "TOTAL", "box": {}}}, {{"text": "106,08", "box": {}, "alternatives": [[5, "0"]]}}]}}]}}"#,
             plain("Base imponible 100,00", 0.0),
@@ -331,6 +393,9 @@ mod tests {
         let total = out.fields.total.unwrap();
         assert_eq!(total.value, "106.00");
         assert!(total.reconstructed);
-        assert_eq!(total.bbox, Some([[300.0, 60.0], [400.0, 60.0], [400.0, 80.0], [300.0, 80.0]]));
+        assert_eq!(
+            total.bbox,
+            Some([[300.0, 60.0], [400.0, 60.0], [400.0, 80.0], [300.0, 80.0]])
+        );
     }
 }

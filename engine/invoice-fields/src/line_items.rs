@@ -101,7 +101,9 @@ pub fn line_items(ctx: &Ctx) -> Vec<LineItem> {
                 }
             }
             let amount = cell_amount(ctx, &cells, Col::Amount);
-            if desc.is_empty() || amount.is_none() && cell_amount(ctx, &cells, Col::UnitPrice).is_none() {
+            if desc.is_empty()
+                || amount.is_none() && cell_amount(ctx, &cells, Col::UnitPrice).is_none()
+            {
                 if items.is_empty() {
                     continue;
                 }
@@ -110,16 +112,26 @@ pub fn line_items(ctx: &Ctx) -> Vec<LineItem> {
             let quantity = cells
                 .iter()
                 .find(|(c, _)| *c == Col::Quantity)
-                .and_then(|(_, t)| t.split_whitespace().next()?.replace(',', ".").parse::<Decimal>().ok())
+                .and_then(|(_, t)| {
+                    t.split_whitespace()
+                        .next()?
+                        .replace(',', ".")
+                        .parse::<Decimal>()
+                        .ok()
+                })
                 .map(rate_string);
-            let tax_rate = cells.iter().find(|(c, _)| *c == Col::Rate).and_then(|(_, t)| {
-                let p = crate::layout::Page::from_text(t);
-                rate_in(&p, p.line_span(0)).map(|(r, _)| rate_string(r))
-            });
+            let tax_rate = cells
+                .iter()
+                .find(|(c, _)| *c == Col::Rate)
+                .and_then(|(_, t)| {
+                    let p = crate::layout::Page::from_text(t);
+                    rate_in(&p, p.line_span(0)).map(|(r, _)| rate_string(r))
+                });
             items.push(LineItem {
                 description: desc.join(" "),
                 quantity,
-                unit_price: cell_amount(ctx, &cells, Col::UnitPrice).map(|d| d.round_dp(2).to_string()),
+                unit_price: cell_amount(ctx, &cells, Col::UnitPrice)
+                    .map(|d| d.round_dp(2).to_string()),
                 amount: amount.map(|d| d.round_dp(2).to_string()),
                 tax_rate,
                 bbox: page.spans_quad(&spans),
@@ -149,7 +161,12 @@ mod tests {
         let page = Page::from_text(
             "Descripción            Cant.   Precio    IVA %    Importe\nTornillos M6            10      0,25      21%       2,50\nMartillo                 1     12,00      21%      12,00\nSubtotal                                          14,50",
         );
-        let ctx = Ctx { page: &page, locale: Locale::EsEs, order: DateOrder::DayFirst, labels: all_labels(&page) };
+        let ctx = Ctx {
+            page: &page,
+            locale: Locale::EsEs,
+            order: DateOrder::DayFirst,
+            labels: all_labels(&page),
+        };
         let items = line_items(&ctx);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].description, "Tornillos M6");

@@ -26,15 +26,52 @@ pub struct Party {
 
 /// Words that say a line names a company.
 const COMPANY_WORDS: &[&str] = &[
-    "sl", "sa", "slu", "sll", "scoop", "sdn", "bhd", "enterprise", "enterprises", "trading",
-    "plt", "sb", "restaurant", "restoran", "store", "mart", "hardware", "gmbh", "ltd", "inc",
-    "llc", "co", "company", "supermarket", "kedai", "marketing", "services", "industries",
+    "sl",
+    "sa",
+    "slu",
+    "sll",
+    "scoop",
+    "sdn",
+    "bhd",
+    "enterprise",
+    "enterprises",
+    "trading",
+    "plt",
+    "sb",
+    "restaurant",
+    "restoran",
+    "store",
+    "mart",
+    "hardware",
+    "gmbh",
+    "ltd",
+    "inc",
+    "llc",
+    "co",
+    "company",
+    "supermarket",
+    "kedai",
+    "marketing",
+    "services",
+    "industries",
 ];
 
 /// Words that start a title line, not a party.
 const TITLE_WORDS: &[&str] = &[
-    "factura", "ticket", "abono", "invoice", "receipt", "tax", "simplified", "recibo",
-    "presupuesto", "albaran", "logo", "cash", "bill", "official",
+    "factura",
+    "ticket",
+    "abono",
+    "invoice",
+    "receipt",
+    "tax",
+    "simplified",
+    "recibo",
+    "presupuesto",
+    "albaran",
+    "logo",
+    "cash",
+    "bill",
+    "official",
 ];
 
 /// Vendor and customer of the page. `ids` are the tax ids found.
@@ -56,7 +93,8 @@ pub fn parties(ctx: &Ctx, ids: &[TaxIdAt]) -> (Party, Party) {
         .or_else(|| {
             // No id in the vendor block: the first id on the page that is
             // not the customer's (tickets print the NIF under the address).
-            ids.iter().find(|t| cust_id.is_none_or(|c| c.span != t.span))
+            ids.iter()
+                .find(|t| cust_id.is_none_or(|c| c.span != t.span))
         });
     customer.tax_id = cust_id.map(|t| id_field(ctx, t));
     vendor.tax_id = vend_id.map(|t| id_field(ctx, t));
@@ -70,7 +108,9 @@ fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
     let label = ctx
         .labels
         .iter()
-        .find(|h| h.kind == LabelKind::TaxId && h.span.line == t.span.line && h.span.end <= t.span.start)
+        .find(|h| {
+            h.kind == LabelKind::TaxId && h.span.line == t.span.line && h.span.end <= t.span.start
+        })
         .copied();
     Field {
         value: t.value.clone(),
@@ -79,7 +119,11 @@ fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
         bbox: page.span_quad(t.span),
         label: label.map(|h| crate::fields::label_text(page, h.span)),
         label_box: label.and_then(|h| page.span_quad(h.span)),
-        source: if label.is_some() { Source::Label } else { Source::Pattern },
+        source: if label.is_some() {
+            Source::Label
+        } else {
+            Source::Pattern
+        },
         reconstructed: t.reconstructed,
     }
 }
@@ -96,7 +140,11 @@ struct Block {
 
 fn customer_block(ctx: &Ctx) -> Block {
     let page = ctx.page;
-    let Some(h) = ctx.labels.iter().find(|h| h.kind == LabelKind::CustomerHeader) else {
+    let Some(h) = ctx
+        .labels
+        .iter()
+        .find(|h| h.kind == LabelKind::CustomerHeader)
+    else {
         return Block::default();
     };
     let rest = value_spans(page, h)
@@ -112,7 +160,11 @@ fn customer_block(ctx: &Ctx) -> Block {
 
 fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
     let page = ctx.page;
-    if let Some(h) = ctx.labels.iter().find(|h| h.kind == LabelKind::VendorHeader) {
+    if let Some(h) = ctx
+        .labels
+        .iter()
+        .find(|h| h.kind == LabelKind::VendorHeader)
+    {
         let mut block = follow(ctx, page.span_rect(h.span), h.span.line);
         block.heading = Some(h.span);
         return block;
@@ -124,7 +176,12 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
             && !starts_with_label(page, l)
             && !is_title(&page.lines[l].text)
             && !is_lowercase(&page.lines[l].text)
-            && page.lines[l].text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+            && page.lines[l]
+                .text
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .count()
+                >= 3
     });
     let Some(first) = first else {
         return Block::default();
@@ -135,7 +192,10 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
 }
 
 fn is_title(text: &str) -> bool {
-    let first = text.split_whitespace().map(norm_word).find(|w| !w.is_empty());
+    let first = text
+        .split_whitespace()
+        .map(norm_word)
+        .find(|w| !w.is_empty());
     first.is_some_and(|w| TITLE_WORDS.contains(&w.as_str()))
 }
 
@@ -149,7 +209,9 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
     for step in 0..8 {
         // A heading may sit in a shaded strip: allow a wider first gap.
         let reach = if step == 0 { 3.0 } else { 1.8 };
-        let Some(next) = page.below(cur, reach) else { break };
+        let Some(next) = page.below(cur, reach) else {
+            break;
+        };
         if next == last || ends_block(ctx, next) {
             block.stop = Some(next).filter(|&n| n != last);
             break;
@@ -176,7 +238,11 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         return true;
     }
     let lower = text.to_lowercase();
-    let first = text.split_whitespace().map(norm_word).find(|w| !w.is_empty()).unwrap_or_default();
+    let first = text
+        .split_whitespace()
+        .map(norm_word)
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
     let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     lower.contains('@')
@@ -187,7 +253,7 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         // A phone number alone on its line.
         || (digits >= 7 && letters <= 2 && !is_registration(text))
         || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
-        || crate::fields::tax_ids(&single_line(page, line)).first().is_some()
+        || !crate::fields::tax_ids(&single_line(page, line)).is_empty()
         || labels_are_ids_only(ctx, line)
 }
 
@@ -219,11 +285,23 @@ fn is_registration(text: &str) -> bool {
         || words.iter().take(3).any(|w| {
             matches!(
                 w.as_str(),
-                "coreg" | "reg" | "roc" | "regno" | "companyno" | "cono" | "gst" | "gstid" | "gstreg" | "br" | "brno"
+                "coreg"
+                    | "reg"
+                    | "roc"
+                    | "regno"
+                    | "companyno"
+                    | "cono"
+                    | "gst"
+                    | "gstid"
+                    | "gstreg"
+                    | "br"
+                    | "brno"
             )
         })
         || (words.first().is_some_and(|w| w == "co" || w == "company")
-            && words.get(1).is_some_and(|w| w.starts_with("reg") || w == "no"))
+            && words
+                .get(1)
+                .is_some_and(|w| w.starts_with("reg") || w == "no"))
 }
 
 fn is_lowercase(text: &str) -> bool {
@@ -266,7 +344,10 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
                 let head = lines.iter().take(4);
                 head.clone()
                     .position(|&l| is_company_line(&page.lines[l].text))
-                    .or_else(|| head.clone().position(|&l| !is_lowercase(&page.lines[l].text)))
+                    .or_else(|| {
+                        head.clone()
+                            .position(|&l| !is_lowercase(&page.lines[l].text))
+                    })
                     .unwrap_or(0)
             } else {
                 0
@@ -275,7 +356,9 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
             lines.drain(..=pick);
             // A name broken after `&` continues on the next line.
             let continues = page.lines[l].text.trim_end().ends_with('&')
-                || lines.first().is_some_and(|&n| page.lines[n].text.trim_start().starts_with('&'));
+                || lines
+                    .first()
+                    .is_some_and(|&n| page.lines[n].text.trim_start().starts_with('&'));
             if continues && !lines.is_empty() {
                 let next = lines.remove(0);
                 block_name = Some(vec![page.line_span(l), page.line_span(next)]);
@@ -293,11 +376,21 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
             party.name = Some(Field {
                 value,
                 raw,
-                confidence: round3(page.span_confidence(s) * if label.is_some() { 0.95 } else { 0.8 }),
-                bbox: if spans.len() > 1 { page.spans_quad(&spans) } else { page.span_quad(s) },
+                confidence: round3(
+                    page.span_confidence(s) * if label.is_some() { 0.95 } else { 0.8 },
+                ),
+                bbox: if spans.len() > 1 {
+                    page.spans_quad(&spans)
+                } else {
+                    page.span_quad(s)
+                },
                 label: label.map(|h| crate::fields::label_text(page, h)),
                 label_box: label.and_then(|h| page.span_quad(h)),
-                source: if label.is_some() { Source::Label } else { Source::Layout },
+                source: if label.is_some() {
+                    Source::Label
+                } else {
+                    Source::Layout
+                },
                 reconstructed: false,
             });
         }
@@ -389,14 +482,23 @@ mod tests {
         );
         assert_eq!(v.name.unwrap().value, "MR D.I.Y. (JOHOR) SDN BHD");
         let a = v.address.unwrap();
-        assert_eq!(a.value, "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG,");
-        assert_eq!(a.raw, "LOT 1851-A & 1851-B, JALAN KPB 6,\nKAWASAN PERINDUSTRIAN BALAKONG,");
+        assert_eq!(
+            a.value,
+            "LOT 1851-A & 1851-B, JALAN KPB 6, KAWASAN PERINDUSTRIAN BALAKONG,"
+        );
+        assert_eq!(
+            a.raw,
+            "LOT 1851-A & 1851-B, JALAN KPB 6,\nKAWASAN PERINDUSTRIAN BALAKONG,"
+        );
     }
 
     #[test]
     fn address_join_keeps_printed_commas() {
         let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(join_address(&l(&["Calle A 1", "28001 Madrid"])), "Calle A 1, 28001 Madrid");
+        assert_eq!(
+            join_address(&l(&["Calle A 1", "28001 Madrid"])),
+            "Calle A 1, 28001 Madrid"
+        );
         assert_eq!(join_address(&l(&["NO 5,", "JALAN X"])), "NO 5, JALAN X");
     }
 }

@@ -35,12 +35,23 @@ pub struct TableTotals {
 pub fn tax_kind(text: &str) -> Option<&'static str> {
     // Prefixes, so glued words (`GST/TAX`, `IVA21%`) still name their tax.
     const KINDS: &[(&str, &str)] = &[
-        ("iva", "IVA"), ("igic", "IGIC"), ("ipsi", "IPSI"), ("recargo", "RE"), ("irpf", "IRPF"),
-        ("retencion", "IRPF"), ("vat", "VAT"), ("mwst", "VAT"), ("gst", "GST"), ("sst", "SST"),
+        ("iva", "IVA"),
+        ("igic", "IGIC"),
+        ("ipsi", "IPSI"),
+        ("recargo", "RE"),
+        ("irpf", "IRPF"),
+        ("retencion", "IRPF"),
+        ("vat", "VAT"),
+        ("mwst", "VAT"),
+        ("gst", "GST"),
+        ("sst", "SST"),
     ];
-    text.split_whitespace()
-        .map(norm_word)
-        .find_map(|w| KINDS.iter().find(|(p, _)| w.starts_with(p)).map(|&(_, k)| k))
+    text.split_whitespace().map(norm_word).find_map(|w| {
+        KINDS
+            .iter()
+            .find(|(p, _)| w.starts_with(p))
+            .map(|&(_, k)| k)
+    })
 }
 
 /// A rate written as `21%`, `21 %`, `(21%)`, `5,2%` in a span.
@@ -48,7 +59,10 @@ pub fn rate_in(page: &Page, s: Span) -> Option<(Decimal, Span)> {
     let words = &page.lines[s.line].words;
     for i in s.start..s.end {
         // `IVA21%` carries its label; small print reads `%` as `号`.
-        let t = words[i].text.trim_matches(['(', ')', ':']).replace('号', "%");
+        let t = words[i]
+            .text
+            .trim_matches(['(', ')', ':'])
+            .replace('号', "%");
         let t = t.trim_start_matches(|c: char| c.is_alphabetic());
         let (num, pct) = match t.strip_suffix('%') {
             Some(n) => (n, true),
@@ -59,7 +73,14 @@ pub fn rate_in(page: &Page, s: Span) -> Option<(Decimal, Span)> {
         }
         if let Ok(d) = num.replace(',', ".").parse::<Decimal>() {
             if d >= Decimal::ZERO && d <= Decimal::new(100, 0) {
-                return Some((d, Span { line: s.line, start: i, end: i + 1 }));
+                return Some((
+                    d,
+                    Span {
+                        line: s.line,
+                        start: i,
+                        end: i + 1,
+                    },
+                ));
             }
         }
     }
@@ -71,7 +92,9 @@ pub fn tax_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
     let mut lines = labelled_lines(ctx);
     let (table, totals) = table_lines(ctx);
     for t in table {
-        let dup = lines.iter().any(|l| l.kind == t.kind && l.rate == t.rate && l.amount.is_some());
+        let dup = lines
+            .iter()
+            .any(|l| l.kind == t.kind && l.rate == t.rate && l.amount.is_some());
         if !dup {
             lines.push(t);
         }
@@ -84,15 +107,24 @@ fn labelled_lines(ctx: &Ctx) -> Vec<TaxLineAt> {
     let page = ctx.page;
     let mut out: Vec<TaxLineAt> = Vec::new();
     for h in &ctx.labels {
-        if !matches!(h.kind, LabelKind::Tax | LabelKind::TaxBase | LabelKind::Withholding) {
+        if !matches!(
+            h.kind,
+            LabelKind::Tax | LabelKind::TaxBase | LabelKind::Withholding
+        ) {
             continue;
         }
         let line = &page.lines[h.span.line];
-        let after = Span { line: h.span.line, start: h.span.end.min(line.words.len()), end: line.words.len() };
+        let after = Span {
+            line: h.span.line,
+            start: h.span.end.min(line.words.len()),
+            end: line.words.len(),
+        };
         let Some((rate, _)) = rate_in(page, after).or_else(|| rate_in(page, h.span)) else {
             continue;
         };
-        let Some(found) = labelled_amount(ctx, h) else { continue };
+        let Some(found) = labelled_amount(ctx, h) else {
+            continue;
+        };
         let kind = if h.kind == LabelKind::TaxBase {
             None
         } else {
@@ -100,7 +132,10 @@ fn labelled_lines(ctx: &Ctx) -> Vec<TaxLineAt> {
         };
         match kind {
             Some(kind) => {
-                if let Some(l) = out.iter_mut().find(|l| l.kind == kind && l.rate == Some(rate)) {
+                if let Some(l) = out
+                    .iter_mut()
+                    .find(|l| l.kind == kind && l.rate == Some(rate))
+                {
                     l.amount.get_or_insert(found.value);
                 } else {
                     out.push(TaxLineAt {
@@ -115,7 +150,10 @@ fn labelled_lines(ctx: &Ctx) -> Vec<TaxLineAt> {
             None => {
                 // A base row: attach to the IVA line of the same rate.
                 let kind = "IVA";
-                if let Some(l) = out.iter_mut().find(|l| l.kind == kind && l.rate == Some(rate)) {
+                if let Some(l) = out
+                    .iter_mut()
+                    .find(|l| l.kind == kind && l.rate == Some(rate))
+                {
                     l.base.get_or_insert(found.value);
                 } else {
                     out.push(TaxLineAt {
@@ -159,7 +197,9 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
                 let col = match h.kind {
                     LabelKind::TaxBase | LabelKind::Subtotal => Col::Base,
                     LabelKind::ColRate => Col::Rate,
-                    LabelKind::Tax if norm_word(&page.span_text(h.span)).starts_with("cuota") => Col::Tax,
+                    LabelKind::Tax if norm_word(&page.span_text(h.span)).starts_with("cuota") => {
+                        Col::Tax
+                    }
                     LabelKind::Tax => Col::Rate,
                     _ => continue,
                 };
@@ -177,7 +217,11 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
         // something else on the same row (the totals block beside the table).
         let reach = page.line_height * 2.0;
         let x0 = cols.iter().map(|(_, r)| r.x0).fold(f32::INFINITY, f32::min) - reach;
-        let x1 = cols.iter().map(|(_, r)| r.x1).fold(f32::NEG_INFINITY, f32::max) + reach;
+        let x1 = cols
+            .iter()
+            .map(|(_, r)| r.x1)
+            .fold(f32::NEG_INFINITY, f32::max)
+            + reach;
         for next in page.rows.iter().skip(ri + 1).take(8) {
             let mut base = None;
             let mut tax = None;
@@ -189,7 +233,10 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
                 if r.x1 < x0 || r.x0 > x1 {
                     continue;
                 }
-                if labels_in_line(page, l).first().is_some_and(|h| h.kind == LabelKind::Total && h.span.start == 0) {
+                if labels_in_line(page, l)
+                    .first()
+                    .is_some_and(|h| h.kind == LabelKind::Total && h.span.start == 0)
+                {
                     total_row = true;
                 }
                 if rate.is_none() {
@@ -212,14 +259,23 @@ fn table_lines(ctx: &Ctx) -> (Vec<TaxLineAt>, TableTotals) {
             }
             // An unreadable rate cell: the standard rate the two amounts agree on.
             // A misread one (`2 1号`) is corrected the same way.
-            let inferred = base.as_ref().zip(tax.as_ref()).and_then(|(b, t)| infer_rate(b.value, t.value));
+            let inferred = base
+                .as_ref()
+                .zip(tax.as_ref())
+                .and_then(|(b, t)| infer_rate(b.value, t.value));
             let rate = match (rate, inferred) {
                 (_, Some(i)) => Some(i),
                 (r, None) => r,
             }
             .filter(|_| !total_row);
             if rate.is_some() && (base.is_some() || tax.is_some()) {
-                out.push(TaxLineAt { kind: kind.to_string(), rate, base, amount: tax, label: None });
+                out.push(TaxLineAt {
+                    kind: kind.to_string(),
+                    rate,
+                    base,
+                    amount: tax,
+                    label: None,
+                });
             } else if total_row && (base.is_some() || tax.is_some()) {
                 totals = TableTotals { base, tax };
                 break;
@@ -251,7 +307,20 @@ pub fn dist(col: &Rect, r: &Rect) -> f32 {
 /// The usual VAT rate (Spain, Canarias, EU, GST) whose tax on `base` is
 /// `tax` to the cent.
 fn infer_rate(base: Decimal, tax: Decimal) -> Option<Decimal> {
-    const RATES: &[(i128, u32)] = &[(21, 0), (10, 0), (4, 0), (5, 0), (7, 0), (3, 0), (6, 0), (15, 0), (95, 1), (52, 1), (14, 1), (5, 1)];
+    const RATES: &[(i128, u32)] = &[
+        (21, 0),
+        (10, 0),
+        (4, 0),
+        (5, 0),
+        (7, 0),
+        (3, 0),
+        (6, 0),
+        (15, 0),
+        (95, 1),
+        (52, 1),
+        (14, 1),
+        (5, 1),
+    ];
     RATES.iter().map(|&(m, sc)| Decimal::new(m, sc)).find(|&r| {
         let t = (base * r).round_dp(4);
         let t = Decimal::new(t.mantissa(), t.scale() + 2).round_dp(2);
@@ -274,7 +343,12 @@ mod tests {
 
     fn run(text: &str) -> (Vec<TaxLineAt>, TableTotals) {
         let page = Page::from_text(text);
-        let ctx = Ctx { page: &page, locale: Locale::EsEs, order: DateOrder::DayFirst, labels: all_labels(&page) };
+        let ctx = Ctx {
+            page: &page,
+            locale: Locale::EsEs,
+            order: DateOrder::DayFirst,
+            labels: all_labels(&page),
+        };
         tax_lines(&ctx)
     }
 
@@ -287,14 +361,29 @@ mod tests {
                 (
                     l.kind.clone(),
                     rate_string(l.rate.unwrap()),
-                    l.base.as_ref().map(|a| a.value.to_string()).unwrap_or_default(),
-                    l.amount.as_ref().map(|a| a.value.to_string()).unwrap_or_default(),
+                    l.base
+                        .as_ref()
+                        .map(|a| a.value.to_string())
+                        .unwrap_or_default(),
+                    l.amount
+                        .as_ref()
+                        .map(|a| a.value.to_string())
+                        .unwrap_or_default(),
                 )
             })
             .collect();
-        assert_eq!(got[0], ("IVA".into(), "21".into(), "100.00".into(), "21.00".into()));
-        assert_eq!(got[1], ("IVA".into(), "10".into(), "50.00".into(), "5.00".into()));
-        assert_eq!(got[2], ("IRPF".into(), "15".into(), "".into(), "-15.00".into()));
+        assert_eq!(
+            got[0],
+            ("IVA".into(), "21".into(), "100.00".into(), "21.00".into())
+        );
+        assert_eq!(
+            got[1],
+            ("IVA".into(), "10".into(), "50.00".into(), "5.00".into())
+        );
+        assert_eq!(
+            got[2],
+            ("IRPF".into(), "15".into(), "".into(), "-15.00".into())
+        );
     }
 
     #[test]

@@ -75,20 +75,22 @@ fn from_at(ctx: &Ctx, a: &AmountAt, source: Source) -> Field {
 
 /// The first alternative reading of `f` whose amount equals `target`.
 fn repaired(ctx: &Ctx, f: &Found<AmountAt>, target: Decimal) -> Option<Found<AmountAt>> {
-    alternative_readings(ctx.page, f.span).into_iter().find_map(|text| {
-        let m = find_amounts(&text, ctx.locale)
-            .into_iter()
-            .rfind(|m| m.amount.value.abs().approx_eq(target.abs(), cent()))?;
-        let mut g = f.clone();
-        g.value.value = if target.is_negative() == m.amount.value.is_negative() {
-            m.amount.value
-        } else {
-            -m.amount.value
-        };
-        g.raw = text[m.start..m.end].trim().to_string();
-        g.reconstructed = true;
-        Some(g)
-    })
+    alternative_readings(ctx.page, f.span)
+        .into_iter()
+        .find_map(|text| {
+            let m = find_amounts(&text, ctx.locale)
+                .into_iter()
+                .rfind(|m| m.amount.value.abs().approx_eq(target.abs(), cent()))?;
+            let mut g = f.clone();
+            g.value.value = if target.is_negative() == m.amount.value.is_negative() {
+                m.amount.value
+            } else {
+                -m.amount.value
+            };
+            g.raw = text[m.start..m.end].trim().to_string();
+            g.reconstructed = true;
+            Some(g)
+        })
 }
 
 /// Chooses every money field.
@@ -98,17 +100,33 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
 
     // Subtotal: a labelled one that matches the tax lines' bases, else the
     // last labelled one (the totals block comes last), else the table.
-    let bases: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.base.is_some()))
-        .then(|| vat.iter().map(|t| t.base.as_ref().expect("checked").value).fold(Decimal::ZERO, |a, b| a + b));
+    let bases: Option<Decimal> =
+        (!vat.is_empty() && vat.iter().all(|t| t.base.is_some())).then(|| {
+            vat.iter()
+                .map(|t| t.base.as_ref().expect("checked").value)
+                .fold(Decimal::ZERO, |a, b| a + b)
+        });
     let subs = candidates(ctx, LabelKind::Subtotal);
     let sub = bases
-        .and_then(|b| subs.iter().rev().find(|f| f.value.value.approx_eq(b, cent())))
+        .and_then(|b| {
+            subs.iter()
+                .rev()
+                .find(|f| f.value.value.approx_eq(b, cent()))
+        })
         .or(subs.last());
     let mut subtotal: Option<(Decimal, Field)> = sub
         .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
-        .or_else(|| table.base.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))))
+        .or_else(|| {
+            table
+                .base
+                .as_ref()
+                .map(|a| (a.value, from_at(ctx, a, Source::Layout)))
+        })
         .or_else(|| match (vat.as_slice(), bases) {
-            ([one], _) => one.base.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))),
+            ([one], _) => one
+                .base
+                .as_ref()
+                .map(|a| (a.value, from_at(ctx, a, Source::Layout))),
             (_, Some(b)) => Some((b, computed(b))),
             _ => None,
         });
@@ -116,13 +134,27 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     // Tax total: labelled, else the table's total row, else the one tax
     // line, else the sum of the tax lines.
     let amounts: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.amount.is_some()))
-        .then(|| vat.iter().map(|t| t.amount.as_ref().expect("checked").value).fold(Decimal::ZERO, |a, b| a + b));
+        .then(|| {
+            vat.iter()
+                .map(|t| t.amount.as_ref().expect("checked").value)
+                .fold(Decimal::ZERO, |a, b| a + b)
+        });
     let taxes = candidates(ctx, LabelKind::TaxTotal);
     let tax_total: Option<(Decimal, Field)> = amounts
-        .and_then(|s| taxes.iter().rev().find(|f| f.value.value.approx_eq(s, cent())))
+        .and_then(|s| {
+            taxes
+                .iter()
+                .rev()
+                .find(|f| f.value.value.approx_eq(s, cent()))
+        })
         .or(taxes.last())
         .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
-        .or_else(|| table.tax.as_ref().map(|a| (a.value, from_at(ctx, a, Source::Layout))))
+        .or_else(|| {
+            table
+                .tax
+                .as_ref()
+                .map(|a| (a.value, from_at(ctx, a, Source::Layout)))
+        })
         .or_else(|| match (vat.as_slice(), amounts) {
             ([one], _) => one.amount.as_ref().map(|a| {
                 let mut f = from_at(ctx, a, Source::Label);
@@ -148,7 +180,10 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         let v = f.value.value.abs();
         let fits = |w: Decimal| {
             expected(w).is_some_and(|e| {
-                totals_c.iter().chain(&due_c).any(|t| t.value.value.approx_eq(e, cent()))
+                totals_c
+                    .iter()
+                    .chain(&due_c)
+                    .any(|t| t.value.value.approx_eq(e, cent()))
             })
         };
         if fits(v) {
@@ -180,7 +215,9 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         .filter(|h| h.kind == LabelKind::Rounding)
         .find_map(|h| labelled_amount(ctx, h));
     let total = match (total, &rounding) {
-        (Some(t), Some(r)) if !agree(&t) && bottom(ctx, &t) < bottom(ctx, r) && !r.value.value.is_zero() => {
+        (Some(t), Some(r))
+            if !agree(&t) && bottom(ctx, &t) < bottom(ctx, r) && !r.value.value.is_zero() =>
+        {
             amount_on_page(ctx, t.value.value + r.value.value, bottom(ctx, r)).or(Some(t))
         }
         // No total label read: the amount the arithmetic expects, where it
@@ -196,7 +233,10 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
 
     // When the total stands and the subtotal or tax disagree, an OCR
     // alternative of theirs may be the right reading.
-    let mut withholding = wh.as_ref().zip(wh_value).map(|(f, v)| amount_field(ctx, f, v));
+    let mut withholding = wh
+        .as_ref()
+        .zip(wh_value)
+        .map(|(f, v)| amount_field(ctx, f, v));
     if let (Some(t), Some(w)) = (total_value, want) {
         if !t.approx_eq(w, cent()) {
             let wv = wh_value.unwrap_or(Decimal::ZERO);
@@ -206,7 +246,9 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
                     subtotal = Some((g.value.value, amount_field(ctx, &g, g.value.value)));
                 }
             }
-            if let (Some(f), Some((sv, _)), Some((tv, _))) = (wh.as_ref(), subtotal.as_ref(), tax_total.as_ref()) {
+            if let (Some(f), Some((sv, _)), Some((tv, _))) =
+                (wh.as_ref(), subtotal.as_ref(), tax_total.as_ref())
+            {
                 // withholding = subtotal + tax - total
                 let target = *sv + *tv - t;
                 if !target.approx_eq(wv, cent()) {
@@ -281,7 +323,11 @@ fn pick_total(ctx: &Ctx, cands: &[Found<AmountAt>]) -> Option<Found<AmountAt>> {
         Some(y) => cands.iter().filter(|f| bottom(ctx, f) > y).collect(),
         None => Vec::new(),
     };
-    let pool: Vec<&Found<AmountAt>> = if after.is_empty() { cands.iter().collect() } else { after };
+    let pool: Vec<&Found<AmountAt>> = if after.is_empty() {
+        cands.iter().collect()
+    } else {
+        after
+    };
     pool.into_iter()
         .filter(|f| f.value.money_like)
         .max_by(|a, b| {
@@ -316,7 +362,11 @@ fn currency(ctx: &Ctx, total: Option<&Found<AmountAt>>) -> Option<Field> {
                 _ => None,
             };
             if let Some(code) = code {
-                let span = Span { line, start: i, end: i + 1 };
+                let span = Span {
+                    line,
+                    start: i,
+                    end: i + 1,
+                };
                 let at = AmountAt {
                     value: Decimal::ZERO,
                     currency: Some(code.to_string()),
@@ -351,7 +401,12 @@ mod tests {
 
     fn run(text: &str) -> Totals {
         let page = Page::from_text(text);
-        let ctx = Ctx { page: &page, locale: Locale::EsEs, order: DateOrder::DayFirst, labels: all_labels(&page) };
+        let ctx = Ctx {
+            page: &page,
+            locale: Locale::EsEs,
+            order: DateOrder::DayFirst,
+            labels: all_labels(&page),
+        };
         let (t, table) = tax_lines(&ctx);
         totals(&ctx, &t, &table)
     }

@@ -18,7 +18,13 @@ fn opt_num(s: &Option<String>) -> Option<Decimal> {
     s.as_ref()?.parse().ok()
 }
 
-fn check(name: &str, status: Status, fields: &[&str], values: BTreeMap<String, String>, detail: String) -> Validation {
+fn check(
+    name: &str,
+    status: Status,
+    fields: &[&str],
+    values: BTreeMap<String, String>,
+    detail: String,
+) -> Validation {
     Validation {
         name: name.to_string(),
         status,
@@ -40,12 +46,24 @@ fn pass_if(ok: bool) -> Status {
 pub fn validate(fields: &Fields, tax_lines: &[TaxLine], items: &[LineItem]) -> Vec<Validation> {
     let mut out = Vec::new();
     for (name, field) in [
-        ("vendor_tax_id_checksum", ("vendor_tax_id", &fields.vendor_tax_id)),
-        ("customer_tax_id_checksum", ("customer_tax_id", &fields.customer_tax_id)),
+        (
+            "vendor_tax_id_checksum",
+            ("vendor_tax_id", &fields.vendor_tax_id),
+        ),
+        (
+            "customer_tax_id_checksum",
+            ("customer_tax_id", &fields.customer_tax_id),
+        ),
     ] {
         let (fname, f) = field;
         out.push(match f {
-            None => check(name, Status::Skip, &[fname], BTreeMap::new(), format!("no {fname}")),
+            None => check(
+                name,
+                Status::Skip,
+                &[fname],
+                BTreeMap::new(),
+                format!("no {fname}"),
+            ),
             Some(f) => {
                 let id = detect_tax_id(&f.value);
                 let ok = id.as_ref().is_some_and(|t| t.checked);
@@ -61,7 +79,13 @@ pub fn validate(fields: &Fields, tax_lines: &[TaxLine], items: &[LineItem]) -> V
         });
     }
     out.push(match &fields.iban {
-        None => check("iban_checksum", Status::Skip, &["iban"], BTreeMap::new(), "no iban".into()),
+        None => check(
+            "iban_checksum",
+            Status::Skip,
+            &["iban"],
+            BTreeMap::new(),
+            "no iban".into(),
+        ),
         Some(f) => {
             let r = validate_iban(&f.value);
             let values = BTreeMap::from([("iban".to_string(), f.value.clone())]);
@@ -69,7 +93,13 @@ pub fn validate(fields: &Fields, tax_lines: &[TaxLine], items: &[LineItem]) -> V
                 Ok(_) => "length and mod-97 check digits verified".to_string(),
                 Err(e) => e.to_string(),
             };
-            check("iban_checksum", pass_if(r.is_ok()), &["iban"], values, detail)
+            check(
+                "iban_checksum",
+                pass_if(r.is_ok()),
+                &["iban"],
+                values,
+                detail,
+            )
         }
     });
     out.push(totals_balance(fields, tax_lines));
@@ -96,7 +126,13 @@ fn totals_balance(fields: &Fields, tax_lines: &[TaxLine]) -> Validation {
     let total = num(&fields.total);
     let mut values = BTreeMap::new();
     let (Some(b), Some(t), Some(total)) = (base, tax, total) else {
-        return check(name, Status::Skip, &involved, values, "needs subtotal, tax total and total".into());
+        return check(
+            name,
+            Status::Skip,
+            &involved,
+            values,
+            "needs subtotal, tax total and total".into(),
+        );
     };
     let sum = b + t - wh;
     values.insert("subtotal".into(), b.to_string());
@@ -105,7 +141,13 @@ fn totals_balance(fields: &Fields, tax_lines: &[TaxLine]) -> Validation {
     values.insert("total".into(), total.to_string());
     values.insert("computed_total".into(), sum.round_dp(2).to_string());
     let ok = sum.approx_eq(total, cent());
-    check(name, pass_if(ok), &involved, values, format!("{b} + {t} - {wh} = {} vs total {total}", sum.round_dp(2)))
+    check(
+        name,
+        pass_if(ok),
+        &involved,
+        values,
+        format!("{b} + {t} - {wh} = {} vs total {total}", sum.round_dp(2)),
+    )
 }
 
 fn sum_of(values: impl Iterator<Item = Decimal>) -> Decimal {
@@ -118,7 +160,13 @@ fn items_sum(fields: &Fields, items: &[LineItem]) -> Validation {
     let amounts: Option<Vec<Decimal>> = items.iter().map(|i| opt_num(&i.amount)).collect();
     let mut values = BTreeMap::new();
     let (Some(amounts), false) = (amounts, items.is_empty()) else {
-        return check(name, Status::Skip, &["subtotal", "total"], values, "no complete line items".into());
+        return check(
+            name,
+            Status::Skip,
+            &["subtotal", "total"],
+            values,
+            "no complete line items".into(),
+        );
     };
     let sum = sum_of(amounts.into_iter());
     values.insert("items_sum".into(), sum.to_string());
@@ -131,15 +179,39 @@ fn items_sum(fields: &Fields, items: &[LineItem]) -> Validation {
         values.insert("total".into(), t.to_string());
     }
     if sub.is_some_and(|s| s.approx_eq(sum, cent())) {
-        return check(name, Status::Pass, &["subtotal"], values, format!("items sum {sum} = subtotal"));
+        return check(
+            name,
+            Status::Pass,
+            &["subtotal"],
+            values,
+            format!("items sum {sum} = subtotal"),
+        );
     }
     if total.is_some_and(|t| t.approx_eq(sum, cent())) {
-        return check(name, Status::Pass, &["total"], values, format!("items sum {sum} = total (prices include tax)"));
+        return check(
+            name,
+            Status::Pass,
+            &["total"],
+            values,
+            format!("items sum {sum} = total (prices include tax)"),
+        );
     }
     if sub.is_none() && total.is_none() {
-        return check(name, Status::Skip, &["subtotal", "total"], values, "no subtotal or total".into());
+        return check(
+            name,
+            Status::Skip,
+            &["subtotal", "total"],
+            values,
+            "no subtotal or total".into(),
+        );
     }
-    check(name, Status::Fail, &["subtotal", "total"], values, format!("items sum {sum} matches neither subtotal nor total"))
+    check(
+        name,
+        Status::Fail,
+        &["subtotal", "total"],
+        values,
+        format!("items sum {sum} matches neither subtotal nor total"),
+    )
 }
 
 /// Each tax line: amount = base × rate / 100, to the cent.
@@ -149,19 +221,35 @@ fn tax_amounts(tax_lines: &[TaxLine]) -> Validation {
     let mut checked = 0;
     let mut ok = true;
     for (i, t) in tax_lines.iter().enumerate() {
-        let (Some(b), Some(r), Some(a)) = (opt_num(&t.base), opt_num(&t.rate), opt_num(&t.amount)) else {
+        let (Some(b), Some(r), Some(a)) = (opt_num(&t.base), opt_num(&t.rate), opt_num(&t.amount))
+        else {
             continue;
         };
         let expect = (b * r).round_dp(4);
         let expect = Decimal::new(expect.mantissa(), expect.scale() + 2).round_dp(2);
         checked += 1;
         ok &= expect.abs().approx_eq(a.abs(), cent());
-        values.insert(format!("{i}_{}_{}", t.kind, t.rate.as_deref().unwrap_or("")), format!("{b} x {r}% = {expect} vs {a}"));
+        values.insert(
+            format!("{i}_{}_{}", t.kind, t.rate.as_deref().unwrap_or("")),
+            format!("{b} x {r}% = {expect} vs {a}"),
+        );
     }
     if checked == 0 {
-        return check(name, Status::Skip, &["tax_total"], values, "no tax line with base, rate and amount".into());
+        return check(
+            name,
+            Status::Skip,
+            &["tax_total"],
+            values,
+            "no tax line with base, rate and amount".into(),
+        );
     }
-    check(name, pass_if(ok), &["tax_total", "subtotal"], values, format!("{checked} tax lines recomputed from base and rate"))
+    check(
+        name,
+        pass_if(ok),
+        &["tax_total", "subtotal"],
+        values,
+        format!("{checked} tax lines recomputed from base and rate"),
+    )
 }
 
 /// Issue date in a sane range and due date not before it. The sandbox has
@@ -169,12 +257,21 @@ fn tax_amounts(tax_lines: &[TaxLine]) -> Validation {
 /// (a due date more than five years later) and the calendar range 1990–2099.
 fn dates_plausible(fields: &Fields) -> Validation {
     let name = "dates_plausible";
-    let parse = |f: &Option<Field>| f.as_ref().and_then(|f| parse_date(&f.value, DateOrder::DayFirst).ok());
+    let parse = |f: &Option<Field>| {
+        f.as_ref()
+            .and_then(|f| parse_date(&f.value, DateOrder::DayFirst).ok())
+    };
     let issue = parse(&fields.issue_date);
     let due = parse(&fields.due_date);
     let mut values = BTreeMap::new();
     let Some(i) = issue else {
-        return check(name, Status::Skip, &["issue_date", "due_date"], values, "no issue date".into());
+        return check(
+            name,
+            Status::Skip,
+            &["issue_date", "due_date"],
+            values,
+            "no issue date".into(),
+        );
     };
     values.insert("issue_date".into(), i.iso());
     let mut ok = (1990..=2099).contains(&i.year);
@@ -182,5 +279,11 @@ fn dates_plausible(fields: &Fields) -> Validation {
         values.insert("due_date".into(), d.iso());
         ok &= d >= i && d.year <= i.year + 5;
     }
-    check(name, pass_if(ok), &["issue_date", "due_date"], values, "issue date within 1990-2099, due date on or after it".into())
+    check(
+        name,
+        pass_if(ok),
+        &["issue_date", "due_date"],
+        values,
+        "issue date within 1990-2099, due date on or after it".into(),
+    )
 }

@@ -13,7 +13,9 @@ use grace_tests::{ocr_many, test_threads};
 
 /// Best-of-five milliseconds per document of the library alone.
 fn library_ms(ocr: &[OcrOutput]) -> f64 {
-    (0..5).map(|_| extract_all(ocr).1).fold(f64::INFINITY, f64::min)
+    (0..5)
+        .map(|_| extract_all(ocr).1)
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn main() {
@@ -27,8 +29,15 @@ fn main() {
     println!("| --- | ---: | --- | ---: |");
     match sroie_dev_dir() {
         Some(dir) => {
-            let docs: Vec<_> = sroie::load(&dir).expect("sroie-dev loads").into_iter().take(limit).collect();
-            let images: Vec<Vec<u8>> = docs.iter().map(|d| std::fs::read(&d.image).expect("image")).collect();
+            let docs: Vec<_> = sroie::load(&dir)
+                .expect("sroie-dev loads")
+                .into_iter()
+                .take(limit)
+                .collect();
+            let images: Vec<Vec<u8>> = docs
+                .iter()
+                .map(|d| std::fs::read(&d.image).expect("image"))
+                .collect();
             let ocr = ocr_many(&images, Profile::Balanced, threads);
             let (outs, _) = extract_all(&ocr);
             let s = score_sroie(&docs, &outs);
@@ -47,7 +56,10 @@ fn main() {
     match receipts_de_dir() {
         Some(dir) => {
             let docs = receipts_de::load(&dir).expect("receipts-de loads");
-            let images: Vec<Vec<u8>> = docs.iter().map(|d| std::fs::read(&d.image).expect("image")).collect();
+            let images: Vec<Vec<u8>> = docs
+                .iter()
+                .map(|d| std::fs::read(&d.image).expect("image"))
+                .collect();
             let ocr = ocr_many(&images, Profile::Balanced, threads);
             let (outs, _) = extract_all(&ocr);
             let s = score_receipts_de(&docs, &outs);
@@ -62,7 +74,10 @@ fn main() {
         None => println!("SKIPPED receipts-de: ../shared/datasets/receipts-de is absent"),
     }
     let docs = generated_set(spanish);
-    let images: Vec<Vec<u8>> = docs.iter().map(|d| d.file_bytes().expect("encodes").0).collect();
+    let images: Vec<Vec<u8>> = docs
+        .iter()
+        .map(|d| d.file_bytes().expect("encodes").0)
+        .collect();
     let ocr = ocr_many(&images, Profile::Fast, threads);
     let (outs, _) = extract_all(&ocr);
     let s = score_generated(&docs, &outs);
@@ -74,5 +89,8 @@ fn main() {
         s.boxes.accuracy(),
         library_ms(&ocr)
     );
-    println!("\nper field on the generated set:\n{}", generated_report(&s));
+    println!(
+        "\nper field on the generated set:\n{}",
+        generated_report(&s)
+    );
 }
