@@ -243,10 +243,15 @@ fn glued_number(ctx: &Ctx) -> Option<Field> {
     page.rows.iter().flatten().find_map(|&line| {
         let words = &page.lines[line].words;
         words.iter().enumerate().find_map(|(i, w)| {
-            let rest = ["Nº", "N°", "Nº:", "N°:", "No.", "NO."]
-                .iter()
-                .find_map(|p| w.text.strip_prefix(p))?
-                .trim_start_matches([':', '.']);
+            // `N` and one sign that is not a letter or digit: `Nº`, `N°`, `N{`.
+            let mut chars = w.text.chars();
+            let sign = (chars.next() == Some('N'))
+                .then(|| chars.next())
+                .flatten()?;
+            if sign.is_alphanumeric() && sign != 'º' {
+                return None;
+            }
+            let rest = chars.as_str().trim_start_matches([':', '.']);
             let ok = rest.chars().any(|c| c.is_ascii_digit())
                 && rest
                     .chars()
