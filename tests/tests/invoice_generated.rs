@@ -6,7 +6,9 @@
 //! printed.
 
 use grace_ocr::Profile;
-use grace_tests::invoice::{extract_all, generated_report, generated_set, score_generated};
+use grace_tests::invoice::{
+    extract_all, generated_report, generated_set, print_misses, score_generated,
+};
 use grace_tests::{ocr_many, test_threads};
 
 #[test]
@@ -21,11 +23,7 @@ fn generated_spanish_documents_fields_validations_boxes() {
     let ocr_s = start.elapsed().as_secs_f64();
     let (outs, ms) = extract_all(&ocr);
     let score = score_generated(&docs, &outs);
-    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
-        for m in &score.misses {
-            println!("{m}");
-        }
-    }
+    print_misses(&score.misses);
     println!(
         "generated Spanish (200 docs, half degraded, OCR fast): {:.1} s total, invoice-fields {ms:.2} ms/doc",
         start.elapsed().as_secs_f64()
@@ -98,11 +96,7 @@ fn generated_spanish_documents_from_their_own_text() {
         })
         .collect();
     let score = score_generated(&docs, &outs);
-    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
-        for m in &score.misses {
-            println!("{m}");
-        }
-    }
+    print_misses(&score.misses);
     println!("generated Spanish from the generator's text (no OCR):");
     print!("{}", generated_report(&score));
     let (worst, acc) = score.worst_field();

@@ -4,7 +4,7 @@
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
 use grace_ocr::Profile;
-use grace_tests::invoice::{extract_all, score_sroie};
+use grace_tests::invoice::{extract_all, print_misses, read_files, score_sroie};
 use grace_tests::{ocr_many, report_skip, test_threads};
 
 #[test]
@@ -19,18 +19,11 @@ fn sroie_dev_key_fields() {
     let start = std::time::Instant::now();
     let docs = sroie::load(&dir).expect("dataset loads");
     assert_eq!(docs.len(), 60);
-    let images: Vec<Vec<u8>> = docs
-        .iter()
-        .map(|d| std::fs::read(&d.image).expect("image"))
-        .collect();
+    let images = read_files(docs.iter().map(|d| d.image.as_path()));
     let ocr = ocr_many(&images, Profile::Balanced, test_threads());
     let (outs, ms) = extract_all(&ocr);
     let s = score_sroie(&docs, &outs);
-    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
-        for m in &s.misses {
-            println!("{m}");
-        }
-    }
+    print_misses(&s.misses);
     println!(
         "sroie-dev fields (OCR balanced): company {:.3}, address {:.3}, date {:.3}, total {:.3}; {:.1} s, invoice-fields {ms:.2} ms/doc",
         s.company.accuracy(),

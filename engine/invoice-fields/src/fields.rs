@@ -23,6 +23,18 @@ pub struct Ctx<'a> {
     pub labels: Vec<LabelHit>,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of a page: its labels found once, up front.
+    pub fn new(page: &'a Page, locale: Locale, order: DateOrder) -> Ctx<'a> {
+        Ctx {
+            page,
+            locale,
+            order,
+            labels: crate::key_values::all_labels(page),
+        }
+    }
+}
+
 /// A value read from the page with where it was.
 #[derive(Debug, Clone)]
 pub struct Found<T> {
@@ -596,15 +608,9 @@ pub fn payment_method(ctx: &Ctx) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_values::all_labels;
 
     fn ctx(page: &Page) -> Ctx<'_> {
-        Ctx {
-            page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(page),
-        }
+        Ctx::new(page, Locale::EsEs, DateOrder::DayFirst)
     }
 
     #[test]

@@ -165,12 +165,7 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
 pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
     let all_text: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
     let locale = options.locale.resolve(&all_text.join("\n"));
-    let ctx = fields::Ctx {
-        page,
-        locale,
-        order: options.date_order,
-        labels: key_values::all_labels(page),
-    };
+    let ctx = fields::Ctx::new(page, locale, options.date_order);
     let ids = fields::tax_ids(page);
     let (vendor, customer) = parties::parties(&ctx, &ids);
     let (issue_date, due_date) = fields::dates(&ctx);

@@ -447,18 +447,12 @@ pub fn join_address(lines: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::fields::tax_ids;
-    use crate::key_values::all_labels;
     use crate::layout::Page;
     use grace_invoice_rules::{DateOrder, Locale};
 
     fn run(text: &str) -> (Party, Party) {
         let page = Page::from_text(text);
-        let ctx = Ctx {
-            page: &page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(&page),
-        };
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
         let ids = tax_ids(&page);
         parties(&ctx, &ids)
     }
