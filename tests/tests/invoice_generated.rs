@@ -1,9 +1,9 @@
 //! Issue 4 acceptance on 200 generated Spanish documents (facturas, tickets,
 //! rectificativas; every other one degraded): real native OCR, then the
 //! invoice-fields library on the OCR JSON, scored against the generator's
-//! truth. Floors: every carried field >= 0.97 exact, validations hold on
-//! >= 0.95 of documents, every found field's box overlaps where its value is
-//! printed.
+//! truth. Issue floors: every carried field at least 0.97 exact,
+//! validations holding on at least 0.95 of documents, every found field's
+//! box overlapping where its value is printed.
 
 use grace_ocr::Profile;
 use grace_tests::invoice::{
