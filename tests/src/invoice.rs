@@ -20,6 +20,23 @@ pub fn extract(ocr: &OcrOutput) -> InvoiceOutput {
         .expect("OCR JSON is valid input")
 }
 
+/// Reads every file (dataset images), panicking with the path on failure.
+pub fn read_files<'a>(paths: impl IntoIterator<Item = &'a std::path::Path>) -> Vec<Vec<u8>> {
+    paths
+        .into_iter()
+        .map(|p| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect()
+}
+
+/// Prints the misses when `GRACE_EVAL_VERBOSE` is set.
+pub fn print_misses(misses: &[String]) {
+    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
+        for m in misses {
+            println!("{m}");
+        }
+    }
+}
+
 /// Runs [`extract`] on every OCR result; returns the outputs and the mean
 /// milliseconds per document spent in `invoice-fields` alone.
 pub fn extract_all(ocr: &[OcrOutput]) -> (Vec<InvoiceOutput>, f64) {

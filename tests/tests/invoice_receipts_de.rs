@@ -3,7 +3,7 @@
 
 use grace_eval::datasets::{receipts_de, receipts_de_dir};
 use grace_ocr::Profile;
-use grace_tests::invoice::{extract_all, score_receipts_de};
+use grace_tests::invoice::{extract_all, print_misses, read_files, score_receipts_de};
 use grace_tests::{ocr_many, report_skip, test_threads};
 
 #[test]
@@ -18,18 +18,11 @@ fn receipts_de_total_and_date() {
     let start = std::time::Instant::now();
     let docs = receipts_de::load(&dir).expect("dataset loads");
     assert_eq!(docs.len(), 26);
-    let images: Vec<Vec<u8>> = docs
-        .iter()
-        .map(|d| std::fs::read(&d.image).expect("image"))
-        .collect();
+    let images = read_files(docs.iter().map(|d| d.image.as_path()));
     let ocr = ocr_many(&images, Profile::Balanced, test_threads());
     let (outs, ms) = extract_all(&ocr);
     let s = score_receipts_de(&docs, &outs);
-    if std::env::var_os("GRACE_EVAL_VERBOSE").is_some() {
-        for m in &s.misses {
-            println!("{m}");
-        }
-    }
+    print_misses(&s.misses);
     println!(
         "receipts-de (OCR balanced): total {:.3}, date {:.3}; {:.1} s, invoice-fields {ms:.2} ms/doc",
         s.total.accuracy(),

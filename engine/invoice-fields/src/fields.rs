@@ -23,6 +23,18 @@ pub struct Ctx<'a> {
     pub labels: Vec<LabelHit>,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of a page: its labels found once, up front.
+    pub fn new(page: &'a Page, locale: Locale, order: DateOrder) -> Ctx<'a> {
+        Ctx {
+            page,
+            locale,
+            order,
+            labels: crate::key_values::all_labels(page),
+        }
+    }
+}
+
 /// A value read from the page with where it was.
 #[derive(Debug, Clone)]
 pub struct Found<T> {
@@ -232,8 +244,52 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
     )
 }
 
-/// The document number: the first token with a digit after a number label.
+/// The document number: the first token with a digit after a number label,
+/// else a number glued to its `Nº` (`N°F2022-1866`, OCR drops that space).
 pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
+    labelled_number(ctx).or_else(|| glued_number(ctx))
+}
+
+fn glued_number(ctx: &Ctx) -> Option<Field> {
+    let page = ctx.page;
+    page.rows.iter().flatten().find_map(|&line| {
+        let words = &page.lines[line].words;
+        words.iter().enumerate().find_map(|(i, w)| {
+            // `N` and one sign that is not a letter or digit: `Nº`, `N°`, `N{`.
+            let mut chars = w.text.chars();
+            let sign = (chars.next() == Some('N'))
+                .then(|| chars.next())
+                .flatten()?;
+            if sign.is_alphanumeric() && sign != 'º' {
+                return None;
+            }
+            let rest = chars.as_str().trim_start_matches([':', '.']);
+            let ok = rest.chars().any(|c| c.is_ascii_digit())
+                && rest
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/-_.".contains(c))
+                && !is_date_like(rest);
+            ok.then(|| {
+                let span = Span {
+                    line,
+                    start: i,
+                    end: i + 1,
+                };
+                Found {
+                    value: (),
+                    raw: rest.to_string(),
+                    span,
+                    label: None,
+                    source: Source::Pattern,
+                    reconstructed: false,
+                }
+                .field(ctx, rest.to_uppercase())
+            })
+        })
+    })
+}
+
+fn labelled_number(ctx: &Ctx) -> Option<Field> {
     let page = ctx.page;
     ctx.labels
         .iter()
@@ -485,9 +541,14 @@ fn payment_code(text: &str) -> Option<&'static str> {
     words.iter().find_map(|w| {
         PAYMENT_WORDS
             .iter()
-            .find(|(k, _)| w == k)
+            .find(|(k, _)| w == k || (k.len() >= 8 && one_edit(w, k)))
             .map(|&(_, code)| code)
     })
+}
+
+/// True when `a` and `b` differ by one substituted character (`Transterencia`).
+fn one_edit(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
 }
 
 /// How it is paid: the text after a payment label, else a payment word on
@@ -547,15 +608,9 @@ pub fn payment_method(ctx: &Ctx) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_values::all_labels;
 
     fn ctx(page: &Page) -> Ctx<'_> {
-        Ctx {
-            page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(page),
-        }
+        Ctx::new(page, Locale::EsEs, DateOrder::DayFirst)
     }
 
     #[test]

@@ -258,7 +258,18 @@ pub fn header_labels(page: &Page, line: usize) -> Vec<LabelHit> {
 
 fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
     let words = &page.lines[line].words;
-    let normed: Vec<String> = words.iter().map(|w| norm_word(&w.text)).collect();
+    // Small print reads `Nº` as `N2` or `N9`.
+    let normed: Vec<String> = words
+        .iter()
+        .map(|w| norm_word(&w.text))
+        .map(|w| {
+            if w == "n2" || w == "n9" {
+                "no".to_string()
+            } else {
+                w
+            }
+        })
+        .collect();
     let mut hits = Vec::new();
     let mut i = 0;
     while i < words.len() {

@@ -125,6 +125,11 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    if !SUPPORTED_MEDIA_TYPES.contains(&media.as_str()) {
+        return Err(InvoiceError::InvalidInput(format!(
+            "media type {media:?} is not supported (application/json or text/plain)"
+        )));
+    }
     let text = std::str::from_utf8(data)
         .map_err(|e| InvoiceError::InvalidInput(format!("input is not UTF-8 text: {e}")))?;
     match media.as_str() {
@@ -152,9 +157,7 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
             })?;
             Ok(Page::from_lines(&lines))
         }
-        other => Err(InvoiceError::InvalidInput(format!(
-            "media type {other:?} is not supported (application/json or text/plain)"
-        ))),
+        _ => unreachable!("checked against SUPPORTED_MEDIA_TYPES above"),
     }
 }
 
@@ -162,12 +165,7 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
 pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
     let all_text: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
     let locale = options.locale.resolve(&all_text.join("\n"));
-    let ctx = fields::Ctx {
-        page,
-        locale,
-        order: options.date_order,
-        labels: key_values::all_labels(page),
-    };
+    let ctx = fields::Ctx::new(page, locale, options.date_order);
     let ids = fields::tax_ids(page);
     let (vendor, customer) = parties::parties(&ctx, &ids);
     let (issue_date, due_date) = fields::dates(&ctx);

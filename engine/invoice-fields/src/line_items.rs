@@ -152,7 +152,6 @@ fn cell_amount(ctx: &Ctx, cells: &[(Col, String)], col: Col) -> Option<Decimal> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_values::all_labels;
     use crate::layout::Page;
     use grace_invoice_rules::{DateOrder, Locale};
 
@@ -161,12 +160,7 @@ mod tests {
         let page = Page::from_text(
             "Descripción            Cant.   Precio    IVA %    Importe\nTornillos M6            10      0,25      21%       2,50\nMartillo                 1     12,00      21%      12,00\nSubtotal                                          14,50",
         );
-        let ctx = Ctx {
-            page: &page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(&page),
-        };
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
         let items = line_items(&ctx);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].description, "Tornillos M6");

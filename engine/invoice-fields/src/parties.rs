@@ -253,7 +253,7 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         // A phone number alone on its line.
         || (digits >= 7 && letters <= 2 && !is_registration(text))
         || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
-        || crate::fields::tax_ids(&single_line(page, line)).first().is_some()
+        || !crate::fields::tax_ids(&single_line(page, line)).is_empty()
         || labels_are_ids_only(ctx, line)
 }
 
@@ -447,18 +447,12 @@ pub fn join_address(lines: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::fields::tax_ids;
-    use crate::key_values::all_labels;
     use crate::layout::Page;
     use grace_invoice_rules::{DateOrder, Locale};
 
     fn run(text: &str) -> (Party, Party) {
         let page = Page::from_text(text);
-        let ctx = Ctx {
-            page: &page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(&page),
-        };
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
         let ids = tax_ids(&page);
         parties(&ctx, &ids)
     }

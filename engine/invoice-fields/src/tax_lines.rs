@@ -338,17 +338,11 @@ pub fn rate_string(d: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_values::all_labels;
     use grace_invoice_rules::{DateOrder, Locale};
 
     fn run(text: &str) -> (Vec<TaxLineAt>, TableTotals) {
         let page = Page::from_text(text);
-        let ctx = Ctx {
-            page: &page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(&page),
-        };
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
         tax_lines(&ctx)
     }
 

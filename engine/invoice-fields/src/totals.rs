@@ -394,19 +394,13 @@ fn currency(ctx: &Ctx, total: Option<&Found<AmountAt>>) -> Option<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_values::all_labels;
     use crate::layout::Page;
     use crate::tax_lines::tax_lines;
     use grace_invoice_rules::{DateOrder, Locale};
 
     fn run(text: &str) -> Totals {
         let page = Page::from_text(text);
-        let ctx = Ctx {
-            page: &page,
-            locale: Locale::EsEs,
-            order: DateOrder::DayFirst,
-            labels: all_labels(&page),
-        };
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
         let (t, table) = tax_lines(&ctx);
         totals(&ctx, &t, &table)
     }

@@ -7,7 +7,8 @@
 use grace_eval::datasets::{receipts_de, receipts_de_dir, sroie, sroie_dev_dir};
 use grace_ocr::{OcrOutput, Profile};
 use grace_tests::invoice::{
-    extract_all, generated_report, generated_set, score_generated, score_receipts_de, score_sroie,
+    extract_all, generated_report, generated_set, read_files, score_generated, score_receipts_de,
+    score_sroie,
 };
 use grace_tests::{ocr_many, test_threads};
 
@@ -34,10 +35,7 @@ fn main() {
                 .into_iter()
                 .take(limit)
                 .collect();
-            let images: Vec<Vec<u8>> = docs
-                .iter()
-                .map(|d| std::fs::read(&d.image).expect("image"))
-                .collect();
+            let images = read_files(docs.iter().map(|d| d.image.as_path()));
             let ocr = ocr_many(&images, Profile::Balanced, threads);
             let (outs, _) = extract_all(&ocr);
             let s = score_sroie(&docs, &outs);
@@ -56,10 +54,7 @@ fn main() {
     match receipts_de_dir() {
         Some(dir) => {
             let docs = receipts_de::load(&dir).expect("receipts-de loads");
-            let images: Vec<Vec<u8>> = docs
-                .iter()
-                .map(|d| std::fs::read(&d.image).expect("image"))
-                .collect();
+            let images = read_files(docs.iter().map(|d| d.image.as_path()));
             let ocr = ocr_many(&images, Profile::Balanced, threads);
             let (outs, _) = extract_all(&ocr);
             let s = score_receipts_de(&docs, &outs);
