@@ -92,7 +92,7 @@ pub async fn load_component(engine: &grace::GraceEngine, name: &str) -> grace::L
     };
     grace::LoadedModule::load(engine, &component_path(name), &options)
         .await
-        .unwrap_or_else(|e| panic!("{file} loads: {e}"))
+        .unwrap_or_else(|e| panic!("{name}.wasm loads: {e}"))
 }
 
 /// Reads every image with native OCR on `threads` engines in parallel, keeping
@@ -167,7 +167,6 @@ pub fn flag_value(args: &[String], name: &str, default: usize) -> usize {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-        .unwrap_or_else(|e| panic!("{name}.wasm loads: {e}"))
 }
 
 /// Checks `value` against the subset of JSON Schema (draft 2020-12) that
