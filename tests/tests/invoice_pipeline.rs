@@ -14,9 +14,11 @@ use grace_tests::{png_bytes, repo_root};
 use serde_json::{Map, Value};
 
 fn config() -> Config {
-    let mut c = Config::default();
-    c.modules_dir = repo_root().join("modules");
-    c.data_dir = repo_root().join("data");
+    let mut c = Config {
+        modules_dir: repo_root().join("modules"),
+        data_dir: repo_root().join("data"),
+        ..Config::default()
+    };
     c.runtime.pool_size = 1;
     for m in ["ocr.wasm", "invoice-fields.wasm", "hash.wasm"] {
         assert!(
