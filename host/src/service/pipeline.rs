@@ -66,38 +66,38 @@ pub fn route_options(
     Ok(routed)
 }
 
-/// Whether the steps that read the original input accept `media_type`.
+/// Whether the first step that runs for `media_type` (steps limited to other
+/// types are skipped) takes it: later steps read what earlier ones made.
 pub(super) fn first_reader_accepts(
     p: &PipelineConfig,
     steps: &[Arc<LoadedModule>],
     media_type: &str,
 ) -> bool {
-    let readers: Vec<&Arc<LoadedModule>> = original_readers(p, steps).collect();
-    // Steps limited to other media types are skipped, not failed: at least
-    // one step must read this type.
-    readers.iter().any(|m| m.descriptor().accepts(media_type))
-}
-
-/// The media types the first step that reads the original input takes.
-pub(super) fn input_media_types(p: &PipelineConfig, steps: &[Arc<LoadedModule>]) -> Vec<String> {
-    let mut out: Vec<String> = original_readers(p, steps)
-        .flat_map(|m| m.descriptor().media_types.clone())
-        .filter(|t| t != "*/*")
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn original_readers<'a>(
-    p: &'a PipelineConfig,
-    steps: &'a [Arc<LoadedModule>],
-) -> impl Iterator<Item = &'a Arc<LoadedModule>> {
     p.steps
         .iter()
         .zip(steps)
-        .filter(|(s, _)| s.input == StepInput::Original)
-        .map(|(_, m)| m)
+        .find(|(s, _)| media_matches(&s.when_media_type, media_type))
+        .is_some_and(|(_, m)| m.descriptor().accepts(media_type))
+}
+
+/// The media types the pipeline takes: those of its first step, plus those of
+/// steps limited to certain types.
+pub(super) fn input_media_types(p: &PipelineConfig, steps: &[Arc<LoadedModule>]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, (s, m)) in p.steps.iter().zip(steps).enumerate() {
+        if i == 0 || !s.when_media_type.is_empty() {
+            out.extend(
+                m.descriptor()
+                    .media_types
+                    .iter()
+                    .filter(|t| *t != "*/*")
+                    .cloned(),
+            );
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn media_matches(patterns: &[String], media_type: &str) -> bool {
