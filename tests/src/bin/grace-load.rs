@@ -187,7 +187,7 @@ async fn load(
 
 fn print_level(module: &str, l: &Level, rss_before: f64, rss_after: f64) {
     println!(
-        "| {module} | {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {} | {:.0} → {:.0} |",
+        "| {module} | {} | {} | {:.3} | {:.2} | {:.2} | {:.2} | {} | {:.0} → {:.0} |",
         l.concurrency,
         l.requests,
         l.requests as f64 / l.wall.as_secs_f64(),
