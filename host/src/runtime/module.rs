@@ -64,21 +64,27 @@ pub struct Descriptor {
 impl Descriptor {
     /// True when `media_type` matches one of the accepted types (`*/*`, `image/*` wildcards).
     pub fn accepts(&self, media_type: &str) -> bool {
-        let mt = media_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        self.media_types.iter().any(|acc| {
-            let acc = acc.to_ascii_lowercase();
-            acc == "*/*"
-                || acc == mt
-                || acc
-                    .strip_suffix("/*")
-                    .is_some_and(|top| mt.split('/').next() == Some(top))
-        })
+        media_type_matches(&self.media_types, media_type)
     }
+}
+
+/// True when `media_type` (parameters ignored, any case) matches one of
+/// `patterns`: exact types, `top/*` or `*/*`.
+pub fn media_type_matches(patterns: &[String], media_type: &str) -> bool {
+    let mt = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    patterns.iter().any(|acc| {
+        let acc = acc.to_ascii_lowercase();
+        acc == "*/*"
+            || acc == mt
+            || acc
+                .strip_suffix("/*")
+                .is_some_and(|top| mt.split('/').next() == Some(top))
+    })
 }
 
 /// Timings and cache outcome of loading a module.

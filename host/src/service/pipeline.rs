@@ -100,13 +100,9 @@ pub(super) fn input_media_types(p: &PipelineConfig, steps: &[Arc<LoadedModule>])
     out
 }
 
+/// Whether a step limited to `patterns` runs for `media_type` (no limit: always).
 fn media_matches(patterns: &[String], media_type: &str) -> bool {
-    patterns.is_empty()
-        || patterns.iter().any(|p| {
-            p == media_type
-                || p.strip_suffix("/*")
-                    .is_some_and(|top| media_type.split('/').next() == Some(top))
-        })
+    patterns.is_empty() || crate::runtime::module::media_type_matches(patterns, media_type)
 }
 
 pub(super) async fn run(
