@@ -213,6 +213,12 @@ pub enum StepInput {
     Previous,
     /// The bytes the pipeline was given.
     Original,
+    /// Fan-out over the previous step's `pages` (the `pdf` module's output):
+    /// every page carrying a rendered `image` is run through this step, in
+    /// parallel, and its output replaces that page's `lines` and `text`;
+    /// pages with a text layer pass through. Reads the original input when
+    /// no step ran before (an image sent to the `invoice` pipeline).
+    Pages,
 }
 
 impl Default for Config {
@@ -295,8 +301,10 @@ impl Default for LogConfig {
     }
 }
 
-/// The official `invoice` pipeline: image → ocr → invoice-fields, plus the
-/// sha256 of the original file and the OCR text beside the fields.
+/// The official `invoice` pipeline: a PDF is read by `pdf` first and only
+/// its pages without a text layer go through `ocr`; an image goes straight to
+/// `ocr`; then `invoice-fields` over every page, plus the sha256 of the
+/// original file and the document's text beside the fields.
 pub fn invoice_pipeline() -> PipelineConfig {
     let step = |module: &str, input: StepInput| StepConfig {
         module: module.into(),
@@ -306,9 +314,15 @@ pub fn invoice_pipeline() -> PipelineConfig {
     };
     PipelineConfig {
         name: "invoice".into(),
-        summary: "Invoice and ticket fields from an image: ocr → invoice-fields → hash".into(),
+        summary: "Invoice and ticket fields from an image or a PDF: pdf (PDFs only) → ocr \
+                  (images, and PDF pages without a text layer) → invoice-fields → hash"
+            .into(),
         steps: vec![
-            step("ocr", StepInput::Original),
+            StepConfig {
+                when_media_type: vec!["application/pdf".into()],
+                ..step("pdf", StepInput::Original)
+            },
+            step("ocr", StepInput::Pages),
             step("invoice-fields", StepInput::Previous),
             step("hash", StepInput::Original),
         ],

@@ -27,6 +27,28 @@ pub struct Request {
     pub trace_id: Option<String>,
     /// Caller's parent trace id, if any.
     pub parent_trace_id: Option<String>,
+    /// The caller's time to live (envelope `ttl_ms`), if any.
+    pub ttl: Option<Ttl>,
+}
+
+/// A request's time to live: past `expires_at_ms` it is answered TIMEOUT,
+/// whether it was still queued or running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ttl {
+    /// The time to live the caller gave.
+    pub ttl_ms: u64,
+    /// When it runs out (ms since the Unix epoch).
+    pub expires_at_ms: i64,
+}
+
+impl Ttl {
+    /// `ttl_ms` counted from `accepted_ms`.
+    pub fn starting(ttl_ms: u64, accepted_ms: i64) -> Ttl {
+        Ttl {
+            ttl_ms,
+            expires_at_ms: accepted_ms.saturating_add(ttl_ms.min(i64::MAX as u64) as i64),
+        }
+    }
 }
 
 /// The answer.
@@ -85,6 +107,7 @@ pub fn exec_code(error: &ExecError) -> &'static str {
     match error {
         ExecError::Options(_) => "bad_request",
         ExecError::Pipeline(_) => "internal",
+        ExecError::Expired { .. } => "timeout",
         ExecError::Step { error, .. } => match error {
             RunError::InvalidInput(_) => "invalid_input",
             RunError::Unsupported(_) => "unsupported",
@@ -129,10 +152,24 @@ pub async fn dispatch(
             });
         }
     }
-    match service
-        .execute(&target, req.data.clone(), &req.media_type, &req.options)
-        .await
-    {
+    let run = service.execute(&target, req.data.clone(), &req.media_type, &req.options);
+    let result = match req.ttl {
+        None => run.await,
+        Some(ttl) => {
+            let left = ttl.expires_at_ms - crate::store::now_ms();
+            let expired = ExecError::Expired { ttl_ms: ttl.ttl_ms };
+            if left <= 0 {
+                Err(expired)
+            } else {
+                // A module call already running finishes on the compute
+                // runtime (bounded by its own deadline); its answer is dropped.
+                tokio::time::timeout(std::time::Duration::from_millis(left as u64), run)
+                    .await
+                    .unwrap_or(Err(expired))
+            }
+        }
+    };
+    match result {
         Ok(exec) => {
             let env = envelope::success(&ctx, &target, &exec, crate::store::now_ms());
             if let Some(store) = store {

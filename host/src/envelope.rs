@@ -18,7 +18,8 @@ pub struct RequestEnvelope {
     pub parent_trace_id: Option<String>,
     /// The caller's step id.
     pub step_id: Option<String>,
-    /// Time to live in milliseconds (a shorter deadline for this call).
+    /// Time to live in milliseconds, counted from when the host accepts the
+    /// request (client clocks are not trusted): past it the answer is TIMEOUT.
     pub ttl_ms: Option<u64>,
     /// The payload bytes (decoded), or None for `encoding: url`.
     pub content: Option<Vec<u8>>,
@@ -238,10 +239,7 @@ pub fn failure(
     code: &str,
     ended_ms: i64,
 ) -> Value {
-    let status = match err.run_error() {
-        Some(crate::runtime::RunError::Timeout(_)) => "TIMEOUT",
-        _ => "ERROR",
-    };
+    let status = if err.is_timeout() { "TIMEOUT" } else { "ERROR" };
     let processing_ms = err.trace().iter().map(|t| t.processing_ms).sum::<u64>();
     json!({
         "contract_version": CONTRACT_VERSION,

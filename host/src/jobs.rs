@@ -153,7 +153,10 @@ impl JobRunner {
             media_type: job.media_type.clone(),
             options,
             trace_id: Some(job.trace_id.clone()),
-            parent_trace_id: None,
+            parent_trace_id: job.parent_trace_id.clone(),
+            ttl: job
+                .ttl_ms
+                .map(|t| dispatch::Ttl::starting(t, job.created_at)),
         };
         let store = self.idempotency.then_some(self.store.as_ref());
         match dispatch::dispatch(&self.service, store, req).await {

@@ -466,6 +466,42 @@ fn every_route_end_to_end() {
     assert!(q["workers"].as_u64().unwrap() >= 1);
     assert!(q["throughput_per_minute"].as_u64().unwrap() >= 7);
 
+    // An envelope's ttl_ms bounds the whole request, queued or running: OCR
+    // of a page cannot finish within 1 ms, so both answers are TIMEOUT.
+    let short_lived = |trace: &str| {
+        json!({
+            "contract_version": "1.2",
+            "envelope": {"trace_id": trace, "ttl_ms": 1},
+            "payload": {"type": "document", "encoding": "base64", "content": b64(&png(320, 200))},
+        })
+    };
+    let expired = server
+        .req("POST", "/v1/run/ocr")
+        .key(&key)
+        .json(&short_lived("ttl-sync"))
+        .send();
+    let body = assert_error(&expired, 504, "timeout");
+    assert_eq!(body["status"]["code"], "TIMEOUT", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ttl_ms = 1"),
+        "{body}"
+    );
+    let queued = server
+        .req("POST", "/api/ocr/process_image?module=ocr")
+        .key(&key)
+        .json(&short_lived("ttl-job"))
+        .send();
+    assert_eq!(queued.status, 202, "{}", queued.text());
+    let job = poll_job(&server, &key, queued.json()["request_id"].as_str().unwrap());
+    assert_eq!(
+        (job["status"].as_str(), job["error"]["code"].as_str()),
+        (Some("failed"), Some("timeout")),
+        "{job}"
+    );
+
     let res = server
         .req("GET", "/api/ocr/resources")
         .key(&key)

@@ -107,3 +107,60 @@ pub fn scanned_a4(lines: &[&str]) -> Page {
     page.size = PageSize::A4;
     page
 }
+
+/// A generated document (rendered at 150 DPI) as a two-page PDF: the part
+/// above the gap between lines nearest the middle becomes a scanned page
+/// (the image itself), the rest a text layer in Helvetica at the generator's
+/// positions. Returns the PDF and the split row in image pixels.
+pub fn scan_then_text_pdf(doc: &grace_docgen::GeneratedDoc) -> (Document, u32) {
+    let top = |l: &grace_docgen::TruthLine| l.quad.iter().map(|p| p[1]).fold(f32::MAX, f32::min);
+    let bottom = |l: &grace_docgen::TruthLine| l.quad.iter().map(|p| p[1]).fold(0.0, f32::max);
+    let middle = doc.image.height() as f32 / 2.0;
+    let first_below = doc
+        .lines
+        .iter()
+        .map(top)
+        .filter(|&t| t >= middle)
+        .fold(f32::MAX, f32::min);
+    let above = doc
+        .lines
+        .iter()
+        .filter(|l| top(l) < first_below)
+        .map(bottom)
+        .fold(0.0, f32::max);
+    let split = ((above + first_below) / 2.0).round() as u32;
+    let points = |px: f32| px * 72.0 / 150.0;
+
+    let width = doc.image.width();
+    let crop = image::imageops::crop_imm(&doc.image, 0, 0, width, split).to_image();
+    let scanned = Page {
+        size: PageSize {
+            width: points(width as f32),
+            height: points(split as f32),
+        },
+        runs: Vec::new(),
+        image: Some(PageImage {
+            width,
+            height: split,
+            channels: 3,
+            samples: crop.into_raw(),
+        }),
+    };
+    let mut text = Page::new(PageSize {
+        width: points(width as f32),
+        height: points((doc.image.height() - split) as f32),
+    });
+    for l in doc.lines.iter().filter(|l| top(l) >= split as f32) {
+        // The run's box spans ascenders to descenders: about 1.15 font sizes.
+        let size = points(bottom(l) - top(l)) / 1.15;
+        let x = l.quad.iter().map(|p| p[0]).fold(f32::MAX, f32::min);
+        text.runs.push(grace_pdfgen::TextRun {
+            font: Font::Helvetica,
+            size,
+            x: points(x),
+            baseline: points(bottom(l) - split as f32) - 0.2 * size,
+            text: l.text.clone(),
+        });
+    }
+    (Document::new(vec![scanned, text]), split)
+}

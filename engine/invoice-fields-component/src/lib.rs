@@ -12,7 +12,7 @@ impl Guest for InvoiceFieldsModule {
         Descriptor {
             name: "invoice-fields".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            summary: "Reads invoice and ticket fields (parties, tax ids, dates, totals, tax lines, items, IBAN) from OCR layout JSON or plain text, with boxes and validations".into(),
+            summary: "Reads invoice and ticket fields (parties, tax ids, dates, totals, tax lines, items, IBAN) from OCR or PDF layout JSON (one page or several) or plain text, with boxes, page numbers and validations".into(),
             media_types: SUPPORTED_MEDIA_TYPES.iter().map(|s| s.to_string()).collect(),
             options_schema: OPTIONS_SCHEMA.into(),
             output_schema: OUTPUT_SCHEMA.into(),

@@ -64,6 +64,7 @@ impl<T> Found<T> {
             bbox: page.span_quad(self.span),
             label: self.label.map(|h| label_text(page, h.span)),
             label_box: self.label.and_then(|h| page.span_quad(h.span)),
+            page: None,
             source: self.source,
             reconstructed: self.reconstructed,
         }

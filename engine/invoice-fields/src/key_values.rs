@@ -83,6 +83,7 @@ pub fn key_values(page: &Page, hits: &[LabelHit]) -> Vec<KeyValue> {
                 label_box: page.span_quad(h.span),
                 value,
                 value_box: page.span_quad(v),
+                page: None,
             })
         })
         .collect()

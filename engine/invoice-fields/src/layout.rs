@@ -123,6 +123,40 @@ pub struct Page {
     pub line_height: f32,
     /// Bottom of the lowest line.
     pub bottom: f32,
+    /// Where each input page starts (empty for a single-page input).
+    pub bands: Vec<PageBand>,
+}
+
+/// Where one input page sits in the stacked page frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PageBand {
+    /// 1-based page number as the input numbered it.
+    pub number: u32,
+    /// Offset of the page's top in the stacked frame.
+    pub top: f32,
+}
+
+/// A page of a multi-page input (the `pdf` module's `pages` entries).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InputPage {
+    /// 1-based page number (defaults to the position in the list).
+    #[serde(default)]
+    pub number: Option<u32>,
+    /// Page size in the lines' pixel units.
+    #[serde(default)]
+    pub page: Option<InputPageSize>,
+    /// The page's lines.
+    #[serde(default)]
+    pub lines: Vec<InputLine>,
+}
+
+/// Size of an input page.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct InputPageSize {
+    /// Width.
+    pub width: f32,
+    /// Height.
+    pub height: f32,
 }
 
 /// A line of the input before layout: text, optional box and words.
@@ -214,6 +248,46 @@ impl Page {
         Page::assemble(lines, true)
     }
 
+    /// Builds one tall page from several: each page's boxes move down below
+    /// the previous page (by its height, or its lowest box when the size is
+    /// unknown), so "top of the document", "below" and "bottom-most total"
+    /// keep their meaning across pages. Without boxes the pages' texts are
+    /// joined.
+    pub fn from_pages(pages: &[InputPage]) -> Page {
+        let mut lines = Vec::new();
+        let mut bands = Vec::with_capacity(pages.len());
+        let mut top = 0.0f32;
+        for (i, p) in pages.iter().enumerate() {
+            let number = p.number.unwrap_or(i as u32 + 1);
+            bands.push(PageBand { number, top });
+            let shift = |q: Quad| q.map(|[x, y]| [x, y + top]);
+            let mut lowest = 0.0f32;
+            for l in &p.lines {
+                if let Some(q) = l.quad {
+                    lowest = q.iter().fold(lowest, |m, pt| m.max(pt[1]));
+                }
+                lines.push(InputLine {
+                    quad: l.quad.map(shift),
+                    words: l
+                        .words
+                        .iter()
+                        .map(|w| InputWord {
+                            quad: w.quad.map(shift),
+                            ..w.clone()
+                        })
+                        .collect(),
+                    ..l.clone()
+                });
+            }
+            top += p.page.map_or(lowest, |s| s.height.max(lowest));
+        }
+        let mut page = Page::from_lines(&lines);
+        if page.has_boxes {
+            page.bands = bands;
+        }
+        page
+    }
+
     /// Builds the page from plain text: one line per text line, words at
     /// their character columns.
     pub fn from_text(text: &str) -> Page {
@@ -297,6 +371,7 @@ impl Page {
             has_boxes,
             line_height,
             bottom,
+            bands: Vec::new(),
         }
     }
 

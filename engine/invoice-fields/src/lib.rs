@@ -25,7 +25,7 @@ pub mod validations;
 use grace_invoice_rules::{DateOrder, Locale};
 use serde_json::{Map, Value};
 
-pub use layout::{InputLine, Page};
+pub use layout::{InputLine, InputPage, Page};
 pub use output::{
     DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation,
 };
@@ -143,10 +143,22 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
                         .into(),
                 ));
             };
-            // A pipeline may hand over the contract envelope's data object.
+            // Several pages (the pdf module's output, after OCR of its image pages).
+            if let Some(pages) = obj.get("pages") {
+                let pages: Vec<InputPage> = serde_json::from_value(pages.clone()).map_err(|e| {
+                    InvoiceError::InvalidInput(format!(
+                        "`pages` must be an array of {{number, page, lines}} objects: {e}"
+                    ))
+                })?;
+                if pages.is_empty() {
+                    return Err(InvoiceError::InvalidInput("`pages` is empty".into()));
+                }
+                return Ok(Page::from_pages(&pages));
+            }
             let lines = obj.get("lines").ok_or_else(|| {
                 InvoiceError::InvalidInput(
-                    "input JSON has no `lines` array: send the ocr module's output, or text/plain"
+                    "input JSON has no `lines` or `pages` array: send the ocr or pdf module's \
+                     output, or text/plain"
                         .into(),
                 )
             })?;
@@ -192,7 +204,7 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
     let tax_lines = output_tax_lines(&tax_at, &fields);
     let line_items = line_items::line_items(&ctx);
     let validations = validations::validate(&fields, &tax_lines, &line_items);
-    InvoiceOutput {
+    let mut out = InvoiceOutput {
         doc_type: doc_type::doc_type(page, fields.total.is_some()),
         locale: locale.tag().to_string(),
         fields,
@@ -200,7 +212,9 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         line_items,
         key_values: key_values::key_values(page, &ctx.labels),
         validations,
-    }
+    };
+    out.place_on_pages(&page.bands);
+    out
 }
 
 /// Tax lines in output form: VAT-like lines by rate, then withholding. A
@@ -392,5 +406,85 @@ mod tests {
             total.bbox,
             Some([[300.0, 60.0], [400.0, 60.0], [400.0, 80.0], [300.0, 80.0]])
         );
+    }
+
+    /// OCR-like lines for `text`: one word box per whitespace-separated token
+    /// at 10 px per character column, rows 30 px apart from `top`.
+    fn boxed_lines(text: &str, top: f32) -> Vec<Value> {
+        let quad = |x0: f32, y0: f32, x1: f32| {
+            serde_json::json!([[x0, y0], [x1, y0], [x1, y0 + 20.0], [x0, y0 + 20.0]])
+        };
+        let mut out = Vec::new();
+        for (row, raw) in text.lines().enumerate() {
+            let y = top + row as f32 * 30.0;
+            let mut words = Vec::new();
+            let mut col = 0usize;
+            for piece in raw.split_inclusive(' ') {
+                let word = piece.trim();
+                if !word.is_empty() {
+                    let x0 = col as f32 * 10.0;
+                    let x1 = x0 + word.chars().count() as f32 * 10.0;
+                    words.push(serde_json::json!({"text": word, "box": quad(x0, y, x1)}));
+                }
+                col += piece.chars().count();
+            }
+            if words.is_empty() {
+                continue;
+            }
+            let x1 = raw.trim_end().chars().count() as f32 * 10.0;
+            out.push(
+                serde_json::json!({"text": raw.trim(), "box": quad(0.0, y, x1), "words": words}),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn pages_are_read_as_one_document_with_boxes_on_their_own_page() {
+        let split = FACTURA.find("Base imponible").unwrap();
+        let (first, second) = FACTURA.split_at(split);
+        let one_page = serde_json::json!({"lines": boxed_lines(FACTURA, 0.0)}).to_string();
+        let two_pages = serde_json::json!({"pages": [
+            {"number": 1, "page": {"width": 600, "height": 900}, "lines": boxed_lines(first, 0.0)},
+            {"number": 2, "page": {"width": 600, "height": 900}, "lines": boxed_lines(second, 0.0)},
+        ]})
+        .to_string();
+        let one = run(one_page.as_bytes(), "application/json", &Map::new()).unwrap();
+        let two = run(two_pages.as_bytes(), "application/json", &Map::new()).unwrap();
+        let values = |o: &InvoiceOutput| -> Vec<(&'static str, Option<String>)> {
+            o.fields
+                .named()
+                .into_iter()
+                .map(|(n, f)| (n, f.as_ref().map(|f| f.value.clone())))
+                .collect()
+        };
+        assert_eq!(values(&two), values(&one));
+        assert_eq!(two.fields.total.as_ref().unwrap().value, "106.00");
+        let vendor = two.fields.vendor_name.as_ref().unwrap();
+        assert_eq!(
+            (vendor.page, one.fields.vendor_name.as_ref().unwrap().page),
+            (Some(1), Some(1))
+        );
+        // The total is the second page's fourth row: its box is in that page's frame.
+        let total = two.fields.total.as_ref().unwrap();
+        assert_eq!(total.page, Some(2));
+        let y = total.bbox.unwrap()[0][1];
+        assert_eq!(y, 90.0, "{total:?}");
+        assert_eq!(two.line_items.len(), 2);
+        assert!(two.line_items.iter().all(|i| i.page == Some(1)));
+        assert!(two.key_values.iter().all(|kv| kv.page.is_some()));
+    }
+
+    #[test]
+    fn empty_or_malformed_pages_are_invalid_input() {
+        for bad in [
+            r#"{"pages": []}"#,
+            r#"{"pages": [{"lines": 3}]}"#,
+            r#"{"pages": 1}"#,
+        ] {
+            let err = run(bad.as_bytes(), "application/json", &Map::new()).unwrap_err();
+            assert!(matches!(err, InvoiceError::InvalidInput(_)), "{bad}: {err}");
+            assert!(err.to_string().contains("pages"), "{err}");
+        }
     }
 }

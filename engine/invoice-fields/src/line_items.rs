@@ -135,6 +135,7 @@ pub fn line_items(ctx: &Ctx) -> Vec<LineItem> {
                 amount: amount.map(|d| d.round_dp(2).to_string()),
                 tax_rate,
                 bbox: page.spans_quad(&spans),
+                page: None,
             });
         }
         if !items.is_empty() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::layout::Quad;
+use crate::layout::{PageBand, Quad};
 
 /// The whole result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,38 @@ pub struct InvoiceOutput {
     pub key_values: Vec<KeyValue>,
     /// Named checks.
     pub validations: Vec<Validation>,
+}
+
+impl InvoiceOutput {
+    /// Moves every box from the page frame into its page's own coordinates
+    /// (pages were stacked top to bottom for extraction) and records the
+    /// page number beside it. `pages` empty means one page, no offsets.
+    pub fn place_on_pages(&mut self, pages: &[PageBand]) {
+        let place = |quad: &mut Option<Quad>| -> Option<u32> {
+            let q = quad.as_mut()?;
+            let cy = (q[0][1] + q[2][1]) / 2.0;
+            let Some(band) = pages.iter().rev().find(|b| cy >= b.top).or(pages.first()) else {
+                return Some(1);
+            };
+            for p in q.iter_mut() {
+                p[1] -= band.top;
+            }
+            Some(band.number)
+        };
+        for field in self.fields.each_mut().into_iter().flatten() {
+            let value_page = place(&mut field.bbox);
+            let label_page = place(&mut field.label_box);
+            field.page = value_page.or(label_page);
+        }
+        for item in &mut self.line_items {
+            item.page = place(&mut item.bbox);
+        }
+        for kv in &mut self.key_values {
+            let value_page = place(&mut kv.value_box);
+            let label_page = place(&mut kv.label_box);
+            kv.page = value_page.or(label_page);
+        }
+    }
 }
 
 /// Document type with confidence.
@@ -62,6 +94,9 @@ pub struct Field {
     /// Box of the value on the page (null for plain text or computed values).
     #[serde(rename = "box")]
     pub bbox: Option<Quad>,
+    /// 1-based page of `box` (of `label_box` when the value has no box);
+    /// null without boxes.
+    pub page: Option<u32>,
     /// The label text it was read next to.
     pub label: Option<String>,
     /// Box of that label.
@@ -111,6 +146,28 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// Every field, mutable, in output order.
+    pub fn each_mut(&mut self) -> [&mut Option<Field>; 16] {
+        [
+            &mut self.vendor_name,
+            &mut self.vendor_tax_id,
+            &mut self.vendor_address,
+            &mut self.customer_name,
+            &mut self.customer_tax_id,
+            &mut self.invoice_number,
+            &mut self.issue_date,
+            &mut self.due_date,
+            &mut self.currency,
+            &mut self.subtotal,
+            &mut self.tax_total,
+            &mut self.withholding,
+            &mut self.total,
+            &mut self.amount_due,
+            &mut self.iban,
+            &mut self.payment_method,
+        ]
+    }
+
     /// Every field with its name, in output order.
     pub fn named(&self) -> [(&'static str, &Option<Field>); 16] {
         [
@@ -163,6 +220,8 @@ pub struct LineItem {
     /// Box of the row.
     #[serde(rename = "box")]
     pub bbox: Option<Quad>,
+    /// 1-based page of the row; null without boxes.
+    pub page: Option<u32>,
 }
 
 /// A label and the value beside it.
@@ -178,6 +237,9 @@ pub struct KeyValue {
     pub value: String,
     /// Box of the value.
     pub value_box: Option<Quad>,
+    /// 1-based page of the value (of the label when the value has no box);
+    /// null without boxes.
+    pub page: Option<u32>,
 }
 
 /// Outcome of a check.

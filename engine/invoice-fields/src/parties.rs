@@ -119,6 +119,7 @@ fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
         bbox: page.span_quad(t.span),
         label: label.map(|h| crate::fields::label_text(page, h.span)),
         label_box: label.and_then(|h| page.span_quad(h.span)),
+        page: None,
         source: if label.is_some() {
             Source::Label
         } else {
@@ -386,6 +387,7 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
                 },
                 label: label.map(|h| crate::fields::label_text(page, h)),
                 label_box: label.and_then(|h| page.span_quad(h)),
+                page: None,
                 source: if label.is_some() {
                     Source::Label
                 } else {
@@ -420,6 +422,7 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         bbox: page.spans_quad(&spans),
         label: None,
         label_box: None,
+        page: None,
         source: Source::Layout,
         reconstructed: false,
     });

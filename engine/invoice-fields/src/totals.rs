@@ -56,6 +56,7 @@ fn computed(value: Decimal) -> Field {
         bbox: None,
         label: None,
         label_box: None,
+        page: None,
         source: Source::Computed,
         reconstructed: true,
     }

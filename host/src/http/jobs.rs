@@ -137,11 +137,8 @@ async fn accept(
         })?;
     }
     let options = crate::canonical_json(&Value::Object(upload.options.clone()));
-    let trace_id = upload
-        .envelope
-        .as_ref()
-        .and_then(|e| e.trace_id.clone())
-        .unwrap_or_else(|| trace.0.clone());
+    let env = upload.envelope.clone().unwrap_or_default();
+    let trace_id = env.trace_id.clone().unwrap_or_else(|| trace.0.clone());
     let names: Vec<Option<String>> = upload.files.iter().map(|f| f.filename.clone()).collect();
     let jobs: Vec<NewJob> = upload
         .files
@@ -152,6 +149,8 @@ async fn accept(
             media_type: f.media_type,
             options: options.clone(),
             trace_id: trace_id.clone(),
+            parent_trace_id: env.parent_trace_id.clone(),
+            ttl_ms: env.ttl_ms,
             data: f.data,
         })
         .collect();

@@ -76,6 +76,9 @@ pub(super) async fn run_upload(
         options: upload.options,
         trace_id: env.trace_id.or_else(|| Some(trace.0.clone())),
         parent_trace_id: env.parent_trace_id,
+        ttl: env
+            .ttl_ms
+            .map(|t| dispatch::Ttl::starting(t, upload.received_ms)),
     };
     let store = state.config.idempotency.then_some(state.store.as_ref());
     let answer = dispatch::dispatch(&state.service, store, req).await;

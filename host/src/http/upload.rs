@@ -33,6 +33,9 @@ pub struct Upload {
     pub options: Map<String, Value>,
     /// The request envelope, when the client sent one.
     pub envelope: Option<RequestEnvelope>,
+    /// When the request arrived (ms since the Unix epoch): an envelope's
+    /// `ttl_ms` counts from here.
+    pub received_ms: i64,
 }
 
 /// Keys that make a JSON body a request wrapper rather than the document itself.
@@ -46,6 +49,7 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
     let limits = &state.config.limits;
     let mut upload = Upload {
         options: query_options(req.uri().query())?,
+        received_ms: crate::store::now_ms(),
         ..Upload::default()
     };
     let query_filename = query_value(req.uri().query(), "filename");

@@ -114,6 +114,20 @@ impl RunError {
         }
     }
 
+    /// The same failure with `context: ` before its message (limits and
+    /// timeouts, whose message the host writes, are kept as they are).
+    pub fn in_context(self, context: &str) -> RunError {
+        let wrap = |m: String| format!("{context}: {m}");
+        match self {
+            RunError::InvalidInput(m) => RunError::InvalidInput(wrap(m)),
+            RunError::Unsupported(m) => RunError::Unsupported(wrap(m)),
+            RunError::Internal(m) => RunError::Internal(wrap(m)),
+            RunError::Trap(m) => RunError::Trap(wrap(m)),
+            RunError::Host(m) => RunError::Host(wrap(m)),
+            other => other,
+        }
+    }
+
     /// The message without the kind prefix (the module's own text for module failures).
     pub fn message(&self) -> String {
         match self {

@@ -140,9 +140,27 @@ pub enum ExecError {
     /// A module produced something a pipeline cannot use.
     #[error("{0}")]
     Pipeline(String),
+    /// The request's time to live ran out before it finished (or started).
+    #[error("the request's time to live (envelope ttl_ms = {ttl_ms}) ran out before it finished")]
+    Expired {
+        /// The time to live the caller gave.
+        ttl_ms: u64,
+    },
 }
 
 impl ExecError {
+    /// True for a deadline: a step's own or the request's time to live.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            ExecError::Expired { .. }
+                | ExecError::Step {
+                    error: RunError::Timeout(_),
+                    ..
+                }
+        )
+    }
+
     /// The run error behind a step failure.
     pub fn run_error(&self) -> Option<&RunError> {
         match self {
@@ -321,7 +339,12 @@ impl Service {
                     options: Value::Object(options.clone()).to_string(),
                 };
                 let (result, took) = self.call(m.clone(), input).await;
-                let mut trace = vec![step_trace(0, m, took, &result)];
+                let mut trace = vec![step_trace(
+                    0,
+                    m,
+                    took,
+                    result.as_ref().map(|o| o.confidence),
+                )];
                 match result {
                     Ok(out) => {
                         let data =
@@ -411,11 +434,12 @@ fn parse_document(module: &str, document: &str) -> Result<Value, String> {
         .map_err(|e| format!("module {module} returned a document that is not JSON: {e}"))
 }
 
+/// The trace entry of a step that ran: `outcome` is its confidence or its failure.
 fn step_trace(
     step: usize,
     m: &LoadedModule,
     took: Duration,
-    result: &Result<crate::runtime::ModuleOutput, RunError>,
+    outcome: Result<Option<f32>, &RunError>,
 ) -> StepTrace {
     StepTrace {
         step,
@@ -423,12 +447,12 @@ fn step_trace(
         version: m.version().into(),
         sha256: m.sha256().into(),
         processing_ms: took.as_millis() as u64,
-        status: match result {
+        status: match outcome {
             Ok(_) => "SUCCESS",
             Err(RunError::Timeout(_)) => "TIMEOUT",
             Err(_) => "ERROR",
         },
-        confidence: result.as_ref().ok().and_then(|o| o.confidence),
+        confidence: outcome.ok().flatten(),
         output: None,
     }
 }

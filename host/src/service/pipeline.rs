@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use std::time::{Duration, Instant};
+
 use super::{parse_document, step_trace, ExecError, Execution, Service};
 use crate::config::{parse_merge_spec, PipelineConfig, StepInput};
-use crate::runtime::{LoadedModule, ModuleInput};
+use crate::runtime::{LoadedModule, ModuleInput, RunError};
 
 /// Splits request options between the steps: `{"<module>": {...}}` goes to
 /// that module; any other key goes to every step whose options schema lists
@@ -80,19 +82,22 @@ pub(super) fn first_reader_accepts(
         .is_some_and(|(_, m)| m.descriptor().accepts(media_type))
 }
 
-/// The media types the pipeline takes: those of its first step, plus those of
-/// steps limited to certain types.
+/// The media types the pipeline takes: those of every step that can be the
+/// first to run (steps limited to certain types, up to and including the
+/// first step that always runs).
 pub(super) fn input_media_types(p: &PipelineConfig, steps: &[Arc<LoadedModule>]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (i, (s, m)) in p.steps.iter().zip(steps).enumerate() {
-        if i == 0 || !s.when_media_type.is_empty() {
-            out.extend(
-                m.descriptor()
-                    .media_types
-                    .iter()
-                    .filter(|t| *t != "*/*")
-                    .cloned(),
-            );
+    for (s, m) in p.steps.iter().zip(steps) {
+        out.extend(
+            m.descriptor()
+                .media_types
+                .iter()
+                .filter(|t| *t != "*/*")
+                .filter(|t| s.when_media_type.is_empty() || media_matches(&s.when_media_type, t))
+                .cloned(),
+        );
+        if s.when_media_type.is_empty() {
+            break;
         }
     }
     out.sort();
@@ -118,6 +123,7 @@ pub(super) async fn run(
     let mut trace = Vec::with_capacity(steps.len());
     let mut warnings = Vec::new();
     let mut confidence: Option<f32> = None;
+    // Name of the last step that ran (its output is in `outputs`).
     let mut previous: Option<String> = None;
     for (i, ((step, module), opts)) in p.steps.iter().zip(steps).zip(routed).enumerate() {
         if !media_matches(&step.when_media_type, media_type) {
@@ -133,40 +139,38 @@ pub(super) async fn run(
             });
             continue;
         }
-        let input = match (step.input, &previous) {
-            (StepInput::Previous, Some(doc)) => ModuleInput {
-                data: doc.as_bytes().to_vec(),
-                media_type: crate::sniff::JSON.into(),
-                options: Value::Object(opts).to_string(),
-            },
-            // The first step that runs reads the original even when declared `previous`.
-            _ => ModuleInput {
-                data: data.as_ref().clone(),
-                media_type: media_type.into(),
-                options: Value::Object(opts).to_string(),
-            },
-        };
-        let (result, took) = service.call(module.clone(), input).await;
-        let mut t = step_trace(i, module, took, &result);
-        match result {
-            Ok(out) => {
-                let doc =
-                    parse_document(module.name(), &out.document).map_err(ExecError::Pipeline)?;
-                t.output = Some(doc.clone());
-                trace.push(t);
-                warnings.extend(
-                    out.warnings
-                        .into_iter()
-                        .map(|w| format!("{}: {w}", module.name())),
-                );
-                if let Some(c) = out.confidence {
-                    confidence = Some(confidence.map_or(c, |prev| prev.min(c)));
-                }
-                outputs.insert(module.name().to_string(), doc);
-                previous = Some(out.document);
+        let opts = Value::Object(opts).to_string();
+        let (result, took) = match (step.input, &previous) {
+            (StepInput::Pages, Some(doc)) => {
+                let doc = outputs
+                    .get(doc.as_str())
+                    .cloned()
+                    .expect("the previous step's output is kept");
+                run_pages(service, module, doc, &opts).await
             }
-            Err(error) => {
-                trace.push(t);
+            (StepInput::Previous, Some(doc)) => {
+                let input = ModuleInput {
+                    data: outputs[doc.as_str()].to_string().into_bytes(),
+                    media_type: crate::sniff::JSON.into(),
+                    options: opts,
+                };
+                one_call(service, module, input).await
+            }
+            // The first step that runs reads the original even when declared otherwise.
+            _ => {
+                let input = ModuleInput {
+                    data: data.as_ref().clone(),
+                    media_type: media_type.into(),
+                    options: opts,
+                };
+                one_call(service, module, input).await
+            }
+        };
+        let out = match result {
+            Ok(out) => out,
+            Err(StepError::Document(why)) => return Err(ExecError::Pipeline(why)),
+            Err(StepError::Run(error)) => {
+                trace.push(step_trace(i, module, took, Err(&error)));
                 return Err(ExecError::Step {
                     step: i,
                     module: module.name().into(),
@@ -174,7 +178,20 @@ pub(super) async fn run(
                     trace,
                 });
             }
+        };
+        let mut t = step_trace(i, module, took, Ok(out.confidence));
+        t.output = Some(out.document.clone());
+        trace.push(t);
+        warnings.extend(
+            out.warnings
+                .into_iter()
+                .map(|w| format!("{}: {w}", module.name())),
+        );
+        if let Some(c) = out.confidence {
+            confidence = Some(confidence.map_or(c, |prev| prev.min(c)));
         }
+        outputs.insert(module.name().to_string(), out.document);
+        previous = Some(module.name().to_string());
     }
     let base_name = p
         .result
@@ -210,6 +227,163 @@ pub(super) async fn run(
         warnings,
         trace,
     })
+}
+
+/// A step's output, parsed.
+struct StepOutput {
+    document: Value,
+    confidence: Option<f32>,
+    warnings: Vec<String>,
+}
+
+/// Why a step produced no output.
+enum StepError {
+    /// The module failed.
+    Run(RunError),
+    /// The module answered with something the pipeline cannot read.
+    Document(String),
+}
+
+/// One module call whose output document must be JSON.
+async fn one_call(
+    service: &Arc<Service>,
+    module: &Arc<LoadedModule>,
+    input: ModuleInput,
+) -> (Result<StepOutput, StepError>, Duration) {
+    let (result, took) = service.call(module.clone(), input).await;
+    let result = result.map_err(StepError::Run).and_then(|out| {
+        Ok(StepOutput {
+            document: parse_document(module.name(), &out.document).map_err(StepError::Document)?,
+            confidence: out.confidence,
+            warnings: out.warnings,
+        })
+    });
+    (result, took)
+}
+
+/// Runs `module` on every page of `doc` that has no text layer but a rendered image (in
+/// parallel: the calls spread over the module's instance pool) and puts each
+/// output's `lines` and `text` in place of that page's image. The document's
+/// `text` is rebuilt from every page; confidence is the lowest page's.
+async fn run_pages(
+    service: &Arc<Service>,
+    module: &Arc<LoadedModule>,
+    mut doc: Value,
+    options: &str,
+) -> (Result<StepOutput, StepError>, Duration) {
+    let start = Instant::now();
+    let images = match page_images(&doc) {
+        Ok(images) => images,
+        Err(why) => return (Err(StepError::Document(why)), start.elapsed()),
+    };
+    let calls = images.into_iter().map(|(index, number, input)| {
+        let input = ModuleInput {
+            options: options.to_string(),
+            ..input
+        };
+        async move {
+            let (result, _) = one_call(service, module, input).await;
+            (index, number, result)
+        }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let mut confidence: Option<f32> = None;
+    let mut warnings = Vec::new();
+    let pages = doc
+        .get_mut("pages")
+        .and_then(Value::as_array_mut)
+        .expect("page_images checked the pages array");
+    for (index, number, result) in results {
+        let out = match result {
+            Ok(out) => out,
+            Err(StepError::Run(e)) => {
+                return (
+                    Err(StepError::Run(e.in_context(&format!("page {number}")))),
+                    start.elapsed(),
+                )
+            }
+            Err(other) => return (Err(other), start.elapsed()),
+        };
+        let page = pages[index]
+            .as_object_mut()
+            .expect("page_images checked every page");
+        for key in ["lines", "text"] {
+            page.insert(
+                key.into(),
+                out.document.get(key).cloned().unwrap_or(Value::Null),
+            );
+        }
+        page.insert("source".into(), Value::String("ocr".into()));
+        page.remove("image");
+        if let Some(c) = out.confidence {
+            confidence = Some(confidence.map_or(c, |prev| prev.min(c)));
+        }
+        warnings.extend(
+            out.warnings
+                .into_iter()
+                .map(|w| format!("page {number}: {w}")),
+        );
+    }
+    let text: Vec<&str> = pages
+        .iter()
+        .map(|p| p.get("text").and_then(Value::as_str).unwrap_or(""))
+        .collect();
+    let text = text.join("\n\n");
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert("text".into(), Value::String(text));
+    }
+    let out = StepOutput {
+        document: doc,
+        confidence,
+        warnings,
+    };
+    (Ok(out), start.elapsed())
+}
+
+/// The pages of `doc` to read from their image: (index in `pages`, page
+/// number, the decoded image as a module input without options).
+fn page_images(doc: &Value) -> Result<Vec<(usize, u64, ModuleInput)>, String> {
+    use base64::Engine as _;
+    let pages = doc.get("pages").and_then(Value::as_array).ok_or_else(|| {
+        "a `pages` step needs the previous step to output a `pages` array (the pdf module's shape)"
+            .to_string()
+    })?;
+    let mut out = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        if !page.is_object() {
+            return Err(format!("pages[{index}] is not an object"));
+        }
+        let number = page
+            .get("number")
+            .and_then(Value::as_u64)
+            .unwrap_or(index as u64 + 1);
+        // A page with a text layer keeps its exact text even when rendered too.
+        if page.get("source").and_then(Value::as_str) == Some("text-layer") {
+            continue;
+        }
+        let Some(image) = page.get("image").filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let media_type = image
+            .get("media_type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("page {number}: image has no media_type"))?;
+        let data = image
+            .get("base64")
+            .and_then(Value::as_str)
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            .ok_or_else(|| format!("page {number}: image.base64 is missing or not base64"))?;
+        out.push((
+            index,
+            number,
+            ModuleInput {
+                data,
+                media_type: media_type.into(),
+                options: String::new(),
+            },
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -57,6 +57,10 @@ pub struct NewJob {
     pub options: String,
     /// The request's trace id.
     pub trace_id: String,
+    /// The caller's parent trace id.
+    pub parent_trace_id: Option<String>,
+    /// The caller's time to live (envelope `ttl_ms`), counted from acceptance.
+    pub ttl_ms: Option<u64>,
     /// The upload's bytes (written to `uploads/<id>`).
     pub data: Vec<u8>,
 }
@@ -80,6 +84,10 @@ pub struct Job {
     pub options: String,
     /// Trace id.
     pub trace_id: String,
+    /// The caller's parent trace id.
+    pub parent_trace_id: Option<String>,
+    /// The caller's time to live in ms, counted from `created_at`.
+    pub ttl_ms: Option<u64>,
     /// Accepted at (ms since epoch).
     pub created_at: i64,
     /// Last claimed at.
@@ -111,7 +119,7 @@ pub struct QueueCounts {
     pub failed: u64,
 }
 
-const COLUMNS: &str = "id, batch_id, target, status, filename, media_type, options, trace_id, created_at, started_at, finished_at, attempts, completions, result, error_code, error_message";
+const COLUMNS: &str = "id, batch_id, target, status, filename, media_type, options, trace_id, created_at, started_at, finished_at, attempts, completions, result, error_code, error_message, parent_trace_id, ttl_ms";
 
 fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(Job, String)> {
     let status: String = r.get(3)?;
@@ -133,6 +141,8 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(Job, String)> {
             result: r.get(13)?,
             error_code: r.get(14)?,
             error_message: r.get(15)?,
+            parent_trace_id: r.get(16)?,
+            ttl_ms: r.get::<_, Option<i64>>(17)?.map(|t| t.max(0) as u64),
         },
         status,
     ))
@@ -175,8 +185,8 @@ impl Store {
         }
         for (id, path, job) in &rows {
             tx.execute(
-                "INSERT INTO jobs (id, batch_id, target, status, filename, media_type, upload_path, options, trace_id, created_at) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![id, batch_id, job.target, job.filename, job.media_type, path.to_string_lossy(), job.options, job.trace_id, now],
+                "INSERT INTO jobs (id, batch_id, target, status, filename, media_type, upload_path, options, trace_id, created_at, parent_trace_id, ttl_ms) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![id, batch_id, job.target, job.filename, job.media_type, path.to_string_lossy(), job.options, job.trace_id, now, job.parent_trace_id, job.ttl_ms.map(|t| t.min(i64::MAX as u64) as i64)],
             )?;
         }
         tx.commit()?;
@@ -358,6 +368,8 @@ mod tests {
             media_type: "text/plain".into(),
             options: "{}".into(),
             trace_id: "t".into(),
+            parent_trace_id: None,
+            ttl_ms: None,
             data: data.to_vec(),
         }
     }

@@ -109,6 +109,28 @@ pub struct Store {
     dir: PathBuf,
 }
 
+/// Columns added after the first release: `(table, column, declaration)`.
+/// `CREATE TABLE IF NOT EXISTS` leaves an older data folder's tables as they
+/// were, so each is added when missing.
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+    ("jobs", "parent_trace_id", "TEXT"),
+    ("jobs", "ttl_ms", "INTEGER"),
+];
+
+fn add_missing_columns(conn: &Connection) -> Result<(), StoreError> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let present: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+            rusqlite::params![table, column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+        }
+    }
+    Ok(())
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("dir", &self.dir).finish()
@@ -129,6 +151,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        add_missing_columns(&conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
             dir: data_dir.to_path_buf(),
@@ -188,6 +211,42 @@ pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_older_data_folder_gets_the_new_job_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let old_jobs = SCHEMA
+            .split(';')
+            .find(|stmt| stmt.contains("CREATE TABLE IF NOT EXISTS jobs"))
+            .unwrap();
+        assert!(
+            !old_jobs.contains("ttl_ms"),
+            "the base schema predates the added columns"
+        );
+        Connection::open(dir.path().join("grace.db"))
+            .unwrap()
+            .execute_batch(old_jobs)
+            .unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let job = crate::store::NewJob {
+            target: "hash".into(),
+            filename: None,
+            media_type: "text/plain".into(),
+            options: "{}".into(),
+            trace_id: "t".into(),
+            parent_trace_id: Some("p".into()),
+            ttl_ms: Some(1500),
+            data: b"x".to_vec(),
+        };
+        let id = store.enqueue(vec![job], None).unwrap().remove(0);
+        let back = store.job(&id).unwrap().unwrap();
+        assert_eq!(
+            (back.parent_trace_id.as_deref(), back.ttl_ms),
+            (Some("p"), Some(1500))
+        );
+        drop(store);
+        Store::open(dir.path()).unwrap();
+    }
 
     #[test]
     fn opens_twice_and_is_writable() {
