@@ -40,8 +40,15 @@ fn main() -> Result<()> {
 }
 
 /// The repository root (the parent of this crate).
+///
+/// Read from the environment `cargo run` sets before the path compiled in:
+/// two clones sharing one `CARGO_TARGET_DIR` share one `xtask` binary, and
+/// cargo does not relink it when the other clone's build is up to date.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
