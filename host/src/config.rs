@@ -156,6 +156,11 @@ pub struct FetchConfig {
     pub enabled: bool,
     /// Seconds before a fetch is abandoned.
     pub timeout_secs: u64,
+    /// Redirects followed at most (`https` never redirects to `http`).
+    pub max_redirects: u32,
+    /// PEM file of extra certificate authorities trusted for `https`
+    /// (besides the system's), e.g. an internal CA.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Log output.
@@ -288,6 +293,8 @@ impl Default for FetchConfig {
         FetchConfig {
             enabled: false,
             timeout_secs: 30,
+            max_redirects: 5,
+            ca_file: None,
         }
     }
 }

@@ -125,6 +125,13 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
             }
         });
     }
+    let fetcher = if config.fetch_allowed() {
+        let f = crate::http::fetch::Fetcher::new(&config.fetch)
+            .map_err(|e| CliError::Serve(e.to_string()))?;
+        Some(Arc::new(f))
+    } else {
+        None
+    };
     let state = AppState {
         limiter: Arc::new(RateLimiter::new(
             config.rate_limit.per_second,
@@ -136,6 +143,7 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
         metrics,
         jobs,
         started: Instant::now(),
+        fetcher,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

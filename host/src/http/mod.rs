@@ -4,7 +4,7 @@
 
 mod docs;
 mod error;
-mod fetch;
+pub mod fetch;
 mod health;
 mod jobs;
 pub mod rate_limit;
@@ -49,6 +49,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// When the server started.
     pub started: Instant,
+    /// The `file_url` client (None in offline mode).
+    pub fetcher: Option<Arc<fetch::Fetcher>>,
 }
 
 /// The request's trace id (from `X-Trace-Id`, or new).
