@@ -73,12 +73,21 @@ pub fn scanned_page(lines: &[&str], width_px: u32) -> Page {
     let mut spec = LinesSpec::uniform(lines, TextStyle::new(FontFamily::DejaVuSans, 30.0));
     spec.width = Some(width_px);
     let rendered = render_lines(&fonts, &spec).expect("lines render");
-    let image = rendered.image;
-    let points = |px: u32| px as f32 * 72.0 / 150.0;
+    image_page(rendered.image)
+}
+
+/// Points for `px` pixels of an image scanned at 150 DPI.
+fn points(px: f32) -> f32 {
+    px * 72.0 / 150.0
+}
+
+/// A page whose only content is `image`, sized so that 150 DPI gives the
+/// image back pixel for pixel.
+fn image_page(image: image::RgbImage) -> Page {
     Page {
         size: PageSize {
-            width: points(image.width()),
-            height: points(image.height()),
+            width: points(image.width() as f32),
+            height: points(image.height() as f32),
         },
         runs: Vec::new(),
         image: Some(PageImage {
@@ -129,23 +138,9 @@ pub fn scan_then_text_pdf(doc: &grace_docgen::GeneratedDoc) -> (Document, u32) {
         .map(bottom)
         .fold(0.0, f32::max);
     let split = ((above + first_below) / 2.0).round() as u32;
-    let points = |px: f32| px * 72.0 / 150.0;
 
     let width = doc.image.width();
-    let crop = image::imageops::crop_imm(&doc.image, 0, 0, width, split).to_image();
-    let scanned = Page {
-        size: PageSize {
-            width: points(width as f32),
-            height: points(split as f32),
-        },
-        runs: Vec::new(),
-        image: Some(PageImage {
-            width,
-            height: split,
-            channels: 3,
-            samples: crop.into_raw(),
-        }),
-    };
+    let scanned = image_page(image::imageops::crop_imm(&doc.image, 0, 0, width, split).to_image());
     let mut text = Page::new(PageSize {
         width: points(width as f32),
         height: points((doc.image.height() - split) as f32),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use grace::config::Config;
 use grace::metrics::Metrics;
-use grace::service::Service;
+use grace::service::{Execution, Service};
 use grace_docgen::{generate, Degradation, DocKind};
 use grace_tests::pdf_samples::scan_then_text_pdf;
 use grace_tests::{png_bytes, repo_root};
@@ -32,6 +32,22 @@ fn config() -> Config {
     c
 }
 
+/// The options every run here uses: Spanish, no timings (so runs compare byte for byte).
+fn spanish_without_timings() -> Map<String, Value> {
+    let mut options = Map::new();
+    options.insert("timings".into(), Value::Bool(false));
+    options.insert("locale".into(), Value::String("es-ES".into()));
+    options
+}
+
+/// Each step's module and status, in order.
+fn step_statuses(exec: &Execution) -> Vec<(&str, &str)> {
+    exec.trace
+        .iter()
+        .map(|t| (t.module.as_str(), t.status))
+        .collect()
+}
+
 fn ticket() -> Vec<u8> {
     let doc = generate(DocKind::Ticket, 11, Degradation::none()).expect("generated ticket");
     png_bytes(&doc.image)
@@ -46,9 +62,7 @@ async fn invoice_pipeline_result_and_trace() {
         .resolve("invoice")
         .expect("the invoice pipeline is available");
     let png = ticket();
-    let mut options = Map::new();
-    options.insert("timings".into(), Value::Bool(false));
-    options.insert("locale".into(), Value::String("es-ES".into()));
+    let options = spanish_without_timings();
     let exec = service
         .execute(&target, Arc::new(png.clone()), "image/png", &options)
         .await
@@ -70,11 +84,7 @@ async fn invoice_pipeline_result_and_trace() {
         "the trace sits beside the result, not inside it"
     );
 
-    let steps: Vec<(&str, &str)> = exec
-        .trace
-        .iter()
-        .map(|t| (t.module.as_str(), t.status))
-        .collect();
+    let steps = step_statuses(&exec);
     assert_eq!(
         steps,
         [
@@ -146,19 +156,13 @@ async fn invoice_pipeline_reads_a_pdf_page_by_page() {
     let (pdf, split) = scan_then_text_pdf(&doc);
     let pdf = pdf.to_bytes();
     assert!(target.accepts("application/pdf") && target.accepts("image/jpeg"));
-    let mut options = Map::new();
-    options.insert("timings".into(), Value::Bool(false));
-    options.insert("locale".into(), Value::String("es-ES".into()));
+    let options = spanish_without_timings();
     let exec = service
         .execute(&target, Arc::new(pdf.clone()), "application/pdf", &options)
         .await
         .expect("the pipeline reads the PDF");
 
-    let steps: Vec<(&str, &str)> = exec
-        .trace
-        .iter()
-        .map(|t| (t.module.as_str(), t.status))
-        .collect();
+    let steps = step_statuses(&exec);
     assert_eq!(
         steps,
         [

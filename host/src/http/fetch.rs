@@ -164,9 +164,10 @@ impl Fetcher {
 
 /// Runs a `file_url` fetch for a request: refused in offline mode.
 pub async fn fetch_url(state: &AppState, url: &str) -> Result<Vec<u8>, ApiError> {
-    let fetcher = match (&state.fetcher, state.config.fetch_allowed()) {
-        (Some(f), true) => f,
-        _ => {
+    // Built at start-up exactly when the configuration allows fetching.
+    let fetcher = match &state.fetcher {
+        Some(f) => f,
+        None => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "offline",

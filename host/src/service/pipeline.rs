@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
-
-use std::time::{Duration, Instant};
 
 use super::{parse_document, step_trace, ExecError, Execution, Service};
 use crate::config::{parse_merge_spec, PipelineConfig, StepInput};
@@ -123,8 +122,8 @@ pub(super) async fn run(
     let mut trace = Vec::with_capacity(steps.len());
     let mut warnings = Vec::new();
     let mut confidence: Option<f32> = None;
-    // Name of the last step that ran (its output is in `outputs`).
-    let mut previous: Option<String> = None;
+    // Name and JSON text of the last step that ran (its parsed output is in `outputs`).
+    let mut previous: Option<(String, String)> = None;
     for (i, ((step, module), opts)) in p.steps.iter().zip(steps).zip(routed).enumerate() {
         if !media_matches(&step.when_media_type, media_type) {
             trace.push(super::StepTrace {
@@ -141,16 +140,16 @@ pub(super) async fn run(
         }
         let opts = Value::Object(opts).to_string();
         let (result, took) = match (step.input, &previous) {
-            (StepInput::Pages, Some(doc)) => {
+            (StepInput::Pages, Some((name, _))) => {
                 let doc = outputs
-                    .get(doc.as_str())
+                    .get(name.as_str())
                     .cloned()
                     .expect("the previous step's output is kept");
                 run_pages(service, module, doc, &opts).await
             }
-            (StepInput::Previous, Some(doc)) => {
+            (StepInput::Previous, Some((_, json))) => {
                 let input = ModuleInput {
-                    data: outputs[doc.as_str()].to_string().into_bytes(),
+                    data: json.as_bytes().to_vec(),
                     media_type: crate::sniff::JSON.into(),
                     options: opts,
                 };
@@ -187,11 +186,9 @@ pub(super) async fn run(
                 .into_iter()
                 .map(|w| format!("{}: {w}", module.name())),
         );
-        if let Some(c) = out.confidence {
-            confidence = Some(confidence.map_or(c, |prev| prev.min(c)));
-        }
+        confidence = lowest(confidence, out.confidence);
         outputs.insert(module.name().to_string(), out.document);
-        previous = Some(module.name().to_string());
+        previous = Some((module.name().to_string(), out.json));
     }
     let base_name = p
         .result
@@ -229,8 +226,9 @@ pub(super) async fn run(
     })
 }
 
-/// A step's output, parsed.
+/// A step's output: as JSON text (what the next step reads) and parsed.
 struct StepOutput {
+    json: String,
     document: Value,
     confidence: Option<f32>,
     warnings: Vec<String>,
@@ -254,6 +252,7 @@ async fn one_call(
     let result = result.map_err(StepError::Run).and_then(|out| {
         Ok(StepOutput {
             document: parse_document(module.name(), &out.document).map_err(StepError::Document)?,
+            json: out.document,
             confidence: out.confidence,
             warnings: out.warnings,
         })
@@ -272,19 +271,13 @@ async fn run_pages(
     options: &str,
 ) -> (Result<StepOutput, StepError>, Duration) {
     let start = Instant::now();
-    let images = match page_images(&doc) {
+    let images = match page_images(&doc, options) {
         Ok(images) => images,
         Err(why) => return (Err(StepError::Document(why)), start.elapsed()),
     };
-    let calls = images.into_iter().map(|(index, number, input)| {
-        let input = ModuleInput {
-            options: options.to_string(),
-            ..input
-        };
-        async move {
-            let (result, _) = one_call(service, module, input).await;
-            (index, number, result)
-        }
+    let calls = images.into_iter().map(|(index, number, input)| async move {
+        let (result, _) = one_call(service, module, input).await;
+        (index, number, result)
     });
     let results = futures_util::future::join_all(calls).await;
     let mut confidence: Option<f32> = None;
@@ -315,9 +308,7 @@ async fn run_pages(
         }
         page.insert("source".into(), Value::String("ocr".into()));
         page.remove("image");
-        if let Some(c) = out.confidence {
-            confidence = Some(confidence.map_or(c, |prev| prev.min(c)));
-        }
+        confidence = lowest(confidence, out.confidence);
         warnings.extend(
             out.warnings
                 .into_iter()
@@ -333,6 +324,7 @@ async fn run_pages(
         obj.insert("text".into(), Value::String(text));
     }
     let out = StepOutput {
+        json: doc.to_string(),
         document: doc,
         confidence,
         warnings,
@@ -340,9 +332,17 @@ async fn run_pages(
     (Ok(out), start.elapsed())
 }
 
+/// The lower of two confidences, either possibly unknown.
+fn lowest(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The pages of `doc` to read from their image: (index in `pages`, page
-/// number, the decoded image as a module input without options).
-fn page_images(doc: &Value) -> Result<Vec<(usize, u64, ModuleInput)>, String> {
+/// number, the decoded image as a module input with `options`).
+fn page_images(doc: &Value, options: &str) -> Result<Vec<(usize, u64, ModuleInput)>, String> {
     use base64::Engine as _;
     let pages = doc.get("pages").and_then(Value::as_array).ok_or_else(|| {
         "a `pages` step needs the previous step to output a `pages` array (the pdf module's shape)"
@@ -379,7 +379,7 @@ fn page_images(doc: &Value) -> Result<Vec<(usize, u64, ModuleInput)>, String> {
             ModuleInput {
                 data,
                 media_type: media_type.into(),
-                options: String::new(),
+                options: options.to_string(),
             },
         ));
     }
