@@ -45,17 +45,19 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         words.f1(),
         cer.cer()
     );
-    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2); Grace is not there
-    // yet. These floors sit just under what it measures today (F1 0.780,
-    // CER 0.152), so any regression fails while the gap stays visible.
+    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2). F1 is there (0.803)
+    // and asserted as the goal. CER is not yet (0.134; about half of it is
+    // reading order, partly where the ground truth lists table columns one
+    // after the other): its ceiling sits just above today's figure, so any
+    // regression fails while the gap stays visible.
     assert!(
-        words.f1() >= 0.75,
-        "word F1 {:.4} fell below the 0.75 floor",
+        words.f1() >= 0.80,
+        "word F1 {:.4} fell below the 0.80 goal",
         words.f1()
     );
     assert!(
-        cer.cer() <= 0.17,
-        "CER {:.4} rose above the 0.17 ceiling",
+        cer.cer() <= 0.14,
+        "CER {:.4} rose above the 0.14 ceiling",
         cer.cer()
     );
 }

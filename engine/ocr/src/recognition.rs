@@ -278,6 +278,13 @@ impl TextRecognizer {
     /// Cuts the line out of the page, upright and `LINE_HEIGHT` pixels high.
     pub fn crop_line(image: &RgbImage, quad: &Quad, max_width: u32) -> RgbImage {
         let (w, h) = quad_size(quad);
+        if h <= LINE_HEIGHT as f32 {
+            // Enlarging: one bilinear pass straight from the page keeps small
+            // print sharper than a crop at page resolution resized again.
+            let target_w =
+                ((LINE_HEIGHT as f32 * w / h.max(1.0)).ceil() as u32).clamp(8, max_width);
+            return warp_quad(image, quad, target_w, LINE_HEIGHT);
+        }
         let (cw, ch) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
         let crop = warp_quad(image, quad, cw, ch);
         let target_w =
@@ -340,7 +347,7 @@ impl TextRecognizer {
 
 /// Whether `a` or `b` is punctuation that hugs its word or a narrow glyph; in
 /// monospaced fonts `.`, `:` and `,` sit mid-cell, far from the letter
-/// before, so only a whole blank cell counts as a space there.
+/// before, so a blank must span most of a cell to count as a space there.
 fn hugging_punctuation(a: &DecodedChar, b: &DecodedChar) -> bool {
     let closing = [".", ",", ":", ";", "!", "?", ")", "%", "]"];
     let opening = ["(", "[", "¿", "¡"];
@@ -451,6 +458,17 @@ impl LineGeometry {
     }
 }
 
+/// Share of the character pitch a blank must span to split words. A space in
+/// a monospaced font spans a whole cell, but the blank measured between two
+/// proportional glyphs is often only a third of their pitch.
+const PITCH_SHARE: f32 = 0.3;
+
+/// Share of the pitch a blank next to hugging punctuation or a narrow glyph must span.
+const HUGGING_PITCH_SHARE: f32 = 0.7;
+
+/// Blank (in line heights) that splits words on a line of one to three characters.
+const SHORT_LINE_GAP_SPLIT: f32 = 0.25;
+
 /// Groups decoded characters into words and builds the line.
 fn assemble_line(
     chars: Vec<DecodedChar>,
@@ -487,8 +505,15 @@ fn assemble_line(
     } else {
         0.0
     };
-    let min_gap = (params.gap_split * LINE_HEIGHT as f32)
-        .max(0.5 * pitch)
+    // With too few characters to measure the pitch and letter gaps, only a
+    // blank wide for the line height splits ("R M", "1 7" otherwise).
+    let gap_split = if letter_gaps.len() >= 3 {
+        params.gap_split
+    } else {
+        params.gap_split.max(SHORT_LINE_GAP_SPLIT)
+    };
+    let min_gap = (gap_split * LINE_HEIGHT as f32)
+        .max(PITCH_SHARE * pitch)
         .max(2.2 * letter_gap);
     // Split points: model-emitted spaces, plus wide blank gaps when enabled.
     let mut words: Vec<Vec<&DecodedChar>> = vec![Vec::new()];
@@ -501,7 +526,7 @@ fn assemble_line(
         }
         if let Some(p) = prev {
             let needed = if hugging_punctuation(p, c) {
-                min_gap.max(0.9 * pitch)
+                min_gap.max(HUGGING_PITCH_SHARE * pitch)
             } else {
                 min_gap
             };
