@@ -278,13 +278,6 @@ impl TextRecognizer {
     /// Cuts the line out of the page, upright and `LINE_HEIGHT` pixels high.
     pub fn crop_line(image: &RgbImage, quad: &Quad, max_width: u32) -> RgbImage {
         let (w, h) = quad_size(quad);
-        if h <= LINE_HEIGHT as f32 {
-            // Enlarging: one bilinear pass straight from the page keeps small
-            // print sharper than a crop at page resolution resized again.
-            let target_w =
-                ((LINE_HEIGHT as f32 * w / h.max(1.0)).ceil() as u32).clamp(8, max_width);
-            return warp_quad(image, quad, target_w, LINE_HEIGHT);
-        }
         let (cw, ch) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
         let crop = warp_quad(image, quad, cw, ch);
         let target_w =
