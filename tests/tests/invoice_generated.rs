@@ -32,19 +32,22 @@ fn generated_spanish_documents_fields_validations_boxes() {
     print!("{}", generated_report(&score));
     // Issue 4 floor: every carried field >= 0.97. Fields reaching it are
     // held to it; the others are held to what Grace measures today
-    // (BELOW THE ISSUE FLOOR, see the README). The gap is mostly OCR on the
-    // fast profile: accents and `º`/`ª` lost in names and addresses
-    // (`Librería` -> `Libreria`, `nº` -> `n°`), `Nº` glued to numbers,
-    // unreadable `%` in small tax tables. On the generator's own text the
+    // (BELOW THE ISSUE FLOOR, see the README). The gap is mostly OCR, on
+    // `fast` and `balanced` alike: `í` and capital accents read bare
+    // (`Librería` -> `Libreria`, `Álamos` -> `Alamos`; 105 of 475 accented
+    // words on the first 60 documents), `Nº` glued to numbers, unreadable
+    // `%` in small tax tables. Look-alikes that Spanish context decides
+    // (`n°` -> `nº`, `EI` -> `El`, `S. L.` -> `S.L.`) are repaired by
+    // `grace_invoice_rules::lookalike`. On the generator's own text the
     // same extraction clears 0.97 on every field (second test below).
     let today: &[(&str, f64)] = &[
-        ("customer_name", 0.68),
+        ("customer_name", 0.69),
         ("due_date", 0.94),
         ("invoice_number", 0.86),
         ("subtotal", 0.93),
         ("tax_total", 0.93),
-        ("vendor_address", 0.33),
-        ("vendor_name", 0.66),
+        ("vendor_address", 0.48),
+        ("vendor_name", 0.69),
         ("withholding", 0.92),
     ];
     for (field, tally) in &score.fields {

@@ -12,6 +12,7 @@ use crate::key_values::{starts_with_label, value_spans};
 use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
+use grace_invoice_rules::{canonical_legal_form, repair_spanish_text, Locale};
 
 /// Name, address and tax id of one party.
 #[derive(Debug, Default)]
@@ -373,6 +374,11 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         let label = block.heading;
         let raw = strip_registration(raw.join("\n").trim_start_matches([':', '-', ' ']).trim());
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = if ctx.locale == Locale::EsEs {
+            canonical_legal_form(&repair_spanish_text(&value))
+        } else {
+            value
+        };
         if !value.is_empty() {
             party.name = Some(Field {
                 value,
@@ -416,7 +422,11 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     let spans: Vec<Span> = addr.iter().map(|&l| page.line_span(l)).collect();
     let conf = spans.iter().map(|&s| page.span_confidence(s)).sum::<f32>() / spans.len() as f32;
     party.address = Some(Field {
-        value: join_address(&texts),
+        value: if ctx.locale == Locale::EsEs {
+            repair_spanish_text(&join_address(&texts))
+        } else {
+            join_address(&texts)
+        },
         raw: texts.join("\n"),
         confidence: round3(conf * 0.8),
         bbox: page.spans_quad(&spans),

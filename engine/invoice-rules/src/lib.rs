@@ -17,6 +17,7 @@ pub mod iban;
 pub mod locale;
 pub mod tax_id;
 
+pub mod lookalike;
 mod text;
 
 pub use amount::{find_amounts, parse_amount, Amount, AmountError, AmountMatch, Decimal};
@@ -25,6 +26,7 @@ pub use contact::{normalize_phone, validate_email, ContactError, Phone};
 pub use date::{find_dates, parse_date, Date, DateError, DateMatch, DateOrder};
 pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
 pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
+pub use lookalike::{canonical_legal_form, repair_spanish_text};
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
 
 #[cfg(test)]
