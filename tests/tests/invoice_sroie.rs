@@ -36,7 +36,7 @@ fn sroie_dev_key_fields() {
     // Only the total reaches its floor. The others are asserted at what
     // Grace measures today (BELOW THE ISSUE FLOORS, see the README): most
     // misses are OCR errors the SROIE key does not forgive (`Mar` for the
-    // printed `MAR`, `UNIHAKKAINTERNATIONAL`, `NO. 53` for `NO.53`), so
+    // printed `MAR` on 8 receipts, `UNIHAKKAINTERNATIONAL`, `NO. 53` for `NO.53`), so
     // company and address exact match need better OCR, not better rules.
     assert!(
         s.total.accuracy() >= 0.85,
@@ -49,13 +49,13 @@ fn sroie_dev_key_fields() {
         s.date.accuracy()
     );
     assert!(
-        s.company.accuracy() >= 0.45,
-        "company {:.3} fell below today's 0.45 (issue floor 0.70)",
+        s.company.accuracy() >= 0.58,
+        "company {:.3} fell below today's 0.58 (issue floor 0.70)",
         s.company.accuracy()
     );
     assert!(
-        s.address.accuracy() >= 0.03,
-        "address {:.3} fell below today's 0.03 (issue floor 0.50)",
+        s.address.accuracy() >= 0.11,
+        "address {:.3} fell below today's 0.11 (issue floor 0.50)",
         s.address.accuracy()
     );
 }
