@@ -33,7 +33,7 @@ pub fn canonical_legal_form(name: &str) -> String {
     let is_form_piece = |t: &&&str| {
         let b = t.as_bytes();
         b.len() >= 2
-            && b.len() % 2 == 0
+            && b.len().is_multiple_of(2)
             && b.chunks(2)
                 .all(|p| matches!(p[0], b'S' | b'L' | b'A' | b'U') && p[1] == b'.')
     };
