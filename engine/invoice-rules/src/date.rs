@@ -215,7 +215,50 @@ fn tokenize(text: &str) -> Vec<Token> {
         });
         gap = false;
     }
+    split_year_glued_to_time(&mut out);
     out
+}
+
+/// OCR glues a receipt's year to the time after it (`05 Mar201818:24`):
+/// a six-digit number after a month name and before `:mm` is a year and an
+/// hour, so it becomes two tokens.
+fn split_year_glued_to_time(toks: &mut Vec<Token>) {
+    let mut i = 1;
+    while i + 2 < toks.len() {
+        let glued = match (
+            &toks[i - 1].kind,
+            &toks[i].kind,
+            &toks[i + 1].kind,
+            &toks[i + 2].kind,
+        ) {
+            (Kind::Word(m), Kind::Num(n), Kind::Punct(':'), Kind::Num(mm))
+                if month_from_name(m).is_some()
+                    && n.len() == 6
+                    && n[4..].parse::<u32>().is_ok_and(|h| h < 24)
+                    && mm.len() == 2
+                    && !toks[i + 1].gap
+                    && !toks[i + 2].gap =>
+            {
+                Some(n.clone())
+            }
+            _ => None,
+        };
+        if let Some(n) = glued {
+            let start = toks[i].start;
+            toks[i].kind = Kind::Num(n[..4].to_string());
+            toks[i].end = start + 4;
+            toks.insert(
+                i + 1,
+                Token {
+                    kind: Kind::Num(n[4..].to_string()),
+                    start: start + 4,
+                    end: start + 6,
+                    gap: true,
+                },
+            );
+        }
+        i += 1;
+    }
 }
 
 /// The outcome of trying a pattern at a token.
@@ -643,6 +686,17 @@ mod tests {
             found(t, DateOrder::DayFirst),
             vec![("14MAR24".to_string(), "2024-03-14".to_string())]
         );
+        // A year OCR glued to the time after it ends at the year.
+        assert_eq!(
+            found("05 Mar201818:24 10Mar201818:24", DateOrder::DayFirst),
+            vec![
+                ("05 Mar2018".to_string(), "2018-03-05".to_string()),
+                ("10Mar2018".to_string(), "2018-03-10".to_string()),
+            ]
+        );
+        // Not a year + hour: no month before it, or no minutes after it.
+        assert!(found("Ref 201818:24", DateOrder::DayFirst).is_empty());
+        assert!(found("05 Mar 201899", DateOrder::DayFirst).is_empty());
         // The spans are byte offsets, also after multi-byte characters.
         let t = "Año fiscal — 1 de julio de 2024";
         let m = &find_dates(t, DateOrder::DayFirst)[0];
