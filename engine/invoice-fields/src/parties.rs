@@ -439,13 +439,15 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
 }
 
 /// Address lines joined with `", "`, except where a line already ends with
-/// punctuation or the next opens a parenthesis (the printed commas stay).
+/// punctuation or a floor, or the next opens a parenthesis (the printed
+/// commas stay).
 pub fn join_address(lines: &[String]) -> String {
     let mut out = String::new();
     for l in lines {
         let l = l.trim();
         if !out.is_empty() {
-            if out.ends_with([',', ';', '-']) || l.starts_with('(') {
+            // A floor (`4º`) continues with its door (`1ª`, `B`) on the next line.
+            if out.ends_with([',', ';', '-', 'º']) || l.starts_with('(') {
                 out.push(' ');
             } else {
                 out.push_str(", ");
@@ -507,5 +509,9 @@ mod tests {
             "Calle A 1, 28001 Madrid"
         );
         assert_eq!(join_address(&l(&["NO 5,", "JALAN X"])), "NO 5, JALAN X");
+        assert_eq!(
+            join_address(&l(&["Calle Real, 206, 4º", "1ª, 08225 Terrassa"])),
+            "Calle Real, 206, 4º 1ª, 08225 Terrassa"
+        );
     }
 }
