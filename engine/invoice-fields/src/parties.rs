@@ -421,11 +421,12 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     let texts: Vec<String> = addr.iter().map(|&l| page.lines[l].text.clone()).collect();
     let spans: Vec<Span> = addr.iter().map(|&l| page.line_span(l)).collect();
     let conf = spans.iter().map(|&s| page.span_confidence(s)).sum::<f32>() / spans.len() as f32;
+    let joined = join_address(&texts);
     party.address = Some(Field {
         value: if ctx.locale == Locale::EsEs {
-            repair_spanish_text(&join_address(&texts))
+            repair_spanish_text(&joined)
         } else {
-            join_address(&texts)
+            joined
         },
         raw: texts.join("\n"),
         confidence: round3(conf * 0.8),

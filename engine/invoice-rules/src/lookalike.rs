@@ -65,11 +65,15 @@ fn degree_to_ordinal(token: &str) -> String {
     out
 }
 
+/// One or two ASCII digits: the number of a floor or a door.
+fn is_floor_or_door_number(n: &str) -> bool {
+    !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A floor like `4º` or `12º,`.
 fn is_floor(token: &str) -> bool {
     let t = token.trim_end_matches(',');
-    t.strip_suffix('º')
-        .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
+    t.strip_suffix('º').is_some_and(is_floor_or_door_number)
 }
 
 /// The door after a floor: `3a` or `3a,` → `3ª`.
@@ -79,9 +83,7 @@ fn door_ordinal(token: &str) -> String {
         None => (token, ""),
     };
     match body.strip_suffix('a') {
-        Some(n) if !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("{n}ª{comma}")
-        }
+        Some(n) if is_floor_or_door_number(n) => format!("{n}ª{comma}"),
         _ => token.to_string(),
     }
 }
