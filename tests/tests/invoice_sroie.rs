@@ -25,37 +25,50 @@ fn sroie_dev_key_fields() {
     let s = score_sroie(&docs, &outs);
     print_misses(&s.misses);
     println!(
-        "sroie-dev fields (OCR balanced): company {:.3}, address {:.3}, date {:.3}, total {:.3}; {:.1} s, invoice-fields {ms:.2} ms/doc",
+        "sroie-dev fields (OCR balanced): company {:.3}, address {:.3}, date {:.3}, total {:.3}; ignoring case: company {:.3}, address {:.3}, date {:.3}; {:.1} s, invoice-fields {ms:.2} ms/doc",
         s.company.accuracy(),
         s.address.accuracy(),
         s.date.accuracy(),
         s.total.accuracy(),
+        s.company_ci.accuracy(),
+        s.address_ci.accuracy(),
+        s.date_ci.accuracy(),
         start.elapsed().as_secs_f64()
     );
     // Issue 4 floors: date 0.90, total 0.85, company 0.70, address 0.50.
-    // Only the total reaches its floor. The others are asserted at what
-    // Grace measures today (BELOW THE ISSUE FLOORS, see the README): most
-    // misses are OCR errors the SROIE key does not forgive (`Mar` for the
-    // printed `MAR` on 8 receipts, `UNIHAKKAINTERNATIONAL`, `NO. 53` for `NO.53`), so
-    // company and address exact match need better OCR, not better rules.
+    // SROIE's keys are typed in capitals whatever the print (no key of the
+    // 60 holds a lowercase letter; `030` prints `05 Mar 2018` and `Jalan
+    // Tampoi`), so the strict figures miss every faithful read of mixed-case
+    // print; ignoring case, the date reaches its floor. Company and address
+    // stay below theirs (BELOW THE ISSUE FLOORS, see the README): most of
+    // their misses are OCR errors exact match does not forgive
+    // (`UNIHAKKAINTERNATIONAL`, `SULIAN` for `SULTAN`), and both are
+    // asserted at what Grace measures today.
     assert!(
         s.total.accuracy() >= 0.85,
         "total {:.3} < 0.85",
         s.total.accuracy()
     );
     assert!(
+        s.date_ci.accuracy() >= 0.90,
+        "date ignoring case {:.3} < 0.90",
+        s.date_ci.accuracy()
+    );
+    assert!(
         s.date.accuracy() >= 0.73,
-        "date {:.3} fell below today's 0.73 (issue floor 0.90)",
+        "date {:.3} fell below today's 0.73 (case-sensitive)",
         s.date.accuracy()
     );
     assert!(
-        s.company.accuracy() >= 0.58,
-        "company {:.3} fell below today's 0.58 (issue floor 0.70)",
-        s.company.accuracy()
+        s.company_ci.accuracy() >= 0.65 && s.company.accuracy() >= 0.58,
+        "company {:.3} (ignoring case {:.3}) fell below today's 0.58 (0.65); issue floor 0.70",
+        s.company.accuracy(),
+        s.company_ci.accuracy()
     );
     assert!(
-        s.address.accuracy() >= 0.11,
-        "address {:.3} fell below today's 0.11 (issue floor 0.50)",
-        s.address.accuracy()
+        s.address_ci.accuracy() >= 0.21 && s.address.accuracy() >= 0.11,
+        "address {:.3} (ignoring case {:.3}) fell below today's 0.11 (0.21); issue floor 0.50",
+        s.address.accuracy(),
+        s.address_ci.accuracy()
     );
 }

@@ -3,7 +3,8 @@
 //! out of a span.
 
 use grace_invoice_rules::{
-    detect_tax_id, find_amounts, find_dates, validate_iban, Date, DateOrder, Decimal, Locale,
+    detect_tax_id, find_amounts, find_dates, respace_month_name, validate_iban, Date, DateOrder,
+    Decimal, Locale,
 };
 
 use crate::key_values::value_spans;
@@ -185,7 +186,7 @@ fn dates_in(page: &Page, s: Span, order: DateOrder) -> Vec<(Date, String, Span)>
         .map(|m| {
             (
                 m.date,
-                text[m.start..m.end].to_string(),
+                respace_month_name(&text[m.start..m.end]),
                 page.span_of_bytes(s.line, m.start, m.end),
             )
         })

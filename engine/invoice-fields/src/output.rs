@@ -87,7 +87,8 @@ pub enum Source {
 pub struct Field {
     /// Normalized value: ISO date, decimal string with a dot, uppercase id.
     pub value: String,
-    /// The text as printed (lines joined by newlines).
+    /// The text as printed (lines joined by newlines; a date keeps the
+    /// spaces around its month name that OCR lost: `05Mar2018` → `05 Mar 2018`).
     pub raw: String,
     /// 0..1.
     pub confidence: f32,

@@ -73,23 +73,30 @@ const TITLE_WORDS: &[&str] = &[
     "cash",
     "bill",
     "official",
+    // `Guest Check`, a restaurant's bill.
+    "guest",
 ];
 
 /// Vendor and customer of the page. `ids` are the tax ids found.
 pub fn parties(ctx: &Ctx, ids: &[TaxIdAt]) -> (Party, Party) {
     let customer_lines = customer_block(ctx);
     let vendor_lines = vendor_block(ctx, &customer_lines);
-    let in_block = |block: &[usize], line: usize| block.contains(&line);
+    let in_block =
+        |block: &Block, line: usize| block.lines.contains(&line) || block.passed.contains(&line);
     // A tax id belongs to the block whose lines it sits on or right under.
-    let id_of = |block: &[usize], end: Option<usize>| -> Option<&TaxIdAt> {
+    let id_of = |block: &Block| -> Option<&TaxIdAt> {
         ids.iter()
             .find(|t| in_block(block, t.span.line))
-            .or_else(|| end.and_then(|e| ids.iter().find(|t| t.span.line == e)))
+            .or_else(|| {
+                block
+                    .stop
+                    .and_then(|e| ids.iter().find(|t| t.span.line == e))
+            })
     };
     let mut customer = Party::default();
     let mut vendor = Party::default();
-    let cust_id = id_of(&customer_lines.lines, customer_lines.stop);
-    let vend_id = id_of(&vendor_lines.lines, vendor_lines.stop)
+    let cust_id = id_of(&customer_lines);
+    let vend_id = id_of(&vendor_lines)
         .filter(|t| cust_id.is_none_or(|c| c.span != t.span))
         .or_else(|| {
             // No id in the vendor block: the first id on the page that is
@@ -134,6 +141,9 @@ fn id_field(ctx: &Ctx, t: &TaxIdAt) -> Field {
 #[derive(Debug, Default)]
 struct Block {
     lines: Vec<usize>,
+    /// Lines stepped over between the name and the address (a date, a
+    /// company number, a tax id): not the block's text, but its ids count.
+    passed: Vec<usize>,
     stop: Option<usize>,
     heading: Option<Span>,
     /// The name sits on the heading's line (`Cliente: Juan Pérez`).
@@ -214,8 +224,20 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
         let Some(next) = page.below(cur, reach) else {
             break;
         };
-        if next == last || ends_block(ctx, next) {
-            block.stop = Some(next).filter(|&n| n != last);
+        if next == last {
+            break;
+        }
+        // Receipts print the date, a company number or a tax id between
+        // the name and the address: step over them while the block holds
+        // at most the name.
+        if block.lines.len() <= 1 && precedes_address(ctx, next) {
+            block.passed.push(next);
+            cur = page.lines[next].rect;
+            last = next;
+            continue;
+        }
+        if ends_block(ctx, next) {
+            block.stop = Some(next);
             break;
         }
         block.lines.push(next);
@@ -257,6 +279,33 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
         || !crate::fields::tax_ids(&single_line(page, line)).is_empty()
         || labels_are_ids_only(ctx, line)
+}
+
+/// A line a receipt prints between its name and its address: the date, a
+/// company registration, a line that holds only a tax id.
+fn precedes_address(ctx: &Ctx, line: usize) -> bool {
+    let text = &ctx.page.lines[line].text;
+    let id_label = ctx
+        .labels
+        .iter()
+        .any(|h| h.span.line == line && h.span.start == 0 && h.kind == LabelKind::TaxId);
+    is_date_line(ctx, line) || is_registration(text) || id_label
+}
+
+/// A line holding a date and at most a time beside it (`05 Mar 2018 18:24`,
+/// `09/03/2018 09:28 PM`).
+fn is_date_line(ctx: &Ctx, line: usize) -> bool {
+    let text = &ctx.page.lines[line].text;
+    let dates = grace_invoice_rules::find_dates(text, ctx.order);
+    let [d] = dates.as_slice() else {
+        return false;
+    };
+    let rest: String = format!("{} {}", &text[..d.start], &text[d.end..])
+        .chars()
+        .filter(|c| !(c.is_ascii_digit() || c.is_whitespace() || matches!(c, ':' | '.')))
+        .collect::<String>()
+        .to_lowercase();
+    matches!(rest.as_str(), "" | "am" | "pm")
 }
 
 /// True when the line starts with a tax-id or phone label (`NIF:`, `Tel.`).
@@ -500,6 +549,21 @@ mod tests {
             a.raw,
             "LOT 1851-A & 1851-B, JALAN KPB 6,\nKAWASAN PERINDUSTRIAN BALAKONG,"
         );
+    }
+
+    #[test]
+    fn date_and_tax_id_between_name_and_address_are_stepped_over() {
+        let (v, _) = run(
+            "UNIHAKKA INTERNATIONAL SDN BHD\n05 Mar 2018 18:24\n(867388-U)\n12, Jalan Tampoi 7/4\nTampoi,81200 Johor Bahru,Johor\nTAX INVOICE",
+        );
+        assert_eq!(v.name.unwrap().value, "UNIHAKKA INTERNATIONAL SDN BHD");
+        assert_eq!(
+            v.address.unwrap().raw,
+            "12, Jalan Tampoi 7/4\nTampoi,81200 Johor Bahru,Johor"
+        );
+        let (v, _) = run("Librería Sol S.L.\nNIF: B12345674\nCalle Mayor 12\n28001 Madrid");
+        assert_eq!(v.address.unwrap().value, "Calle Mayor 12, 28001 Madrid");
+        assert_eq!(v.tax_id.unwrap().value, "B12345674");
     }
 
     #[test]

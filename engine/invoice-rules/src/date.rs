@@ -513,6 +513,30 @@ pub struct DateMatch {
     pub date: Date,
 }
 
+/// A date's text with the spaces OCR lost around a month name put back:
+/// `05Mar2018` and `12Mar 2018` read `05 Mar 2018`, `12 Mar 2018`. Other
+/// separators stay as they were (`05-Mar-2018`, `5/3/2018`).
+pub fn respace_month_name(text: &str) -> String {
+    let toks = tokenize(text);
+    let month = |t: &Token| matches!(&t.kind, Kind::Word(w) if month_from_name(w).is_some());
+    let number = |t: &Token| matches!(t.kind, Kind::Num(_));
+    let mut out = String::with_capacity(text.len() + 2);
+    let mut prev: Option<&Token> = None;
+    for t in &toks {
+        if let Some(p) = prev {
+            let between = &text[p.end..t.start];
+            let glued = between.is_empty() && ((month(p) && number(t)) || (number(p) && month(t)));
+            out.push_str(if glued { " " } else { between });
+        } else {
+            out.push_str(&text[..t.start]);
+        }
+        out.push_str(&text[t.start..t.end]);
+        prev = Some(t);
+    }
+    out.push_str(prev.map_or(text, |p| &text[p.end..]));
+    out
+}
+
 /// Finds every valid date in `text` with its byte span; impossible dates
 /// (31/02/2024) and numbers that only look like dates are skipped.
 pub fn find_dates(text: &str, order: DateOrder) -> Vec<DateMatch> {
@@ -640,6 +664,19 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn month_name_glued_to_numbers_gets_its_spaces_back() {
+        assert_eq!(respace_month_name("05Mar2018"), "05 Mar 2018");
+        assert_eq!(respace_month_name("12Mar 2018"), "12 Mar 2018");
+        assert_eq!(
+            respace_month_name("14 de marzo de 2024"),
+            "14 de marzo de 2024"
+        );
+        assert_eq!(respace_month_name("05-Mar-2018"), "05-Mar-2018");
+        assert_eq!(respace_month_name("5/3/2018"), "5/3/2018");
+        assert_eq!(respace_month_name("Mar.2018"), "Mar.2018");
     }
 
     #[test]

@@ -23,7 +23,7 @@ mod text;
 pub use amount::{find_amounts, parse_amount, Amount, AmountError, AmountMatch, Decimal};
 pub use clabe::{validate_clabe, Clabe, ClabeError};
 pub use contact::{normalize_phone, validate_email, ContactError, Phone};
-pub use date::{find_dates, parse_date, Date, DateError, DateMatch, DateOrder};
+pub use date::{find_dates, parse_date, respace_month_name, Date, DateError, DateMatch, DateOrder};
 pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
 pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
 pub use lookalike::{canonical_legal_form, repair_spanish_text};

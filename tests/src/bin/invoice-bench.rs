@@ -40,12 +40,15 @@ fn main() {
             let (outs, _) = extract_all(&ocr);
             let s = score_sroie(&docs, &outs);
             println!(
-                "| sroie-dev (OCR balanced) | {} | company {:.3}, address {:.3}, date {:.3}, total {:.3} | {:.2} |",
+                "| sroie-dev (OCR balanced) | {} | company {:.3}, address {:.3}, date {:.3}, total {:.3}; ignoring case: company {:.3}, address {:.3}, date {:.3} | {:.2} |",
                 docs.len(),
                 s.company.accuracy(),
                 s.address.accuracy(),
                 s.date.accuracy(),
                 s.total.accuracy(),
+                s.company_ci.accuracy(),
+                s.address_ci.accuracy(),
+                s.date_ci.accuracy(),
                 library_ms(&ocr)
             );
         }
