@@ -12,7 +12,9 @@ use crate::key_values::{starts_with_label, value_spans};
 use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
-use grace_invoice_rules::{canonical_legal_form, repair_spanish_text, Locale};
+use grace_invoice_rules::{
+    canonical_legal_form, repair_spanish_address, repair_spanish_text, Locale,
+};
 
 /// Name, address and tax id of one party.
 #[derive(Debug, Default)]
@@ -473,7 +475,7 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     let joined = join_address(&texts);
     party.address = Some(Field {
         value: if ctx.locale == Locale::EsEs {
-            repair_spanish_text(&joined)
+            repair_spanish_address(&joined)
         } else {
             joined
         },

@@ -9,17 +9,20 @@
 
 #![warn(missing_docs)]
 
+pub mod accents;
 pub mod amount;
 pub mod clabe;
 pub mod contact;
 pub mod date;
 pub mod iban;
 pub mod locale;
+pub mod spanish_address;
 pub mod tax_id;
 
 pub mod lookalike;
 mod text;
 
+pub use accents::restore_spanish_accents;
 pub use amount::{find_amounts, parse_amount, Amount, AmountError, AmountMatch, Decimal};
 pub use clabe::{validate_clabe, Clabe, ClabeError};
 pub use contact::{normalize_phone, validate_email, ContactError, Phone};
@@ -27,6 +30,7 @@ pub use date::{find_dates, parse_date, respace_month_name, Date, DateError, Date
 pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
 pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
 pub use lookalike::{canonical_legal_form, repair_spanish_text};
+pub use spanish_address::repair_spanish_address;
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
 
 #[cfg(test)]

@@ -7,8 +7,11 @@
 //! degree sign after a number is never a temperature in an address, and
 //! `EI` is not a Spanish word.
 
-/// Restores ordinal indicators and the article `El` in a Spanish name or
-/// address line, keeping everything else (spacing included) as it is.
+use crate::accents::restore_spanish_accents;
+
+/// Restores ordinal indicators, the article `El` and dropped accents
+/// ([`restore_spanish_accents`]) in a Spanish name or address line, keeping
+/// everything else (spacing included) as it is.
 pub fn repair_spanish_text(text: &str) -> String {
     let tokens: Vec<&str> = text.split(' ').collect();
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
@@ -22,7 +25,7 @@ pub fn repair_spanish_text(text: &str) -> String {
         }
         out.push(t);
     }
-    out.join(" ")
+    restore_spanish_accents(&out.join(" "))
 }
 
 /// A company name whose legal form OCR broke with spaces (`S. L.`,

@@ -1,0 +1,247 @@
+//! A Spanish street address as OCR reads it, put back the way it is written:
+//! `Calle Mayor, n 12, 4% 1a, 28001Madrid` → `Calle Mayor, nº 12, 4º 1ª,
+//! 28001 Madrid`.
+//!
+//! The small ordinal marks of `nº`, `4º` and `1ª` are the glyphs OCR loses
+//! most (dropped, or read as `°`, `%`, `Ω`, `=`, `'`, `e`, `8`), and the thin
+//! gaps after a comma, after `º` and after a postcode are the spaces it
+//! drops. Only positions an address cannot mean otherwise are changed: a
+//! number between the street number and a door is a floor, a lone `n`
+//! before a number is `nº`.
+
+use crate::lookalike::repair_spanish_text;
+
+/// Glyphs OCR reads for the ordinal mark `º` after a floor number or `n`.
+const MARK_LOOKALIKES: &[char] = &['º', '°', 'Ω', '%', '=', '\'', '"', '#', 'e', 'o'];
+
+/// Door words after a floor (`4º izda.`).
+const DOOR_WORDS: &[&str] = &[
+    "izda.", "izq.", "izqda.", "dcha.", "dcha", "izda", "centro", "ctro.",
+];
+
+/// Repairs a Spanish address: spacing, the marks of `nº`, floor and door,
+/// then [`repair_spanish_text`] (ordinals, `El`, accents).
+pub fn repair_spanish_address(text: &str) -> String {
+    let spaced = restore_spaces(text);
+    let tokens: Vec<&str> = spaced.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for (i, &t) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).copied();
+        let prev = i.checked_sub(1).map(|p| tokens[p]);
+        let fixed = number_sign(t, next)
+            .or_else(|| floor(t, prev, next))
+            .or_else(|| door_after_floor(t, out.last().map(String::as_str)));
+        out.push(fixed.unwrap_or_else(|| t.to_string()));
+    }
+    repair_spanish_text(&out.join(" "))
+}
+
+/// Puts back the spaces OCR drops: after a comma before a word or a floor
+/// (`110,2º D`), after `º` (`4ºdcha.`, `nº139`), between a postcode and
+/// its town (`28001Madrid`).
+fn restore_spaces(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        let Some(&n) = chars.get(i + 1) else { break };
+        let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        let space = match c {
+            ',' => {
+                n.is_alphabetic()
+                    || (n.is_ascii_digit() && (!prev_digit || floor_follows(&chars[i + 1..])))
+            }
+            'º' | 'ª' => n.is_alphanumeric(),
+            _ => c.is_ascii_digit() && n.is_uppercase() && postcode_ends_at(&chars, i),
+        };
+        if space {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// `2º`, `12º` at the start of `rest`.
+fn floor_follows(rest: &[char]) -> bool {
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&digits) && rest.get(digits) == Some(&'º')
+}
+
+/// Five digits ending at `i`, not part of a longer number, that can be a
+/// Spanish postcode (province 01–52).
+fn postcode_ends_at(chars: &[char], i: usize) -> bool {
+    if i < 4 || (i >= 5 && chars[i - 5].is_ascii_digit()) {
+        return false;
+    }
+    let code: String = chars[i - 4..=i].iter().collect();
+    code.chars().all(|c| c.is_ascii_digit()) && matches!(code[..2].parse::<u8>(), Ok(1..=52))
+}
+
+/// `n`, `n%`, `nΩ`, `n'`, `n8` before a number → `nº`.
+fn number_sign(t: &str, next: Option<&str>) -> Option<String> {
+    if !next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let mut chars = t.chars();
+    let n = chars.next().filter(|c| matches!(c, 'n' | 'N'))?;
+    let mark: Vec<char> = chars.collect();
+    let is_mark = match mark.as_slice() {
+        [] => true,
+        [m] => *m != 'º' && (MARK_LOOKALIKES.contains(m) || *m == '8'),
+        _ => false,
+    };
+    is_mark.then(|| format!("{n}º"))
+}
+
+/// One or two ASCII digits.
+fn is_small_number(s: &str) -> bool {
+    (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A door: `1a`, `1ª`, `3#`, `B`, `izda.` (a trailing comma allowed).
+fn is_door(t: &str) -> bool {
+    let t = t.trim_end_matches(',');
+    let letter = t.len() == 1 && t.bytes().all(|b| (b'A'..=b'H').contains(&b));
+    let numbered = t.strip_suffix(['a', 'ª', '#']).is_some_and(is_small_number);
+    letter || numbered || DOOR_WORDS.contains(&t.to_lowercase().as_str())
+}
+
+/// A floor number between the street number (`125,`) and a door, with its
+/// mark lost or misread (`4`, `4%`, `8e`, `7=`) → `4º`.
+fn floor(t: &str, prev: Option<&str>, next: Option<&str>) -> Option<String> {
+    let after_number = prev.is_some_and(|p| {
+        p.strip_suffix(',')
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()))
+    });
+    if !after_number || !next.is_some_and(is_door) {
+        return None;
+    }
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let mark: Vec<char> = t[digits.len()..].chars().collect();
+    let misread = match mark.as_slice() {
+        [] => true,
+        [m] => *m != 'º' && MARK_LOOKALIKES.contains(m),
+        _ => false,
+    };
+    (is_small_number(&digits) && misread).then(|| format!("{digits}º"))
+}
+
+/// A door number whose `ª` OCR read as `#` after a floor: `3#` → `3ª`.
+fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
+    let prev_is_floor = prev.is_some_and(|p| {
+        p.trim_end_matches(',')
+            .strip_suffix('º')
+            .is_some_and(is_small_number)
+    });
+    let (body, comma) = match t.strip_suffix(',') {
+        Some(b) => (b, ","),
+        None => (t, ""),
+    };
+    let n = body.strip_suffix('#').filter(|n| is_small_number(n))?;
+    prev_is_floor.then(|| format!("{n}ª{comma}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_and_door_marks_come_back() {
+        for (read, printed) in [
+            (
+                "Avda. Mayor, 219, 5 2a, 01013 Vitoria",
+                "Avda. Mayor, 219, 5º 2ª, 01013 Vitoria",
+            ),
+            (
+                "Calle de Alcalá, 115, 8e 4a, 02006 Albacete",
+                "Calle de Alcalá, 115, 8º 4ª, 02006 Albacete",
+            ),
+            (
+                "Paseo Paz, 32, 5% 2a, 45006 Toledo",
+                "Paseo Paz, 32, 5º 2ª, 45006 Toledo",
+            ),
+            (
+                "C/ de Castilla, 207, 7= D, 46014 Valencia",
+                "C/ de Castilla, 207, 7º D, 46014 Valencia",
+            ),
+            (
+                "Travesía de Sagasta, 133, 2% 3#, 22002 Huesca",
+                "Travesía de Sagasta, 133, 2º 3ª, 22002 Huesca",
+            ),
+            (
+                "C/ de Goya, 62, 4 dcha., 29011 Málaga",
+                "C/ de Goya, 62, 4º dcha., 29011 Málaga",
+            ),
+            (
+                "Ronda San Vicente, 150, 8Ω A, 18013 Granada",
+                "Ronda San Vicente, 150, 8º A, 18013 Granada",
+            ),
+        ] {
+            assert_eq!(repair_spanish_address(read), printed, "{read}");
+        }
+    }
+
+    #[test]
+    fn number_sign_comes_back() {
+        assert_eq!(
+            repair_spanish_address("C/ de Galicia, n 127, bajo"),
+            "C/ de Galicia, nº 127, bajo"
+        );
+        assert_eq!(
+            repair_spanish_address("Plaza Colón, n% 2"),
+            "Plaza Colón, nº 2"
+        );
+        assert_eq!(repair_spanish_address("C/ Real, nΩ 45"), "C/ Real, nº 45");
+        assert_eq!(
+            repair_spanish_address("Calle Castilla, n' 42"),
+            "Calle Castilla, nº 42"
+        );
+        assert_eq!(
+            repair_spanish_address("C/ del Príncipe, n8 188"),
+            "C/ del Príncipe, nº 188"
+        );
+    }
+
+    #[test]
+    fn dropped_spaces_come_back() {
+        assert_eq!(
+            repair_spanish_address("Calle de Castilla, 90,2º dcha., 10001 Cáceres"),
+            "Calle de Castilla, 90, 2º dcha., 10001 Cáceres"
+        );
+        assert_eq!(
+            repair_spanish_address("Paseo Real, 9, 4ºdcha."),
+            "Paseo Real, 9, 4º dcha."
+        );
+        assert_eq!(
+            repair_spanish_address("Ronda Sagasta, nº139"),
+            "Ronda Sagasta, nº 139"
+        );
+        assert_eq!(
+            repair_spanish_address("Ronda Galicia, nº 159, 10005Cáceres"),
+            "Ronda Galicia, nº 159, 10005 Cáceres"
+        );
+        assert_eq!(
+            repair_spanish_address("Plaza Mayor, 160,local 12"),
+            "Plaza Mayor, 160, local 12"
+        );
+    }
+
+    #[test]
+    fn what_an_address_can_mean_otherwise_stays() {
+        // A house number with a letter, not after a street number.
+        assert_eq!(
+            repair_spanish_address("Calle Mayor, 2 B"),
+            "Calle Mayor, 2 B"
+        );
+        // A decimal comma and a long number glued to a word.
+        assert_eq!(repair_spanish_address("Km 1,5"), "Km 1,5");
+        assert_eq!(repair_spanish_address("REF 123456ABC"), "REF 123456ABC");
+        // `n` not before a number, and a floor already marked.
+        assert_eq!(repair_spanish_address("Calle n Sur"), "Calle n Sur");
+        assert_eq!(repair_spanish_address("Mayor, 3, 2º B"), "Mayor, 3, 2º B");
+        assert_eq!(
+            repair_spanish_address("Calle de la Peña, 57"),
+            "Calle de la Peña, 57"
+        );
+    }
+}
