@@ -13,7 +13,7 @@ use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
 use grace_invoice_rules::{
-    canonical_legal_form, repair_spanish_address, repair_spanish_text, Locale,
+    canonical_legal_form, repair_spanish_address, repair_spanish_text, spanish_name_case, Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -426,7 +426,7 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         let raw = strip_registration(raw.join("\n").trim_start_matches([':', '-', ' ']).trim());
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = if ctx.locale == Locale::EsEs {
-            canonical_legal_form(&repair_spanish_text(&value))
+            spanish_name_case(&canonical_legal_form(&repair_spanish_text(&value)))
         } else {
             value
         };

@@ -17,6 +17,7 @@ pub mod date;
 pub mod iban;
 pub mod locale;
 pub mod spanish_address;
+pub mod spanish_case;
 pub mod tax_id;
 
 pub mod lookalike;
@@ -31,6 +32,7 @@ pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
 pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
 pub use lookalike::{canonical_legal_form, repair_spanish_text};
 pub use spanish_address::repair_spanish_address;
+pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
 
 #[cfg(test)]

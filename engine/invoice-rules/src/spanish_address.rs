@@ -10,6 +10,7 @@
 //! before a number is `nº`.
 
 use crate::lookalike::repair_spanish_text;
+use crate::spanish_case::spanish_address_case;
 
 /// Glyphs OCR reads for the ordinal mark `º` after a floor number or `n`.
 const MARK_LOOKALIKES: &[char] = &['º', '°', 'Ω', '%', '=', '\'', '"', '#', 'e', 'o'];
@@ -20,7 +21,8 @@ const DOOR_WORDS: &[&str] = &[
 ];
 
 /// Repairs a Spanish address: spacing, the marks of `nº`, floor and door,
-/// then [`repair_spanish_text`] (ordinals, `El`, accents).
+/// then [`repair_spanish_text`] (ordinals, `El`, accents) and the capitals
+/// of [`spanish_address_case`].
 pub fn repair_spanish_address(text: &str) -> String {
     let spaced = restore_spaces(text);
     let tokens: Vec<&str> = spaced.split(' ').collect();
@@ -33,7 +35,7 @@ pub fn repair_spanish_address(text: &str) -> String {
             .or_else(|| door_after_floor(t, out.last().map(String::as_str)));
         out.push(fixed.unwrap_or_else(|| t.to_string()));
     }
-    repair_spanish_text(&out.join(" "))
+    spanish_address_case(&repair_spanish_text(&out.join(" ")))
 }
 
 /// Puts back the spaces OCR drops: after a comma before a word or a floor
@@ -51,7 +53,7 @@ fn restore_spaces(text: &str) -> String {
                 n.is_alphabetic()
                     || (n.is_ascii_digit() && (!prev_digit || floor_follows(&chars[i + 1..])))
             }
-            'º' | 'ª' => n.is_alphanumeric(),
+            'º' | 'ª' | '°' => n.is_alphanumeric(),
             _ => c.is_ascii_digit() && n.is_uppercase() && postcode_ends_at(&chars, i),
         };
         if space {
@@ -64,7 +66,7 @@ fn restore_spaces(text: &str) -> String {
 /// `2º`, `12º` at the start of `rest`.
 fn floor_follows(rest: &[char]) -> bool {
     let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    (1..=2).contains(&digits) && rest.get(digits) == Some(&'º')
+    (1..=2).contains(&digits) && matches!(rest.get(digits), Some('º' | '°'))
 }
 
 /// Five digits ending at `i`, not part of a longer number, that can be a
@@ -98,12 +100,19 @@ fn is_small_number(s: &str) -> bool {
     (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A door: `1a`, `1ª`, `3#`, `B`, `izda.` (a trailing comma allowed).
+/// Glyphs OCR reads for the `ª` of a door number.
+const DOOR_MARK_LOOKALIKES: &[char] = &['a', 'ª', '#', '%'];
+
+/// A door: `1a`, `1ª`, `3#`, `B`, `izda.`, or a bare number closed by a
+/// comma (`1,`, its `ª` lost).
 fn is_door(t: &str) -> bool {
+    let bare = t.strip_suffix(',').is_some_and(is_small_number);
     let t = t.trim_end_matches(',');
     let letter = t.len() == 1 && t.bytes().all(|b| (b'A'..=b'H').contains(&b));
-    let numbered = t.strip_suffix(['a', 'ª', '#']).is_some_and(is_small_number);
-    letter || numbered || DOOR_WORDS.contains(&t.to_lowercase().as_str())
+    let numbered = t
+        .strip_suffix(DOOR_MARK_LOOKALIKES)
+        .is_some_and(is_small_number);
+    bare || letter || numbered || DOOR_WORDS.contains(&t.to_lowercase().as_str())
 }
 
 /// A floor number between the street number (`125,`) and a door, with its
@@ -126,19 +135,25 @@ fn floor(t: &str, prev: Option<&str>, next: Option<&str>) -> Option<String> {
     (is_small_number(&digits) && misread).then(|| format!("{digits}º"))
 }
 
-/// A door number whose `ª` OCR read as `#` after a floor: `3#` → `3ª`.
+/// A door number after a floor with its `ª` misread or lost: `3#`, `2%`,
+/// `1,` → `3ª`, `2ª`, `1ª,`.
 fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
     let prev_is_floor = prev.is_some_and(|p| {
         p.trim_end_matches(',')
-            .strip_suffix('º')
+            .strip_suffix(['º', '°'])
             .is_some_and(is_small_number)
     });
     let (body, comma) = match t.strip_suffix(',') {
         Some(b) => (b, ","),
         None => (t, ""),
     };
-    let n = body.strip_suffix('#').filter(|n| is_small_number(n))?;
-    prev_is_floor.then(|| format!("{n}ª{comma}"))
+    let n = match body.strip_suffix(['#', '%']) {
+        Some(n) => n,
+        // A bare number is a door only when a comma closes it.
+        None if !comma.is_empty() => body,
+        None => return None,
+    };
+    (prev_is_floor && is_small_number(n)).then(|| format!("{n}ª{comma}"))
 }
 
 #[cfg(test)]
@@ -175,6 +190,18 @@ mod tests {
             (
                 "Ronda San Vicente, 150, 8Ω A, 18013 Granada",
                 "Ronda San Vicente, 150, 8º A, 18013 Granada",
+            ),
+            (
+                "C/ de la Peña, 81, 5% 1, 28805 Alcalá",
+                "C/ de la Peña, 81, 5º 1ª, 28805 Alcalá",
+            ),
+            (
+                "C/ de Blasco Ibáñez, 59, 4º 2%, 07010 Palma",
+                "C/ de Blasco Ibáñez, 59, 4º 2ª, 07010 Palma",
+            ),
+            (
+                "Calle de Ramón y Cajal, 110,2° D, 17002 Girona",
+                "Calle de Ramón y Cajal, 110, 2º D, 17002 Girona",
             ),
         ] {
             assert_eq!(repair_spanish_address(read), printed, "{read}");
