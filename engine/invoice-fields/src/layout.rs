@@ -67,6 +67,11 @@ impl Rect {
     pub fn y_overlap(&self, o: &Rect) -> f32 {
         self.y1.min(o.y1) - self.y0.max(o.y0)
     }
+
+    /// Horizontal distance between the two (0 when they overlap).
+    pub fn x_gap(&self, o: &Rect) -> f32 {
+        (-self.x_overlap(o)).max(0.0)
+    }
 }
 
 /// One OCR word (or whitespace-separated token of plain text).
@@ -333,7 +338,9 @@ impl Page {
             .max(1e-3);
         // Rows: lines sorted by centre; a line joins the open row when it
         // overlaps the row's first line by half the smaller height (the
-        // first line anchors the row so a slope cannot chain rows together).
+        // first line anchors the row so a slope cannot chain rows together),
+        // or overlaps so the member nearest it across the page (on a photo
+        // taken at an angle the far end of a row drifts from its anchor).
         let mut order: Vec<usize> = (0..lines.len()).collect();
         order.sort_by(|&a, &b| {
             lines[a]
@@ -347,7 +354,12 @@ impl Page {
             let r = lines[i].rect;
             let joined = rows.last_mut().is_some_and(|row| {
                 let anchor = lines[row[0]].rect;
-                let fits = r.y_overlap(&anchor) >= 0.5 * r.h().min(anchor.h());
+                let overlaps = |o: &Rect| r.y_overlap(o) >= 0.5 * r.h().min(o.h());
+                let nearest = row
+                    .iter()
+                    .map(|&j| lines[j].rect)
+                    .min_by(|a, b| a.x_gap(&r).total_cmp(&b.x_gap(&r)));
+                let fits = overlaps(&anchor) || nearest.is_some_and(|n| overlaps(&n));
                 let clear = row.iter().all(|&j| lines[j].rect.x_overlap(&r) <= 0.0);
                 if fits && clear {
                     row.push(i);
