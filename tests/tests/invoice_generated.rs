@@ -46,7 +46,7 @@ fn generated_spanish_documents_fields_validations_boxes() {
     let today: &[(&str, f64)] = &[
         ("customer_name", 0.93),
         ("due_date", 0.94),
-        ("invoice_number", 0.86),
+        
         ("subtotal", 0.93),
         ("tax_total", 0.93),
         ("vendor_address", 0.82),

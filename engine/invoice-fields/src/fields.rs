@@ -247,25 +247,44 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
 }
 
 /// The document number: the first token with a digit after a number label,
-/// else a number glued to its `Nº` (`N°F2022-1866`, OCR drops that space).
+/// or a number glued to its `Nº` (`N°F2022-1866`, OCR drops that space).
+/// The most specific reading wins: a label of two or more words
+/// (`Nº factura:`), then a number alone on its line behind a glued `Nº`
+/// (`N°FAC-23-00414`, or `NFR22-0056` with the `º` lost), then a bare `Nº`
+/// label (which also opens addresses: `nº 41, bajo`), then a glued `Nº`
+/// anywhere.
 pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
-    labelled_number(ctx).or_else(|| glued_number(ctx))
+    labelled_number(ctx, |words| words >= 2)
+        .or_else(|| glued_number(ctx, true))
+        .or_else(|| labelled_number(ctx, |words| words < 2))
+        .or_else(|| glued_number(ctx, false))
 }
 
-fn glued_number(ctx: &Ctx) -> Option<Field> {
+/// `N` glued to a number. `alone`: the word is its line's only word, and
+/// then the `º` may be lost altogether (`N2024/2849`).
+fn glued_number(ctx: &Ctx, alone: bool) -> Option<Field> {
     let page = ctx.page;
     page.rows.iter().flatten().find_map(|&line| {
         let words = &page.lines[line].words;
+        if alone && words.len() != 1 {
+            return None;
+        }
         words.iter().enumerate().find_map(|(i, w)| {
             // `N` and one sign that is not a letter or digit: `Nº`, `N°`, `N{`.
             let mut chars = w.text.chars();
-            let sign = (chars.next() == Some('N'))
-                .then(|| chars.next())
-                .flatten()?;
-            if sign.is_alphanumeric() && sign != 'º' {
+            if chars.next() != Some('N') {
                 return None;
             }
-            let rest = chars.as_str().trim_start_matches([':', '.']);
+            let after_n = chars.as_str();
+            let sign = chars.next()?;
+            let rest = if !sign.is_alphanumeric() || sign == 'º' {
+                chars.as_str()
+            } else if alone && (sign.is_ascii_digit() || sign.is_uppercase()) {
+                after_n
+            } else {
+                return None;
+            };
+            let rest = rest.trim_start_matches([':', '.']);
             let ok = rest.chars().any(|c| c.is_ascii_digit())
                 && rest
                     .chars()
@@ -291,11 +310,13 @@ fn glued_number(ctx: &Ctx) -> Option<Field> {
     })
 }
 
-fn labelled_number(ctx: &Ctx) -> Option<Field> {
+/// The value of the first number label whose length in lexicon words
+/// `words` accepts.
+fn labelled_number(ctx: &Ctx, words: impl Fn(usize) -> bool) -> Option<Field> {
     let page = ctx.page;
     ctx.labels
         .iter()
-        .filter(|h| h.kind == LabelKind::InvoiceNumber)
+        .filter(|h| h.kind == LabelKind::InvoiceNumber && words(h.words))
         .find_map(|h| {
             value_spans(page, h).into_iter().find_map(|s| {
                 let words = &page.lines[s.line].words;

@@ -258,12 +258,12 @@ pub fn header_labels(page: &Page, line: usize) -> Vec<LabelHit> {
 
 fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
     let words = &page.lines[line].words;
-    // Small print reads `Nº` as `N2` or `N9`.
+    // Small print reads the `º` of `Nº` as `2`, `9`, `e`, `P` or `R`.
     let normed: Vec<String> = words
         .iter()
         .map(|w| norm_word(&w.text))
         .map(|w| {
-            if w == "n2" || w == "n9" {
+            if matches!(w.as_str(), "n2" | "n9" | "ne" | "np" | "nr") {
                 "no".to_string()
             } else {
                 w

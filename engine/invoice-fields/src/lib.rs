@@ -345,6 +345,29 @@ mod tests {
     }
 
     #[test]
+    fn invoice_number_prefers_the_most_specific_reading() {
+        let number = |text: &str| {
+            let out = run(text.as_bytes(), "text/plain", &Map::new()).unwrap();
+            out.fields.invoice_number.map(|f| f.value)
+        };
+        // `nº 41` opens an address; `Nº factura` names the number.
+        assert_eq!(
+            number("Panadería Sol\nAvenida del Marqués,\nnº 41, bajo\nNº factura: FS22/195932"),
+            Some("FS22/195932".into())
+        );
+        // `Nº` glued to the number alone on its line, its `º` lost.
+        assert_eq!(
+            number("FACTURA\nNFR22-0056\nEMISOR"),
+            Some("FR22-0056".into())
+        );
+        // The `º` of `Nº` read as `e`.
+        assert_eq!(
+            number("Ne factura: T006-466332"),
+            Some("T006-466332".into())
+        );
+    }
+
+    #[test]
     fn output_is_deterministic() {
         let a = serde_json::to_string(&run(FACTURA.as_bytes(), "text/plain", &Map::new()).unwrap())
             .unwrap();
