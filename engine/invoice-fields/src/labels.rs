@@ -221,6 +221,21 @@ pub fn norm_word(w: &str) -> String {
     out
 }
 
+/// A tax name glued to its rate (`iva21%`, `irpf15%`, from `IVA21%`) reads
+/// as the tax name; the rate stays in the word for `rate_in`.
+fn strip_glued_rate(w: String) -> String {
+    const TAXES: &[&str] = &["iva", "igic", "ipsi", "irpf", "vat", "gst", "sst"];
+    let Some(body) = w.strip_suffix('%') else {
+        return w;
+    };
+    let name = body.trim_end_matches(|c: char| c.is_ascii_digit());
+    if name.len() < body.len() && TAXES.contains(&name) {
+        name.to_string()
+    } else {
+        w
+    }
+}
+
 /// Folds the letters OCR confuses in labels (`TotaI`, `T0TAL`, `Tota1`)
 /// so the lexicon still matches them.
 fn fold(w: &str) -> String {
@@ -266,7 +281,7 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
             if matches!(w.as_str(), "n2" | "n9" | "ne" | "np" | "nr") {
                 "no".to_string()
             } else {
-                w
+                strip_glued_rate(w)
             }
         })
         .collect();
