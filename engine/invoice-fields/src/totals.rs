@@ -99,39 +99,6 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     let mut out = Totals::default();
     let vat: Vec<&TaxLineAt> = tax.iter().filter(|t| t.kind != "IRPF").collect();
 
-    // Subtotal: a labelled one that matches the tax lines' bases, else the
-    // last labelled one (the totals block comes last), else the table.
-    let bases: Option<Decimal> =
-        (!vat.is_empty() && vat.iter().all(|t| t.base.is_some())).then(|| {
-            vat.iter()
-                .map(|t| t.base.as_ref().expect("checked").value)
-                .fold(Decimal::ZERO, |a, b| a + b)
-        });
-    let subs = candidates(ctx, LabelKind::Subtotal);
-    let sub = bases
-        .and_then(|b| {
-            subs.iter()
-                .rev()
-                .find(|f| f.value.value.approx_eq(b, cent()))
-        })
-        .or(subs.last());
-    let mut subtotal: Option<(Decimal, Field)> = sub
-        .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
-        .or_else(|| {
-            table
-                .base
-                .as_ref()
-                .map(|a| (a.value, from_at(ctx, a, Source::Layout)))
-        })
-        .or_else(|| match (vat.as_slice(), bases) {
-            ([one], _) => one
-                .base
-                .as_ref()
-                .map(|a| (a.value, from_at(ctx, a, Source::Layout))),
-            (_, Some(b)) => Some((b, computed(b))),
-            _ => None,
-        });
-
     // Tax total: labelled, else the table's total row, else the one tax
     // line, else the sum of the tax lines.
     let amounts: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.amount.is_some()))
@@ -169,11 +136,60 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
             _ => None,
         });
 
-    // Withholding: printed as a deduction (`-150,00`) or plainly; the sign
-    // the arithmetic needs decides, else it is reported positive.
+    // Subtotal: a labelled one the arithmetic supports (with the tax total
+    // and a printed total: a tax table's `Base imponible` column sits
+    // beside the totals block's `Subtotal`), preferring one that matches
+    // the tax lines' bases; else one matching the bases; else the last
+    // labelled one (the totals block comes last); else the table.
+    let bases: Option<Decimal> =
+        (!vat.is_empty() && vat.iter().all(|t| t.base.is_some())).then(|| {
+            vat.iter()
+                .map(|t| t.base.as_ref().expect("checked").value)
+                .fold(Decimal::ZERO, |a, b| a + b)
+        });
+    let subs = candidates(ctx, LabelKind::Subtotal);
     let wh = candidates(ctx, LabelKind::Withholding).into_iter().next();
     let totals_c = candidates(ctx, LabelKind::Total);
     let due_c = candidates(ctx, LabelKind::AmountDue);
+    let balances = |s: Decimal| {
+        let Some((tax, _)) = tax_total.as_ref() else {
+            return false;
+        };
+        let w = wh.as_ref().map_or(Decimal::ZERO, |f| f.value.value.abs());
+        totals_c.iter().chain(&due_c).any(|t| {
+            [*tax - w, *tax + w]
+                .iter()
+                .any(|&d| (s + d).approx_eq(t.value.value, cent()))
+        })
+    };
+    let matches_bases =
+        |f: &&Found<AmountAt>| bases.is_some_and(|b| f.value.value.approx_eq(b, cent()));
+    let sub = subs
+        .iter()
+        .rev()
+        .find(|f| matches_bases(f) && balances(f.value.value))
+        .or_else(|| subs.iter().rev().find(|f| balances(f.value.value)))
+        .or_else(|| subs.iter().rev().find(matches_bases))
+        .or(subs.last());
+    let mut subtotal: Option<(Decimal, Field)> = sub
+        .map(|f| (f.value.value, amount_field(ctx, f, f.value.value)))
+        .or_else(|| {
+            table
+                .base
+                .as_ref()
+                .map(|a| (a.value, from_at(ctx, a, Source::Layout)))
+        })
+        .or_else(|| match (vat.as_slice(), bases) {
+            ([one], _) => one
+                .base
+                .as_ref()
+                .map(|a| (a.value, from_at(ctx, a, Source::Layout))),
+            (_, Some(b)) => Some((b, computed(b))),
+            _ => None,
+        });
+
+    // Withholding: printed as a deduction (`-150,00`) or plainly; the sign
+    // the arithmetic needs decides, else it is reported positive.
     let expected = |wh_value: Decimal| -> Option<Decimal> {
         Some(subtotal.as_ref()?.0 + tax_total.as_ref()?.0 - wh_value)
     };
@@ -425,6 +441,15 @@ mod tests {
     fn largest_total_after_rounding() {
         let t = run("TOTAL 9.02\nROUNDING -0.02\nTOTAL ROUNDED 9.00\nCASH 10.00\nCHANGE 1.00");
         assert_eq!(v(&t.total), "9.00");
+    }
+
+    #[test]
+    fn the_subtotal_the_arithmetic_supports_wins() {
+        // `Base imponible` heads a one-rate tax table; the totals block's
+        // `Subtotal` is the sum the total needs.
+        let t = run("Base imponible\n119,57\nSubtotal 153,16 €\nTotal IVA 26,45 €\nTOTAL 179,61 €");
+        assert_eq!(v(&t.subtotal), "153.16");
+        assert_eq!(v(&t.total), "179.61");
     }
 
     #[test]
