@@ -46,7 +46,6 @@ fn generated_spanish_documents_fields_validations_boxes() {
     let today: &[(&str, f64)] = &[
         ("customer_name", 0.93),
         ("due_date", 0.94),
-        ("tax_total", 0.95),
         ("vendor_address", 0.82),
         ("vendor_name", 0.93),
         ("withholding", 0.96),
@@ -62,11 +61,11 @@ fn generated_spanish_documents_fields_validations_boxes() {
             tally.accuracy()
         );
     }
-    // Issue floor 0.95; today 0.940 (BELOW THE ISSUE FLOOR): most failures
+    // Issue floor 0.95; today 0.945 (BELOW THE ISSUE FLOOR): most failures
     // are a wrong OCR amount or date that a validation correctly flags.
     assert!(
-        score.validations.accuracy() >= 0.935,
-        "validations hold on {:.3} of documents, below today's 0.935",
+        score.validations.accuracy() >= 0.94,
+        "validations hold on {:.3} of documents, below today's 0.94",
         score.validations.accuracy()
     );
     assert_eq!(

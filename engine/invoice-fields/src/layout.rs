@@ -243,6 +243,9 @@ impl Page {
                 .into_iter()
                 .map(|mut w| {
                     w.rect = rot(&w.quad.expect("boxed input"));
+                    if let Some(t) = grace_invoice_rules::euro_sign_lookalike(&w.text) {
+                        w.text = t;
+                    }
                     w
                 })
                 .collect();

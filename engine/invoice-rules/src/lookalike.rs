@@ -48,6 +48,22 @@ pub fn canonical_legal_form(name: &str) -> String {
     format!("{} {}", tokens[..head].join(" "), tokens[head..].concat())
 }
 
+/// An amount whose glued `€` OCR read as `E` or `e` (`87,85E`, `-163,16E`),
+/// with the euro sign back; `None` for any other word. Only a number with
+/// two decimals qualifies, so codes like `12E` or `1.5e` stay.
+pub fn euro_sign_lookalike(word: &str) -> Option<String> {
+    let body = word.strip_suffix(['E', 'e'])?;
+    let digits = body.strip_prefix('-').unwrap_or(body);
+    let b = digits.as_bytes();
+    let decimals = b.len() >= 4
+        && b[b.len() - 2..].iter().all(u8::is_ascii_digit)
+        && matches!(b[b.len() - 3], b'.' | b',')
+        && b[0].is_ascii_digit()
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b','));
+    decimals.then(|| format!("{body}€"))
+}
+
 fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -121,6 +137,19 @@ mod tests {
         // Not after a floor: a house number with a letter stays.
         assert_eq!(repair_spanish_text("Calle Mayor, 3a"), "Calle Mayor, 3a");
         assert_eq!(repair_spanish_text("2º bajo"), "2º bajo");
+    }
+
+    #[test]
+    fn euro_sign_read_as_e() {
+        assert_eq!(euro_sign_lookalike("87,85E").as_deref(), Some("87,85€"));
+        assert_eq!(euro_sign_lookalike("-163,16E").as_deref(), Some("-163,16€"));
+        assert_eq!(
+            euro_sign_lookalike("1.234,56e").as_deref(),
+            Some("1.234,56€")
+        );
+        for other in ["12E", "1.5e", "ABE", "E", "12,50", "3,1E", ",50E"] {
+            assert_eq!(euro_sign_lookalike(other), None, "{other}");
+        }
     }
 
     #[test]
