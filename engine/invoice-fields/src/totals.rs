@@ -76,13 +76,18 @@ fn from_at(ctx: &Ctx, a: &AmountAt, source: Source) -> Field {
 
 /// The first alternative reading of `f` whose amount equals `target`.
 fn repaired(ctx: &Ctx, f: &Found<AmountAt>, target: Decimal) -> Option<Found<AmountAt>> {
+    let split = split_decimal(ctx, f);
     alternative_readings(ctx.page, f.span)
         .into_iter()
-        .find_map(|text| {
+        .map(|text| (text, f.span))
+        .chain(split)
+        .find_map(|(text, span)| {
             let m = find_amounts(&text, ctx.locale)
                 .into_iter()
                 .rfind(|m| m.amount.value.abs().approx_eq(target.abs(), cent()))?;
             let mut g = f.clone();
+            g.span = span;
+            g.value.span = span;
             g.value.value = if target.is_negative() == m.amount.value.is_negative() {
                 m.amount.value
             } else {
@@ -92,6 +97,30 @@ fn repaired(ctx: &Ctx, f: &Found<AmountAt>, target: Decimal) -> Option<Found<Amo
             g.reconstructed = true;
             Some(g)
         })
+}
+
+/// The amount read with the word before it when OCR split it after its
+/// decimal comma (`18, 69€` read as `69€`): the joined text and its span.
+fn split_decimal(ctx: &Ctx, f: &Found<AmountAt>) -> Option<(String, Span)> {
+    let words = &ctx.page.lines[f.span.line].words;
+    let prev = words.get(f.span.start.checked_sub(1)?)?;
+    let whole = prev.text.strip_suffix([',', '.'])?;
+    if whole.is_empty()
+        || !whole
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        return None;
+    }
+    let text: String = words[f.span.start - 1..f.span.end]
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    let span = Span {
+        start: f.span.start - 1,
+        ..f.span
+    };
+    Some((text, span))
 }
 
 /// Chooses every money field.
@@ -450,6 +479,13 @@ mod tests {
         let t = run("Base imponible\n119,57\nSubtotal 153,16 €\nTotal IVA 26,45 €\nTOTAL 179,61 €");
         assert_eq!(v(&t.subtotal), "153.16");
         assert_eq!(v(&t.total), "179.61");
+    }
+
+    #[test]
+    fn a_total_split_after_its_decimal_comma_is_joined() {
+        let t = run("Base imponible 15,44 €\nIVA 21% 3,25 €\nTOTAL 18, 69€");
+        assert_eq!(v(&t.total), "18.69");
+        assert!(t.total.unwrap().reconstructed);
     }
 
     #[test]
