@@ -374,6 +374,23 @@ fn strip_registration(name: &str) -> String {
     t.to_string()
 }
 
+/// Drops a title OCR joined to the name on its row: `Comercial Soler S.L.
+/// ABONO - FACTURA RECTIFICATIVA` → `Comercial Soler S.L.` (the title in
+/// capitals, after the name).
+fn strip_trailing_title(name: &str) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let caps = |w: &&str| !w.chars().any(char::is_lowercase);
+    let cut = (1..words.len()).find(|&i| {
+        words[i].chars().any(char::is_alphabetic)
+            && words[i..].iter().all(caps)
+            && is_title(&words[i..].join(" "))
+    });
+    match cut {
+        Some(i) => words[..i].join(" ").trim_end().to_string(),
+        None => name.to_string(),
+    }
+}
+
 fn is_company_line(text: &str) -> bool {
     text.split_whitespace()
         .map(norm_word)
@@ -423,7 +440,9 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         let spans = block_name.unwrap_or_else(|| vec![s]);
         let raw: Vec<String> = spans.iter().map(|&s| page.span_text(s)).collect();
         let label = block.heading;
-        let raw = strip_registration(raw.join("\n").trim_start_matches([':', '-', ' ']).trim());
+        let raw = strip_trailing_title(&strip_registration(
+            raw.join("\n").trim_start_matches([':', '-', ' ']).trim(),
+        ));
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = if ctx.locale == Locale::EsEs {
             spanish_name_case(&canonical_legal_form(&repair_spanish_text(&value)))
@@ -566,6 +585,22 @@ mod tests {
         let (v, _) = run("Librería Sol S.L.\nNIF: B12345674\nCalle Mayor 12\n28001 Madrid");
         assert_eq!(v.address.unwrap().value, "Calle Mayor 12, 28001 Madrid");
         assert_eq!(v.tax_id.unwrap().value, "B12345674");
+    }
+
+    #[test]
+    fn a_title_on_the_name_row_is_not_the_name() {
+        assert_eq!(
+            strip_trailing_title("Comercial Álvarez e Hijos S.L. ABONO - FACTURA RECTIFICATIVA"),
+            "Comercial Álvarez e Hijos S.L."
+        );
+        assert_eq!(
+            strip_trailing_title("TICKET RESTAURANT SA"),
+            "TICKET RESTAURANT SA"
+        );
+        assert_eq!(
+            strip_trailing_title("Bar Factura Rápida"),
+            "Bar Factura Rápida"
+        );
     }
 
     #[test]

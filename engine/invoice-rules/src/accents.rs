@@ -8,22 +8,35 @@
 //! touched. Words in capitals stay as printed: Spanish capitals often go
 //! without accents.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-/// The accented words, one per line, `#` comments.
+/// Every accented word, one per line, `#` comments; `=` marks a word whose
+/// plain spelling is another word too (recognized, never restored).
 const TABLE: &str = include_str!("../data/es_accents.txt");
 
-/// Plain spelling → accented word, built once.
+/// The table's words, without comments.
+fn words() -> impl Iterator<Item = &'static str> {
+    TABLE
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Plain spelling → accented word, for the words that can be restored.
 fn table() -> &'static HashMap<String, &'static str> {
     static MAP: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     MAP.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        words()
+            .filter(|w| !w.starts_with('='))
             .map(|w| (plain(w), w))
             .collect()
     })
+}
+
+/// Every accented word of the table.
+fn known() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| words().map(|w| w.trim_start_matches('=')).collect())
 }
 
 /// The word without accents, diaeresis or tilde.
@@ -77,10 +90,11 @@ fn restore_word(word: &str) -> Option<String> {
         return None;
     }
     let lower = word.to_lowercase();
-    if plain(&lower) != lower {
-        return None;
-    }
-    let accented = lookup(&lower)?;
+    let accented = if plain(&lower) == lower {
+        lookup(&lower)?
+    } else {
+        swap_accent(&lower)?
+    };
     Some(if first.is_uppercase() {
         let mut c = accented.chars();
         c.next()
@@ -88,6 +102,28 @@ fn restore_word(word: &str) -> Option<String> {
             .unwrap_or_default()
     } else {
         accented
+    })
+}
+
+/// An accented word the table lacks whose accent OCR put on the wrong
+/// vowel (`ferreteréa` → `ferretería`: `í` and `é` look alike in small
+/// print), when moving it to another vowel of the same place gives the
+/// table's word.
+fn swap_accent(lower: &str) -> Option<String> {
+    const ACCENTED: [char; 5] = ['á', 'é', 'í', 'ó', 'ú'];
+    if known().contains(lower) {
+        return None;
+    }
+    let t = table();
+    let chars: Vec<char> = lower.chars().collect();
+    let at = chars.iter().position(|c| ACCENTED.contains(c))?;
+    ACCENTED.iter().find_map(|&v| {
+        let mut c = chars.clone();
+        c[at] = v;
+        let candidate: String = c.into_iter().collect();
+        t.get(&plain(&candidate))
+            .is_some_and(|w| *w == candidate)
+            .then_some(candidate)
     })
 }
 
@@ -130,6 +166,11 @@ mod tests {
             "Vitoria-Gasteiz (Álava)"
         );
         assert_eq!(restore_spanish_accents("A Coruna"), "A Coruña");
+        // An accent on the wrong vowel.
+        assert_eq!(
+            restore_spanish_accents("Ferreteréa Ibáñez"),
+            "Ferretería Ibáñez"
+        );
     }
 
     #[test]
@@ -142,6 +183,8 @@ mod tests {
             "LIBRERIA ALVAREZ"
         );
         assert_eq!(restore_spanish_accents("Librería"), "Librería");
+        // A real word keeps its accent where it is (`colín` is a word too).
+        assert_eq!(restore_spanish_accents("Plaza Colón"), "Plaza Colón");
         assert_eq!(
             restore_spanish_accents("Calle Mayor 3, 2º B"),
             "Calle Mayor 3, 2º B"

@@ -32,16 +32,95 @@ pub fn repair_spanish_address(text: &str) -> String {
         let prev = i.checked_sub(1).map(|p| tokens[p]);
         let fixed = number_sign(t, next)
             .or_else(|| floor(t, prev, next))
-            .or_else(|| door_after_floor(t, out.last().map(String::as_str)));
+            .or_else(|| glued_floor(t, next))
+            .or_else(|| door_after_floor(t, out.last().map(String::as_str)))
+            .or_else(|| (i == 0).then(|| calle_abbreviation(t, next)).flatten())
+            .or_else(|| period_for_comma(t, next))
+            .or_else(|| digit_in_word(t));
         out.push(fixed.unwrap_or_else(|| t.to_string()));
     }
     spanish_address_case(&repair_spanish_text(&out.join(" ")))
 }
 
-/// Puts back the spaces OCR drops: after a comma before a word or a floor
-/// (`110,2º D`), after `º` (`4ºdcha.`, `nº139`), between a postcode and
-/// its town (`28001Madrid`).
+/// Abbreviations an address writes with a period (`Avda.`, `Pza.`).
+const ABBREVIATIONS: &[&str] = &[
+    "avda", "av", "avd", "pza", "pl", "ctra", "c", "cl", "po", "ps", "pso", "urb", "pol", "ind",
+    "edif", "esc", "blq", "km", "dcha", "izda", "izq", "izqda", "ctro", "s", "sta", "sto", "dr",
+    "dra", "gral", "pje", "trav", "rda", "bº", "nº",
+];
+
+/// A street number and a floor OCR glued at the comma, the floor's `º`
+/// read as a digit (`125,42 4a` for `125, 4º 4ª`, `148,48 izda.`):
+/// `125, 4º`.
+fn glued_floor(t: &str, next: Option<&str>) -> Option<String> {
+    let (number, floor) = t.split_once(',')?;
+    let b = floor.as_bytes();
+    let ok = !number.is_empty()
+        && number.bytes().all(|c| c.is_ascii_digit())
+        && b.len() == 2
+        && b[0].is_ascii_digit()
+        && matches!(b[1], b'2' | b'8' | b'9')
+        && next.is_some_and(is_door);
+    ok.then(|| format!("{number}, {}º", b[0] as char))
+}
+
+/// `C de Goya` with the slash of `C/` lost: `C/ de Goya`.
+fn calle_abbreviation(t: &str, next: Option<&str>) -> Option<String> {
+    (t == "C" && next.is_some_and(|n| matches!(n, "de" | "del" | "la" | "los" | "las")))
+        .then(|| "C/".to_string())
+}
+
+/// A comma OCR read as a period before a number or a `local`/`bajo`
+/// (`Gran Poder. 187`, `8. local 5`), where no abbreviation explains it.
+fn period_for_comma(t: &str, next: Option<&str>) -> Option<String> {
+    let body = t.strip_suffix('.')?;
+    let next = next?;
+    let before_number = next.starts_with(|c: char| c.is_ascii_digit());
+    let before_word = matches!(next, "local" | "bajo" | "planta" | "piso");
+    let abbreviation = ABBREVIATIONS.contains(&body.to_lowercase().as_str());
+    let word = body.chars().count() >= 2 && body.chars().all(char::is_alphabetic);
+    let number = !body.is_empty() && body.chars().all(|c| c.is_ascii_digit());
+    let comma = (word && before_number && !abbreviation) || (number && before_word);
+    comma.then(|| format!("{body},"))
+}
+
+/// A word with one letter OCR read as a digit: `0` for `O`, `1` for `l`
+/// (`0urense`, `A1icante`).
+fn digit_in_word(t: &str) -> Option<String> {
+    let core = t.trim_end_matches([',', '.', ')']);
+    let tail = &t[core.len()..];
+    let digits: Vec<(usize, char)> = core
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .collect();
+    let letters = core.chars().filter(|c| c.is_alphabetic()).count();
+    let [(at, d)] = digits.as_slice() else {
+        return None;
+    };
+    if letters < 3 || letters + 1 != core.chars().count() || !matches!(d, '0' | '1') {
+        return None;
+    }
+    let letter = match (d, *at == 0) {
+        ('0', true) => 'O',
+        ('0', false) => 'o',
+        _ => 'l',
+    };
+    // A capital `l` would be `I`: the `1` must follow a letter.
+    if *d == '1' && *at == 0 {
+        return None;
+    }
+    Some(format!("{}{letter}{}{tail}", &core[..*at], &core[at + 1..]))
+}
+
+/// Puts back the spaces OCR drops: after `C/` (`C/de Goya`), after a comma
+/// before a word or a floor (`110,2º D`), after `º` (`4ºdcha.`, `nº139`),
+/// between a postcode and its town (`28001Madrid`).
 fn restore_spaces(text: &str) -> String {
+    // `C/de Goya`: the street type keeps its space.
+    let text = match text.strip_prefix("C/") {
+        Some(rest) if rest.starts_with(char::is_alphabetic) => format!("C/ {rest}"),
+        _ => text.to_string(),
+    };
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
@@ -251,6 +330,47 @@ mod tests {
             repair_spanish_address("Plaza Mayor, 160,local 12"),
             "Plaza Mayor, 160, local 12"
         );
+    }
+
+    #[test]
+    fn glued_floors_slashes_periods_and_digits_for_letters() {
+        for (read, printed) in [
+            (
+                "Plaza Goya, 125,42 4a, 13003 Ciudad",
+                "Plaza Goya, 125, 4º 4ª, 13003 Ciudad",
+            ),
+            (
+                "Paseo Industria, 148,48 izda., 28072 Madrid",
+                "Paseo Industria, 148, 4º izda., 28072 Madrid",
+            ),
+            ("C/de Goya, 62", "C/ de Goya, 62"),
+            ("C de Menéndez Pelayo, 113", "C/ de Menéndez Pelayo, 113"),
+            (
+                "C/ de Jesús del Gran Poder. 187, local 1",
+                "C/ de Jesús del Gran Poder, 187, local 1",
+            ),
+            (
+                "Ronda España, 8. local 5, 45002 Toledo",
+                "Ronda España, 8, local 5, 45002 Toledo",
+            ),
+            (
+                "Plaza Estación, 82, 03012 A1icante",
+                "Plaza Estación, 82, 03012 Alicante",
+            ),
+            (
+                "Avda. Núñez de Balboa, 213, 32004 0urense",
+                "Avda. Núñez de Balboa, 213, 32004 Ourense",
+            ),
+        ] {
+            assert_eq!(repair_spanish_address(read), printed, "{read}");
+        }
+        // Abbreviations keep their period; codes keep their digits.
+        assert_eq!(repair_spanish_address("Avda. 3 de Mayo"), "Avda. 3 de Mayo");
+        assert_eq!(
+            repair_spanish_address("Pol. Ind. 2, nave B12"),
+            "Pol. Ind. 2, nave B12"
+        );
+        assert_eq!(repair_spanish_address("Calle 10, 2"), "Calle 10, 2");
     }
 
     #[test]
