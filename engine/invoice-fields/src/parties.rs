@@ -13,7 +13,8 @@ use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
 use grace_invoice_rules::{
-    canonical_legal_form, repair_spanish_address, repair_spanish_text, spanish_name_case, Locale,
+    canonical_legal_form, repair_company_name, repair_spanish_address, repair_spanish_text,
+    spanish_name_case, Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -189,6 +190,7 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
             && customer.heading.is_none_or(|s| s.line != l)
             && !starts_with_label(page, l)
             && !is_title(&page.lines[l].text)
+            && !is_web_address(&page.lines[l].text.to_lowercase())
             && !is_lowercase(&page.lines[l].text)
             && page.lines[l]
                 .text
@@ -272,7 +274,7 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
     let digits = text.chars().filter(|c| c.is_ascii_digit()).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     lower.contains('@')
-        || lower.contains("www.")
+        || is_web_address(&lower)
         || is_title(text)
         || first.starts_with("tel")
         || matches!(first.as_str(), "hp" | "fax" | "phone" | "telefono" | "tfno" | "movil")
@@ -308,6 +310,20 @@ fn is_date_line(ctx: &Ctx, line: usize) -> bool {
         .collect::<String>()
         .to_lowercase();
     matches!(rest.as_str(), "" | "am" | "pm")
+}
+
+/// A line carrying a web address (`www.shop.es`, `myNEWS.com`): a slogan
+/// or contact line, never a name or an address.
+fn is_web_address(lower: &str) -> bool {
+    lower.contains("www.")
+        || lower.contains("http")
+        || lower
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .any(|w| {
+                [".com", ".es", ".my", ".net", ".org"]
+                    .iter()
+                    .any(|d| w.ends_with(d) || w.contains(&format!("{d}.")))
+            })
 }
 
 /// True when the line starts with a tax-id or phone label (`NIF:`, `Tel.`).
@@ -440,9 +456,9 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         let spans = block_name.unwrap_or_else(|| vec![s]);
         let raw: Vec<String> = spans.iter().map(|&s| page.span_text(s)).collect();
         let label = block.heading;
-        let raw = strip_trailing_title(&strip_registration(
+        let raw = repair_company_name(&strip_trailing_title(&strip_registration(
             raw.join("\n").trim_start_matches([':', '-', ' ']).trim(),
-        ));
+        )));
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = if ctx.locale == Locale::EsEs {
             spanish_name_case(&canonical_legal_form(&repair_spanish_text(&value)))

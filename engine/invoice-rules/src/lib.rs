@@ -30,7 +30,9 @@ pub use contact::{normalize_phone, validate_email, ContactError, Phone};
 pub use date::{find_dates, parse_date, respace_month_name, Date, DateError, DateMatch, DateOrder};
 pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
 pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
-pub use lookalike::{canonical_legal_form, euro_sign_lookalike, repair_spanish_text};
+pub use lookalike::{
+    canonical_legal_form, euro_sign_lookalike, repair_company_name, repair_spanish_text,
+};
 pub use spanish_address::repair_spanish_address;
 pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};

@@ -48,6 +48,34 @@ pub fn canonical_legal_form(name: &str) -> String {
     format!("{} {}", tokens[..head].join(" "), tokens[head..].concat())
 }
 
+/// A company name with the spaces OCR puts inside parentheses taken out
+/// (`MOTOR ( SUNGAI RENGIT )` → `MOTOR (SUNGAI RENGIT)`) and a lone `8`
+/// between two words in capitals read as the `&` it looks like
+/// (`STATIONERY 8 BOOKS` → `STATIONERY & BOOKS`).
+pub fn repair_company_name(name: &str) -> String {
+    let tidy = name.replace("( ", "(").replace(" )", ")");
+    let words: Vec<&str> = tidy.split(' ').collect();
+    let caps_word = |w: Option<&&str>| {
+        w.is_some_and(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !w.chars().any(char::is_lowercase)
+        })
+    };
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| {
+            let between = i > 0 && caps_word(words.get(i - 1)) && caps_word(words.get(i + 1));
+            if w == "8" && between {
+                "&"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// An amount whose glued `€` OCR read as `E` or `e` (`87,85E`, `-163,16E`),
 /// with the euro sign back; `None` for any other word. Only a number with
 /// two decimals qualifies, so codes like `12E` or `1.5e` stay.
@@ -137,6 +165,22 @@ mod tests {
         // Not after a floor: a house number with a letter stays.
         assert_eq!(repair_spanish_text("Calle Mayor, 3a"), "Calle Mayor, 3a");
         assert_eq!(repair_spanish_text("2º bajo"), "2º bajo");
+    }
+
+    #[test]
+    fn company_name_spacing_and_ampersand() {
+        assert_eq!(
+            repair_company_name("S.H.H. MOTOR ( SUNGAI RENGIT ) SDN. BHD."),
+            "S.H.H. MOTOR (SUNGAI RENGIT) SDN. BHD."
+        );
+        assert_eq!(
+            repair_company_name("TEO HENG STATIONERY 8 BOOKS"),
+            "TEO HENG STATIONERY & BOOKS"
+        );
+        // A number in a name, or an 8 not between capital words, stays.
+        assert_eq!(repair_company_name("99 SPEED MART"), "99 SPEED MART");
+        assert_eq!(repair_company_name("Bar 8 Hermanos"), "Bar 8 Hermanos");
+        assert_eq!(repair_company_name("CAFE 8"), "CAFE 8");
     }
 
     #[test]
