@@ -78,6 +78,8 @@ const TITLE_WORDS: &[&str] = &[
     "official",
     // `Guest Check`, a restaurant's bill.
     "guest",
+    // `TAX INVOICE` with its space lost.
+    "taxinvoice",
 ];
 
 /// Vendor and customer of the page. `ids` are the tax ids found.
@@ -351,6 +353,8 @@ fn is_registration(text: &str) -> bool {
     let number_only = digits >= 5 && letters <= 3 && words.len() <= 3 && !t.contains(',');
     number_only
         || (t.starts_with('(') && t.ends_with(')') && has_digit)
+        // `(GST ID :0020...` with its closing bracket or label misread.
+        || (t.starts_with('(') && digits >= 8)
         || words.iter().take(3).any(|w| {
             matches!(
                 w.as_str(),
