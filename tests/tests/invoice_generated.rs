@@ -45,7 +45,7 @@ fn generated_spanish_documents_fields_validations_boxes() {
     // field (second test below).
     let today: &[(&str, f64)] = &[
         ("customer_name", 0.94),
-        ("due_date", 0.94),
+        ("due_date", 0.96),
         ("vendor_address", 0.87),
         ("vendor_name", 0.95),
         ("withholding", 0.96),

@@ -240,10 +240,35 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
                 })
         })
     });
+    // A due date before the issue date is a misread: an OCR alternative of
+    // it that falls on or after the issue date is the right reading.
+    let due = match (&issue, due) {
+        (Some(i), Some(d)) if d.value < i.value => {
+            Some(later_reading(ctx, &d, i.value).unwrap_or(d))
+        }
+        (_, d) => d,
+    };
     (
         issue.map(|f| f.field(ctx, f.value.iso())),
         due.map(|f| f.field(ctx, f.value.iso())),
     )
+}
+
+/// The first alternative reading of `f` that is a date on or after `from`.
+fn later_reading(ctx: &Ctx, f: &Found<Date>, from: Date) -> Option<Found<Date>> {
+    alternative_readings(ctx.page, f.span)
+        .into_iter()
+        .find_map(|text| {
+            let m = find_dates(&text, ctx.order)
+                .into_iter()
+                .find(|m| m.date >= from)?;
+            Some(Found {
+                value: m.date,
+                raw: text[m.start..m.end].to_string(),
+                reconstructed: true,
+                ..f.clone()
+            })
+        })
 }
 
 /// The document number: the first token with a digit after a number label,

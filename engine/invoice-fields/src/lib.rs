@@ -399,6 +399,32 @@ mod tests {
     }
 
     #[test]
+    fn a_due_date_before_the_issue_date_takes_the_later_alternative() {
+        // OCR read the due month as 01; its second-best reading is 11.
+        let quad = |x: f32, y: f32, w: f32| {
+            format!(
+                "[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]",
+                x + w,
+                x + w,
+                y + 20.0,
+                y + 20.0
+            )
+        };
+        let json = format!(
+            r#"{{"lines": [{{"text": "Fecha: 14/10/2022", "box": {}}}, {{"text": "Vencimiento: 13/01/2022", "box": {}, "words": [{{"text": "Vencimiento:", "box": {}}}, {{"text": "13/01/2022", "box": {}, "alternatives": [[3, "1"]]}}]}}]}}"#,
+            quad(0.0, 0.0, 400.0),
+            quad(0.0, 30.0, 400.0),
+            quad(0.0, 30.0, 150.0),
+            quad(200.0, 30.0, 120.0),
+        );
+        let out = run(json.as_bytes(), "application/json", &Map::new()).unwrap();
+        let due = out.fields.due_date.unwrap();
+        assert_eq!(due.value, "2022-11-13");
+        assert_eq!(due.raw, "13/11/2022");
+        assert!(due.reconstructed);
+    }
+
+    #[test]
     fn ocr_json_with_alternatives_repairs_the_total() {
         // OCR read the total as 106,08; its second-best reading of the last
         // digit is 0, which makes the arithmetic hold.

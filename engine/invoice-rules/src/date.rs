@@ -314,7 +314,11 @@ fn try_numeric(toks: &[Token], i: usize, order: DateOrder) -> Try {
     ) else {
         return Try::No;
     };
-    if p1 != p2 || !matches!(p1, '/' | '-' | '.') || (1..5).any(|k| !tight(toks, i + k)) {
+    // OCR reads one dot of `25.03.2022` as a comma: a dot and a comma pass
+    // when a four-digit year follows.
+    let dot_comma = matches!((p1, p2), ('.', ',') | (',', '.')) && c.len() == 4;
+    let same = p1 == p2 && matches!(p1, '/' | '-' | '.');
+    if !(same || dot_comma) || (1..5).any(|k| !tight(toks, i + k)) {
         return Try::No;
     }
     // Not part of a longer dotted/slashed number ("1.14.03.2024", "14/03/2024/5").
@@ -664,6 +668,16 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn a_dot_read_as_a_comma_before_the_year() {
+        let d = |s: &str| parse_date(s, DateOrder::DayFirst).map(|d| d.iso());
+        assert_eq!(d("25.03,2022").as_deref(), Ok("2022-03-25"));
+        assert_eq!(d("25,03.2022").as_deref(), Ok("2022-03-25"));
+        // Not without a four-digit year: `12.03,50` is no date.
+        assert!(d("12.03,50").is_err());
+        assert!(find_dates("1.234,56 €", DateOrder::DayFirst).is_empty());
     }
 
     #[test]
