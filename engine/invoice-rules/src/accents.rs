@@ -105,16 +105,20 @@ fn restore_word(word: &str) -> Option<String> {
     })
 }
 
-/// An accented word the table lacks whose accent OCR put on the wrong
-/// vowel (`ferreteréa` → `ferretería`: `í` and `é` look alike in small
-/// print), when moving it to another vowel of the same place gives the
-/// table's word.
+/// An accented word the table lacks: the word its plain spelling restores
+/// to (`ibánez` → `ibáñez`, a tilde lost), else, when OCR put the accent on
+/// the wrong vowel (`ferreteréa` → `ferretería`: `í` and `é` look alike in
+/// small print), the table's word that moving it gives.
 fn swap_accent(lower: &str) -> Option<String> {
     const ACCENTED: [char; 5] = ['á', 'é', 'í', 'ó', 'ú'];
     if known().contains(lower) {
         return None;
     }
     let t = table();
+    // Its plain spelling belongs to one word (`ibánez` → `ibáñez`).
+    if let Some(w) = t.get(&plain(lower)) {
+        return Some((*w).to_string());
+    }
     let chars: Vec<char> = lower.chars().collect();
     let at = chars.iter().position(|c| ACCENTED.contains(c))?;
     ACCENTED.iter().find_map(|&v| {
@@ -171,6 +175,7 @@ mod tests {
             restore_spanish_accents("Ferreteréa Ibáñez"),
             "Ferretería Ibáñez"
         );
+        assert_eq!(restore_spanish_accents("Blasco Ibánez"), "Blasco Ibáñez");
     }
 
     #[test]

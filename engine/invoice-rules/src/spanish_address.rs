@@ -36,6 +36,7 @@ pub fn repair_spanish_address(text: &str) -> String {
             .or_else(|| door_after_floor(t, out.last().map(String::as_str)))
             .or_else(|| (i == 0).then(|| calle_abbreviation(t, next)).flatten())
             .or_else(|| period_for_comma(t, next))
+            .or_else(|| local_word(t, next))
             .or_else(|| digit_in_word(t));
         out.push(fixed.unwrap_or_else(|| t.to_string()));
     }
@@ -82,6 +83,22 @@ fn period_for_comma(t: &str, next: Option<&str>) -> Option<String> {
     let number = !body.is_empty() && body.chars().all(|c| c.is_ascii_digit());
     let comma = (word && before_number && !abbreviation) || (number && before_word);
     comma.then(|| format!("{body},"))
+}
+
+/// `local` (a shop's unit) misread or glued to its number: `Ilocal 9`,
+/// `lcal 1`, `local12` → `local 9`, `local 1`, `local 12`.
+fn local_word(t: &str, next: Option<&str>) -> Option<String> {
+    if let Some(n) = t.strip_prefix("local") {
+        let digits = n.trim_end_matches(',');
+        return (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("local {n}"));
+    }
+    let misread = matches!(
+        t,
+        "Ilocal" | "ilocal" | "lcal" | "1ocal" | "iocal" | "locai"
+    );
+    (misread && next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())))
+        .then(|| "local".to_string())
 }
 
 /// A word with one letter OCR read as a digit: `0` for `O`, `1` for `l`
@@ -215,7 +232,7 @@ fn floor(t: &str, prev: Option<&str>, next: Option<&str>) -> Option<String> {
 }
 
 /// A door number after a floor with its `ª` misread or lost: `3#`, `2%`,
-/// `1,` → `3ª`, `2ª`, `1ª,`.
+/// `38`, `1,` → `3ª`, `2ª`, `3ª`, `1ª,`.
 fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
     let prev_is_floor = prev.is_some_and(|p| {
         p.trim_end_matches(',')
@@ -226,8 +243,11 @@ fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
         Some(b) => (b, ","),
         None => (t, ""),
     };
+    // Two digits ending in 8: the `ª` read as an `8` (`18` for `1ª`).
+    let eight = body.len() == 2 && body.ends_with('8');
     let n = match body.strip_suffix(['#', '%']) {
         Some(n) => n,
+        None if eight => &body[..1],
         // A bare number is a door only when a comma closes it.
         None if !comma.is_empty() => body,
         None => return None,
@@ -277,6 +297,22 @@ mod tests {
             (
                 "C/ de Blasco Ibáñez, 59, 4º 2%, 07010 Palma",
                 "C/ de Blasco Ibáñez, 59, 4º 2ª, 07010 Palma",
+            ),
+            (
+                "C/ del Carmen, 112, 1º 38, 11001 Cádiz",
+                "C/ del Carmen, 112, 1º 3ª, 11001 Cádiz",
+            ),
+            (
+                "Calle de Sagasta, 34, lcal 1, 14006 Córdoba",
+                "Calle de Sagasta, 34, local 1, 14006 Córdoba",
+            ),
+            (
+                "Plaza Mayor, 160, local12, 29602",
+                "Plaza Mayor, 160, local 12, 29602",
+            ),
+            (
+                "Begoña, nº 151, Ilocal 9, 11406",
+                "Begoña, nº 151, local 9, 11406",
             ),
             (
                 "Calle de Ramón y Cajal, 110,2° D, 17002 Girona",
