@@ -1,62 +1,56 @@
 //! Accents OCR drops from Spanish words (`Libreria` for `Librería`, `Alvarez`
-//! for `Álvarez`): the recognition model often ranks `í` second to `i`.
+//! for `Álvarez`: the recognition model often ranks `í` second to `i`), or
+//! puts on the wrong vowel (`Ferreteréa`), or loses from an `ñ` (`Ibánez`).
 //!
-//! A word is restored only when its plain spelling is no Spanish word and
-//! belongs to exactly one accented word of the table (`data/es_accents.txt`,
-//! built by `data/build_es_accents.py` from a public-domain word list plus
-//! common names and places), so `pena`/`peña` or `mas`/`más` are never
+//! The lexicon (`data/es_words.txt`, built by `data/build_es_words.py` from
+//! a public-domain word list plus common names and places) decides, and
+//! only when it leaves no choice: a word is changed when its plain spelling
+//! is no word of its own (nor the plural of one) and leads to exactly one
+//! word, so `pena`/`peña`, `mas`/`más` or `cortes`/`cortés` are never
 //! touched. Words in capitals stay as printed: Spanish capitals often go
-//! without accents.
+//! without accents. Misread letters are not guessed: the list lacks most
+//! plurals and proper names, so "one letter away" would turn `Madrid` into
+//! `Madriz` and `Hermanos` into `Hermano`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Every accented word, one per line, `#` comments; `=` marks a word whose
-/// plain spelling is another word too (recognized, never restored).
-const TABLE: &str = include_str!("../data/es_accents.txt");
+use crate::text::fold as plain;
 
-/// The table's words, without comments.
-fn words() -> impl Iterator<Item = &'static str> {
-    TABLE
-        .lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
+/// Every word, lowercase, one per line; `#` comments.
+const WORDS: &str = include_str!("../data/es_words.txt");
 
-/// Plain spelling → accented word, for the words that can be restored.
-fn table() -> &'static HashMap<String, &'static str> {
-    static MAP: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+/// Plain spelling (no accents, `ñ` as `n`) → the words spelled so, built
+/// once per process (or warm component instance).
+fn lexicon() -> &'static HashMap<String, Vec<&'static str>> {
+    static MAP: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
     MAP.get_or_init(|| {
-        words()
-            .filter(|w| !w.starts_with('='))
-            .map(|w| (plain(w), w))
-            .collect()
+        let mut map: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for w in WORDS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            map.entry(plain(w)).or_default().push(w);
+        }
+        map
     })
 }
 
-/// Every accented word of the table.
-fn known() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| words().map(|w| w.trim_start_matches('=')).collect())
+/// The words spelled `plain` once accents are dropped.
+fn forms(plain: &str) -> &'static [&'static str] {
+    lexicon().get(plain).map_or(&[], Vec::as_slice)
 }
 
-/// The word without accents, diaeresis or tilde.
-fn plain(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'á' => 'a',
-            'é' => 'e',
-            'í' => 'i',
-            'ó' => 'o',
-            'ú' | 'ü' => 'u',
-            'ñ' => 'n',
-            _ => c,
-        })
-        .collect()
+/// The one word `plain` can stand for when it is no word itself.
+fn restorable(plain: &str) -> Option<&'static str> {
+    match forms(plain) {
+        [one] if *one != plain => Some(one),
+        _ => None,
+    }
 }
 
-/// `text` with the accents restored in every lowercase or capitalized word
-/// the table knows; everything else, spacing and punctuation included, as
-/// it was.
+/// `text` with every lowercase or capitalized word the lexicon can repair
+/// repaired; everything else, spacing and punctuation included, as it was.
 pub fn restore_spanish_accents(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut word = String::new();
@@ -79,8 +73,8 @@ fn flush(word: &mut String, out: &mut String) {
     }
 }
 
-/// The accented spelling of one word (`Libreria` → `Librería`, `alamos` →
-/// `álamos`), or `None` to keep it.
+/// The lexicon's spelling of one word, in the word's case, or `None` to
+/// keep it.
 fn restore_word(word: &str) -> Option<String> {
     let mut chars = word.chars();
     let first = chars.next()?;
@@ -90,58 +84,63 @@ fn restore_word(word: &str) -> Option<String> {
         return None;
     }
     let lower = word.to_lowercase();
-    let accented = if plain(&lower) == lower {
-        lookup(&lower)?
+    let p = plain(&lower);
+    if forms(&p).contains(&lower.as_str()) || plural_of_a_word(&p) {
+        return None;
+    }
+    let fixed = if p == lower {
+        lookup(&p)?
     } else {
-        swap_accent(&lower)?
+        // Accented, but not as any word is: its plain spelling's one word
+        // (`ibánez` → `ibáñez`), or the accent moved to where a word has it.
+        restorable(&p)
+            .map(str::to_string)
+            .or_else(|| swap_accent(&lower))?
     };
     Some(if first.is_uppercase() {
-        let mut c = accented.chars();
+        let mut c = fixed.chars();
         c.next()
             .map(|f| f.to_uppercase().chain(c).collect())
             .unwrap_or_default()
     } else {
-        accented
+        fixed
     })
 }
 
-/// An accented word the table lacks: the word its plain spelling restores
-/// to (`ibánez` → `ibáñez`, a tilde lost), else, when OCR put the accent on
-/// the wrong vowel (`ferreteréa` → `ferretería`: `í` and `é` look alike in
-/// small print), the table's word that moving it gives.
+/// A plural (`-s`, `-es`) of a word written without accents (`cortes`,
+/// `reyes`): the list holds few plurals, so it is a word too.
+fn plural_of_a_word(plain: &str) -> bool {
+    let plain_word = |stem: &str| forms(stem).contains(&stem);
+    plain.strip_suffix('s').is_some_and(plain_word)
+        || plain.strip_suffix("es").is_some_and(plain_word)
+}
+
+/// The accent moved to the vowel where the one word with it has it
+/// (`ferreteréa` → `ferretería`: `í` and `é` look alike in small print).
 fn swap_accent(lower: &str) -> Option<String> {
     const ACCENTED: [char; 5] = ['á', 'é', 'í', 'ó', 'ú'];
-    if known().contains(lower) {
-        return None;
-    }
-    let t = table();
-    // Its plain spelling belongs to one word (`ibánez` → `ibáñez`).
-    if let Some(w) = t.get(&plain(lower)) {
-        return Some((*w).to_string());
-    }
     let chars: Vec<char> = lower.chars().collect();
     let at = chars.iter().position(|c| ACCENTED.contains(c))?;
-    ACCENTED.iter().find_map(|&v| {
+    let mut found = ACCENTED.iter().filter_map(|&v| {
         let mut c = chars.clone();
         c[at] = v;
         let candidate: String = c.into_iter().collect();
-        t.get(&plain(&candidate))
-            .is_some_and(|w| *w == candidate)
-            .then_some(candidate)
-    })
+        (restorable(&plain(&candidate)) == Some(candidate.as_str())).then_some(candidate)
+    });
+    let one = found.next()?;
+    found.next().is_none().then_some(one)
 }
 
-/// The table's word, or a plural in `-s` of one ending in an unstressed
+/// A restorable word, or a plural in `-s` of one ending in an unstressed
 /// vowel (`alamos` → `álamos`). Plurals in `-es` move the accent, and a
 /// stressed final vowel would turn names into rare words (`Carlos` is no
 /// plural of `carló`), so neither is guessed.
-fn lookup(lower: &str) -> Option<String> {
-    let t = table();
-    if let Some(w) = t.get(lower) {
-        return Some((*w).to_string());
+fn lookup(plain: &str) -> Option<String> {
+    if let Some(w) = restorable(plain) {
+        return Some(w.to_string());
     }
-    let stem = lower.strip_suffix('s')?;
-    let singular = t.get(stem)?;
+    let stem = plain.strip_suffix('s')?;
+    let singular = restorable(stem)?;
     singular
         .ends_with(['a', 'e', 'i', 'o', 'u'])
         .then(|| format!("{singular}s"))
@@ -170,7 +169,7 @@ mod tests {
             "Vitoria-Gasteiz (Álava)"
         );
         assert_eq!(restore_spanish_accents("A Coruna"), "A Coruña");
-        // An accent on the wrong vowel.
+        // An accent on the wrong vowel, a tilde lost.
         assert_eq!(
             restore_spanish_accents("Ferreteréa Ibáñez"),
             "Ferretería Ibáñez"
@@ -197,6 +196,11 @@ mod tests {
         // Plurals in -es move the accent: not guessed.
         assert_eq!(restore_spanish_accents("distribuciones"), "distribuciones");
         assert_eq!(restore_spanish_accents("Carlos"), "Carlos");
+        // Plurals of words written without accents.
+        assert_eq!(
+            restore_spanish_accents("Cortes Reyes Flores"),
+            "Cortes Reyes Flores"
+        );
         assert_eq!(restore_spanish_accents(""), "");
     }
 }
