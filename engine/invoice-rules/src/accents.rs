@@ -12,39 +12,45 @@
 //! plurals and proper names, so "one letter away" would turn `Madrid` into
 //! `Madriz` and `Hermanos` into `Hermano`.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::text::fold as plain;
 
-/// Every word, lowercase, one per line; `#` comments.
+/// Every word, lowercase, one per line, `plain word` when its accents make
+/// it differ from its plain spelling, sorted by the plain spelling; `#`
+/// comments.
 const WORDS: &str = include_str!("../data/es_words.txt");
 
-/// Plain spelling (no accents, `ñ` as `n`) → the words spelled so, built
-/// once per process (or warm component instance).
-fn lexicon() -> &'static HashMap<String, Vec<&'static str>> {
-    static MAP: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map: HashMap<String, Vec<&'static str>> = HashMap::new();
-        for w in WORDS
+/// `(plain spelling, word)` rows in the file's order, split once per
+/// process (or warm component instance): a few milliseconds, no map.
+fn rows() -> &'static [(&'static str, &'static str)] {
+    static ROWS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        WORDS
             .lines()
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
-            map.entry(plain(w)).or_default().push(w);
-        }
-        map
+            .map(|l| l.split_once(' ').unwrap_or((l, l)))
+            .collect()
     })
 }
 
-/// The words spelled `plain` once accents are dropped.
-fn forms(plain: &str) -> &'static [&'static str] {
-    lexicon().get(plain).map_or(&[], Vec::as_slice)
+/// The words spelled `plain` once accents are dropped (binary search).
+fn forms(plain: &str) -> &'static [(&'static str, &'static str)] {
+    let rows = rows();
+    let start = rows.partition_point(|&(p, _)| p < plain);
+    let end = start + rows[start..].partition_point(|&(p, _)| p == plain);
+    &rows[start..end]
+}
+
+/// True when `word` is in the lexicon.
+fn is_word(plain: &str, word: &str) -> bool {
+    forms(plain).iter().any(|&(_, w)| w == word)
 }
 
 /// The one word `plain` can stand for when it is no word itself.
 fn restorable(plain: &str) -> Option<&'static str> {
     match forms(plain) {
-        [one] if *one != plain => Some(one),
+        [(_, one)] if *one != plain => Some(one),
         _ => None,
     }
 }
@@ -85,7 +91,7 @@ fn restore_word(word: &str) -> Option<String> {
     }
     let lower = word.to_lowercase();
     let p = plain(&lower);
-    if forms(&p).contains(&lower.as_str()) || plural_of_a_word(&p) {
+    if is_word(&p, &lower) || plural_of_a_word(&p) {
         return None;
     }
     let fixed = if p == lower {
@@ -110,7 +116,7 @@ fn restore_word(word: &str) -> Option<String> {
 /// A plural (`-s`, `-es`) of a word written without accents (`cortes`,
 /// `reyes`): the list holds few plurals, so it is a word too.
 fn plural_of_a_word(plain: &str) -> bool {
-    let plain_word = |stem: &str| forms(stem).contains(&stem);
+    let plain_word = |stem: &str| is_word(stem, stem);
     plain.strip_suffix('s').is_some_and(plain_word)
         || plain.strip_suffix("es").is_some_and(plain_word)
 }
@@ -149,6 +155,14 @@ fn lookup(plain: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lexicon_is_sorted_by_plain_spelling() {
+        let rows = rows();
+        assert!(rows.len() > 80_000);
+        assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(rows.iter().all(|&(p, w)| plain(w) == p));
+    }
 
     #[test]
     fn dropped_accents_come_back() {
