@@ -398,18 +398,20 @@ mod tests {
         ));
     }
 
+    /// A box `w` wide and 20 high at (`x`, `y`), as OCR JSON.
+    fn quad(x: f32, y: f32, w: f32) -> String {
+        format!(
+            "[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]",
+            x + w,
+            x + w,
+            y + 20.0,
+            y + 20.0
+        )
+    }
+
     #[test]
     fn a_due_date_before_the_issue_date_takes_the_later_alternative() {
         // OCR read the due month as 01; its second-best reading is 11.
-        let quad = |x: f32, y: f32, w: f32| {
-            format!(
-                "[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]",
-                x + w,
-                x + w,
-                y + 20.0,
-                y + 20.0
-            )
-        };
         let json = format!(
             r#"{{"lines": [{{"text": "Fecha: 14/10/2022", "box": {}}}, {{"text": "Vencimiento: 13/01/2022", "box": {}, "words": [{{"text": "Vencimiento:", "box": {}}}, {{"text": "13/01/2022", "box": {}, "alternatives": [[3, "1"]]}}]}}]}}"#,
             quad(0.0, 0.0, 400.0),
@@ -428,15 +430,6 @@ mod tests {
     fn ocr_json_with_alternatives_repairs_the_total() {
         // OCR read the total as 106,08; its second-best reading of the last
         // digit is 0, which makes the arithmetic hold.
-        let quad = |x: f32, y: f32, w: f32| {
-            format!(
-                "[[{x},{y}],[{},{y}],[{},{}],[{x},{}]]",
-                x + w,
-                x + w,
-                y + 20.0,
-                y + 20.0
-            )
-        };
         let plain =
             |text: &str, y: f32| format!(r#"{{"text": "{text}", "box": {}}}"#, quad(0.0, y, 400.0));
         let json = format!(

@@ -284,18 +284,16 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         || (digits >= 7 && letters <= 2 && !is_registration(text))
         || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
         || !crate::fields::tax_ids(&single_line(page, line)).is_empty()
-        || labels_are_ids_only(ctx, line)
+        || starts_with_label_of(ctx, line, &[LabelKind::TaxId, LabelKind::Phone])
 }
 
 /// A line a receipt prints between its name and its address: the date, a
 /// company registration, a line that holds only a tax id.
 fn precedes_address(ctx: &Ctx, line: usize) -> bool {
     let text = &ctx.page.lines[line].text;
-    let id_label = ctx
-        .labels
-        .iter()
-        .any(|h| h.span.line == line && h.span.start == 0 && h.kind == LabelKind::TaxId);
-    is_date_line(ctx, line) || is_registration(text) || id_label
+    is_date_line(ctx, line)
+        || is_registration(text)
+        || starts_with_label_of(ctx, line, &[LabelKind::TaxId])
 }
 
 /// A line holding a date and at most a time beside it (`05 Mar 2018 18:24`,
@@ -328,12 +326,12 @@ fn is_web_address(lower: &str) -> bool {
             })
 }
 
-/// True when the line starts with a tax-id or phone label (`NIF:`, `Tel.`).
-fn labels_are_ids_only(ctx: &Ctx, line: usize) -> bool {
+/// True when the line starts with a label of one of `kinds` (`NIF:`, `Tel.`).
+fn starts_with_label_of(ctx: &Ctx, line: usize, kinds: &[LabelKind]) -> bool {
     ctx.labels
         .iter()
         .find(|h| h.span.line == line)
-        .is_some_and(|h| h.span.start == 0 && matches!(h.kind, LabelKind::TaxId | LabelKind::Phone))
+        .is_some_and(|h| h.span.start == 0 && kinds.contains(&h.kind))
 }
 
 /// A page holding one line, to run line-level finders on it.

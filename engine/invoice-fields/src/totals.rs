@@ -130,12 +130,14 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
 
     // Tax total: labelled, else the table's total row, else the one tax
     // line, else the sum of the tax lines.
-    let amounts: Option<Decimal> = (!vat.is_empty() && vat.iter().all(|t| t.amount.is_some()))
-        .then(|| {
-            vat.iter()
-                .map(|t| t.amount.as_ref().expect("checked").value)
-                .fold(Decimal::ZERO, |a, b| a + b)
-        });
+    // Σ of one column of the VAT lines, when every line has it.
+    let vat_sum = |column: fn(&TaxLineAt) -> Option<&AmountAt>| -> Option<Decimal> {
+        let values: Option<Vec<Decimal>> = vat.iter().map(|t| column(t).map(|a| a.value)).collect();
+        values
+            .filter(|v| !v.is_empty())
+            .map(|v| v.into_iter().fold(Decimal::ZERO, |a, b| a + b))
+    };
+    let amounts = vat_sum(|t| t.amount.as_ref());
     let taxes = candidates(ctx, LabelKind::TaxTotal);
     let tax_total: Option<(Decimal, Field)> = amounts
         .and_then(|s| {
@@ -170,26 +172,24 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     // beside the totals block's `Subtotal`), preferring one that matches
     // the tax lines' bases; else one matching the bases; else the last
     // labelled one (the totals block comes last); else the table.
-    let bases: Option<Decimal> =
-        (!vat.is_empty() && vat.iter().all(|t| t.base.is_some())).then(|| {
-            vat.iter()
-                .map(|t| t.base.as_ref().expect("checked").value)
-                .fold(Decimal::ZERO, |a, b| a + b)
-        });
+    let bases = vat_sum(|t| t.base.as_ref());
     let subs = candidates(ctx, LabelKind::Subtotal);
     let wh = candidates(ctx, LabelKind::Withholding).into_iter().next();
     let totals_c = candidates(ctx, LabelKind::Total);
     let due_c = candidates(ctx, LabelKind::AmountDue);
+    // A value printed as the total or the amount due.
+    let printed_total = |v: Decimal| {
+        totals_c
+            .iter()
+            .chain(&due_c)
+            .any(|t| t.value.value.approx_eq(v, cent()))
+    };
     let balances = |s: Decimal| {
         let Some((tax, _)) = tax_total.as_ref() else {
             return false;
         };
         let w = wh.as_ref().map_or(Decimal::ZERO, |f| f.value.value.abs());
-        totals_c.iter().chain(&due_c).any(|t| {
-            [*tax - w, *tax + w]
-                .iter()
-                .any(|&d| (s + d).approx_eq(t.value.value, cent()))
-        })
+        printed_total(s + *tax - w) || printed_total(s + *tax + w)
     };
     let matches_bases =
         |f: &&Found<AmountAt>| bases.is_some_and(|b| f.value.value.approx_eq(b, cent()));
@@ -224,14 +224,7 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     };
     let wh_value = wh.as_ref().map(|f| {
         let v = f.value.value.abs();
-        let fits = |w: Decimal| {
-            expected(w).is_some_and(|e| {
-                totals_c
-                    .iter()
-                    .chain(&due_c)
-                    .any(|t| t.value.value.approx_eq(e, cent()))
-            })
-        };
+        let fits = |w: Decimal| expected(w).is_some_and(printed_total);
         if fits(v) {
             v
         } else if fits(-v) {

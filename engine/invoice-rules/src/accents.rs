@@ -14,6 +14,7 @@
 
 use std::sync::OnceLock;
 
+use crate::spanish_case::capitalize;
 use crate::text::fold as plain;
 
 /// Every word, lowercase, one per line, `plain word` when its accents make
@@ -104,10 +105,7 @@ fn restore_word(word: &str) -> Option<String> {
             .or_else(|| swap_accent(&lower))?
     };
     Some(if first.is_uppercase() {
-        let mut c = fixed.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect())
-            .unwrap_or_default()
+        capitalize(&fixed)
     } else {
         fixed
     })

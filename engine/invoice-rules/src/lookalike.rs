@@ -113,14 +113,15 @@ fn degree_to_ordinal(token: &str) -> String {
 }
 
 /// One or two ASCII digits: the number of a floor or a door.
-fn is_floor_or_door_number(n: &str) -> bool {
+pub(crate) fn is_floor_or_door_number(n: &str) -> bool {
     !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A floor like `4º` or `12º,`.
-fn is_floor(token: &str) -> bool {
+/// A floor like `4º`, `12º,` or, before its degree sign is repaired, `4°`.
+pub(crate) fn is_floor(token: &str) -> bool {
     let t = token.trim_end_matches(',');
-    t.strip_suffix('º').is_some_and(is_floor_or_door_number)
+    t.strip_suffix(['º', '°'])
+        .is_some_and(is_floor_or_door_number)
 }
 
 /// The door after a floor: `3a` or `3a,` → `3ª`.

@@ -9,7 +9,7 @@
 //! number between the street number and a door is a floor, a lone `n`
 //! before a number is `nº`.
 
-use crate::lookalike::repair_spanish_text;
+use crate::lookalike::{is_floor, is_floor_or_door_number, repair_spanish_text};
 use crate::spanish_case::spanish_address_case;
 
 /// Glyphs OCR reads for the ordinal mark `º` after a floor number or `n`.
@@ -191,23 +191,18 @@ fn number_sign(t: &str, next: Option<&str>) -> Option<String> {
     is_mark.then(|| format!("{n}º"))
 }
 
-/// One or two ASCII digits.
-fn is_small_number(s: &str) -> bool {
-    (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Glyphs OCR reads for the `ª` of a door number.
 const DOOR_MARK_LOOKALIKES: &[char] = &['a', 'ª', '#', '%'];
 
 /// A door: `1a`, `1ª`, `3#`, `B`, `izda.`, or a bare number closed by a
 /// comma (`1,`, its `ª` lost).
 fn is_door(t: &str) -> bool {
-    let bare = t.strip_suffix(',').is_some_and(is_small_number);
+    let bare = t.strip_suffix(',').is_some_and(is_floor_or_door_number);
     let t = t.trim_end_matches(',');
     let letter = t.len() == 1 && t.bytes().all(|b| (b'A'..=b'H').contains(&b));
     let numbered = t
         .strip_suffix(DOOR_MARK_LOOKALIKES)
-        .is_some_and(is_small_number);
+        .is_some_and(is_floor_or_door_number);
     bare || letter || numbered || DOOR_WORDS.contains(&t.to_lowercase().as_str())
 }
 
@@ -228,17 +223,13 @@ fn floor(t: &str, prev: Option<&str>, next: Option<&str>) -> Option<String> {
         [m] => *m != 'º' && MARK_LOOKALIKES.contains(m),
         _ => false,
     };
-    (is_small_number(&digits) && misread).then(|| format!("{digits}º"))
+    (is_floor_or_door_number(&digits) && misread).then(|| format!("{digits}º"))
 }
 
 /// A door number after a floor with its `ª` misread or lost: `3#`, `2%`,
 /// `38`, `1,` → `3ª`, `2ª`, `3ª`, `1ª,`.
 fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
-    let prev_is_floor = prev.is_some_and(|p| {
-        p.trim_end_matches(',')
-            .strip_suffix(['º', '°'])
-            .is_some_and(is_small_number)
-    });
+    let prev_is_floor = prev.is_some_and(is_floor);
     let (body, comma) = match t.strip_suffix(',') {
         Some(b) => (b, ","),
         None => (t, ""),
@@ -252,7 +243,7 @@ fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
         None if !comma.is_empty() => body,
         None => return None,
     };
-    (prev_is_floor && is_small_number(n)).then(|| format!("{n}ª{comma}"))
+    (prev_is_floor && is_floor_or_door_number(n)).then(|| format!("{n}ª{comma}"))
 }
 
 #[cfg(test)]

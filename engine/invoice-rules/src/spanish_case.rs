@@ -28,7 +28,7 @@ fn lowercase_word(token: &str) -> Option<&str> {
 }
 
 /// `token` with its first letter in capitals.
-fn capitalize(token: &str) -> String {
+pub(crate) fn capitalize(token: &str) -> String {
     let mut chars = token.chars();
     chars
         .next()
