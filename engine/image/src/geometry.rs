@@ -47,6 +47,41 @@ pub fn quad_bounds(q: &Quad) -> (f32, f32, f32, f32) {
     b
 }
 
+/// The quad lengthened by `d` pixels at each end along its text direction,
+/// each end stopping at the image border (`width`×`height`) so a crop never
+/// repeats edge pixels into fake ink.
+pub fn extend_along_text(q: &Quad, d: f32, width: f32, height: f32) -> Quad {
+    let (len, _) = quad_size(q);
+    if len <= 0.0 || d <= 0.0 {
+        return *q;
+    }
+    let (ux, uy) = (
+        (q[1].x - q[0].x) / q[0].dist(q[1]).max(1e-6),
+        (q[1].y - q[0].y) / q[0].dist(q[1]).max(1e-6),
+    );
+    // Largest step t <= d along (sx, sy) that keeps point p inside the image.
+    let room = |p: Point, sx: f32, sy: f32| -> f32 {
+        let mut t = d;
+        for (v, s, max) in [(p.x, sx, width), (p.y, sy, height)] {
+            if s > 1e-6 {
+                t = t.min(((max - v) / s).max(0.0));
+            } else if s < -1e-6 {
+                t = t.min((v / -s).max(0.0));
+            }
+        }
+        t
+    };
+    let back = room(q[0], -ux, -uy).min(room(q[3], -ux, -uy));
+    let ahead = room(q[1], ux, uy).min(room(q[2], ux, uy));
+    let shift = |p: Point, t: f32| Point::new(p.x + ux * t, p.y + uy * t);
+    [
+        shift(q[0], -back),
+        shift(q[1], ahead),
+        shift(q[2], ahead),
+        shift(q[3], -back),
+    ]
+}
+
 /// Centre of a quad.
 pub fn quad_center(q: &Quad) -> Point {
     Point::new(
@@ -88,6 +123,10 @@ pub fn convex_hull(points: &[Point]) -> Vec<Point> {
     hull
 }
 
+/// How many times longer than wide a box must be along the vertical to be
+/// read as a vertical line of text rather than as upright glyphs.
+pub const VERTICAL_LINE_RATIO: f32 = 3.0;
+
 /// A rotated rectangle: centre, side lengths and the unit vector of its first side.
 #[derive(Debug, Clone, Copy)]
 pub struct RotatedRect {
@@ -111,13 +150,20 @@ impl RotatedRect {
         }
     }
 
-    /// Corners ordered clockwise from the top-left of the text, with the
-    /// longer side taken as the reading direction.
+    /// Corners ordered clockwise from the top-left of the text. The reading
+    /// direction is the side nearer horizontal, unless the box is clearly
+    /// a vertical line of text ([`VERTICAL_LINE_RATIO`] times taller than
+    /// wide): a lone `1` or `:` is taller than wide and must not be read
+    /// lying on its side.
     pub fn to_quad(self) -> Quad {
         let (mut ux, mut uy) = (self.axis.x, self.axis.y);
         let (mut w, mut h) = (self.width, self.height);
-        if h > w {
-            // Text lines are wider than tall: read along the long side.
+        let swap = if ux.abs() >= uy.abs() {
+            h >= VERTICAL_LINE_RATIO * w
+        } else {
+            w < VERTICAL_LINE_RATIO * h
+        };
+        if swap {
             (ux, uy) = (-uy, ux);
             (w, h) = (h, w);
         }
@@ -390,6 +436,28 @@ mod tests {
         );
         let (qw, qh) = quad_size(&q);
         assert!((qw - 40.0).abs() < 0.01 && (qh - 10.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_lone_tall_glyph_is_read_upright_a_vertical_line_along_its_length() {
+        let rect = |axis: Point, width: f32, height: f32| RotatedRect {
+            center: Point::new(50.0, 50.0),
+            width,
+            height,
+            axis,
+        };
+        // A `1`: 10 wide, 22 tall, whichever side the calipers named first.
+        for r in [
+            rect(Point::new(0.0, 1.0), 22.0, 10.0),
+            rect(Point::new(1.0, 0.0), 10.0, 22.0),
+        ] {
+            let q = r.to_quad();
+            assert!((q[1].y - q[0].y).abs() < 1e-3, "top edge horizontal: {q:?}");
+            assert!((quad_size(&q).0 - 10.0).abs() < 1e-3);
+        }
+        // A vertical line of text, 4 times taller than wide, reads downwards.
+        let q = rect(Point::new(1.0, 0.0), 10.0, 40.0).to_quad();
+        assert!((q[1].x - q[0].x).abs() < 1e-3 && q[1].y > q[0].y, "{q:?}");
     }
 
     #[test]

@@ -119,12 +119,14 @@ impl OcrEngine {
 
         let mut lines: Vec<(Quad, u16, RecognizedLine)> = Vec::with_capacity(boxes.len());
         for b in &boxes {
-            let mut quad = b.quad;
-            let (w, h) = quad_size(&quad);
-            if h > 1.5 * w {
-                // Vertical box: read it turned a quarter so the text runs along the long side.
-                quad = [quad[3], quad[0], quad[1], quad[2]];
-            }
+            // The detector's quads already run along the reading direction.
+            let (w, h) = quad_size(&b.quad);
+            let mut quad = geometry::extend_along_text(
+                &b.quad,
+                (options.recognition.min_aspect * h - w) / 2.0,
+                image.width() as f32,
+                image.height() as f32,
+            );
             let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
             let mut angle = 0;
             if options.orientation {

@@ -170,6 +170,9 @@ pub struct RecognitionParams {
     /// characters becomes a word break even when the model emitted no space
     /// (0 = off). Models often run words together on receipts.
     pub gap_split: f32,
+    /// A crop narrower than this many line heights is widened about its
+    /// centre: a lone `1` or `%` cut tight to its ink is often read as nothing.
+    pub min_aspect: f32,
 }
 
 impl Default for RecognitionParams {
@@ -177,6 +180,7 @@ impl Default for RecognitionParams {
         RecognitionParams {
             max_width: 2560,
             gap_split: 0.15,
+            min_aspect: 1.5,
         }
     }
 }
