@@ -54,6 +54,14 @@ impl CharTable {
     pub fn space(&self) -> usize {
         self.chars.len() - 1
     }
+
+    /// Indices of every class whose text is `text` (a full-width form folds
+    /// onto its ASCII one, so a character may have two classes).
+    pub fn indices_of(&self, text: &str) -> Vec<usize> {
+        (0..self.chars.len())
+            .filter(|&i| self.chars[i] == text)
+            .collect()
+    }
 }
 
 /// Folds full-width forms (`（`, `：`, `％`, ideographic space) to ASCII: the
@@ -116,6 +124,61 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
     }
     out
 }
+
+/// Restores a decimal point or comma the greedy path dropped between two
+/// digits: a small printed point often never wins a timestep against the
+/// blank, yet its probability peaks in the blank run between the digits
+/// (`80.91` read as `8091`). A separator is put back where that peak passes
+/// [`FAINT_SEPARATOR_MIN_P`].
+pub fn restore_faint_separators(
+    chars: Vec<DecodedChar>,
+    probs: &[f32],
+    classes: usize,
+    table: &CharTable,
+) -> Vec<DecodedChar> {
+    let separators: Vec<(&str, Vec<usize>)> = [".", ","]
+        .into_iter()
+        .map(|s| (s, table.indices_of(s)))
+        .collect();
+    let digit = |c: &DecodedChar| c.text.len() == 1 && c.text.as_bytes()[0].is_ascii_digit();
+    let mut out: Vec<DecodedChar> = Vec::with_capacity(chars.len());
+    for c in chars {
+        if let Some(prev) = out.last() {
+            // A number holds one separator at most: `-0.03` must not become `-0.0.3`.
+            let run_has_separator = out
+                .iter()
+                .rev()
+                .find(|d| !digit(d))
+                .is_some_and(|d| d.text == "." || d.text == ",");
+            if digit(prev) && digit(&c) && c.start > prev.end + 1 && !run_has_separator {
+                let mut best: Option<(f32, usize, &str)> = None;
+                for t in prev.end + 1..c.start {
+                    let row = &probs[t * classes..(t + 1) * classes];
+                    for (text, ids) in &separators {
+                        let p: f32 = ids.iter().map(|&i| row[i]).sum();
+                        if p >= FAINT_SEPARATOR_MIN_P && best.is_none_or(|(b, _, _)| p > b) {
+                            best = Some((p, t, text));
+                        }
+                    }
+                }
+                if let Some((p, t, text)) = best {
+                    out.push(DecodedChar {
+                        text: text.to_string(),
+                        confidence: p,
+                        start: t,
+                        end: t,
+                        alternative: None,
+                    });
+                }
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Probability a dropped separator must reach in the blank run between two digits.
+pub const FAINT_SEPARATOR_MIN_P: f32 = 0.1;
 
 fn argmax(row: &[f32]) -> (usize, f32) {
     let mut best = (0, f32::MIN);
@@ -321,6 +384,7 @@ impl TextRecognizer {
         }
         let probs: Vec<f32> = view.iter().copied().collect();
         let chars = ctc_decode(&probs, shape[2], &self.table);
+        let chars = restore_faint_separators(chars, &probs, shape[2], &self.table);
         // Pixels of the crop per timestep, then the fraction of the crop that holds content.
         let px_per_step = canvas_w as f32 / shape[1] as f32;
         let gaps = if params.gap_split > 0.0 {
@@ -386,6 +450,31 @@ fn zero_between_letters(word: &str) -> String {
         }
     }
     out.into_iter().collect()
+}
+
+/// Reads a round letter among an amount's two decimals as `0` (`15.0c` →
+/// `15.00`, `2.1o` → `2.10`): after a decimal separator only digits follow,
+/// and the recognizer takes a small `0` for `c` or `o`.
+fn zero_in_cents(word: &str) -> String {
+    let Some(sep) = word.rfind(['.', ',']) else {
+        return word.to_string();
+    };
+    let (whole, cents) = (&word[..sep], &word[sep + 1..]);
+    let whole_digits = whole.strip_prefix('-').unwrap_or(whole);
+    let round = |c: char| matches!(c, 'o' | 'O' | 'c' | 'C');
+    if whole_digits.is_empty()
+        || !whole_digits.chars().all(|c| c.is_ascii_digit())
+        || cents.chars().count() != 2
+        || !cents.chars().all(|c| c.is_ascii_digit() || round(c))
+        || !cents.chars().any(|c| c.is_ascii_digit())
+    {
+        return word.to_string();
+    }
+    let cents: String = cents
+        .chars()
+        .map(|c| if round(c) { '0' } else { c })
+        .collect();
+    format!("{}{cents}", &word[..=sep])
 }
 
 /// Rejoins amounts the model split after the decimal separator (`1.234, 56`):
@@ -542,6 +631,7 @@ fn assemble_line(
         .into_iter()
         .map(|w| {
             let text = zero_between_letters(&w.iter().map(|c| c.text.as_str()).collect::<String>());
+            let text = zero_in_cents(&text);
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
             let x0 = w[0].start as f32 * px_per_step;
             let x1 = (w[w.len() - 1].end + 1) as f32 * px_per_step;
@@ -718,6 +808,45 @@ mod tests {
         assert_eq!(zero_between_letters("A0225"), "A0225");
         assert_eq!(zero_between_letters("100"), "100");
         assert_eq!(zero_between_letters("0ferta"), "0ferta");
+    }
+
+    #[test]
+    fn a_faint_point_between_digits_is_restored_once() {
+        let t = CharTable::parse("blank\n1\n.\n \n").unwrap();
+        let dot = t.indices_of(".")[0];
+        let digit = t.indices_of("1")[0];
+        let mut probs = Vec::new();
+        let mut step = |best: usize, extra: Option<(usize, f32)>| {
+            let mut row = row(best, 0.8);
+            if let Some((i, p)) = extra {
+                row[i] = p;
+            }
+            probs.extend(row);
+        };
+        step(digit, None);
+        step(0, Some((dot, 0.12)));
+        step(digit, None);
+        step(0, Some((dot, 0.3)));
+        step(digit, None);
+        let chars = ctc_decode(&probs, t.len(), &t);
+        let text = |cs: &[DecodedChar]| cs.iter().map(|c| c.text.clone()).collect::<String>();
+        assert_eq!(text(&chars), "111");
+        let restored = restore_faint_separators(chars, &probs, t.len(), &t);
+        // The first point passes the threshold; a second one in the same number is not added.
+        assert_eq!(text(&restored), "1.11");
+    }
+
+    #[test]
+    fn a_round_letter_among_the_cents_is_a_zero() {
+        assert_eq!(zero_in_cents("15.0c"), "15.00");
+        assert_eq!(zero_in_cents("2.1o"), "2.10");
+        assert_eq!(zero_in_cents("-3,O5"), "-3,05");
+        assert_eq!(zero_in_cents("15.00"), "15.00");
+        // Not an amount: letters before the separator, or no digit after it.
+        assert_eq!(zero_in_cents("No.co"), "No.co");
+        assert_eq!(zero_in_cents("1.co"), "1.co");
+        assert_eq!(zero_in_cents("www.abc"), "www.abc");
+        assert_eq!(zero_in_cents("3.0cm"), "3.0cm");
     }
 
     #[test]
