@@ -45,19 +45,21 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         words.f1(),
         cer.cer()
     );
-    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2). F1 is there (0.806)
-    // and asserted as the goal. CER is not yet (0.133; about half of it is
-    // reading order, partly where the ground truth lists table columns one
-    // after the other): its ceiling sits just above today's figure, so any
-    // regression fails while the gap stays visible.
+    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2). F1 is there (0.814)
+    // and asserted as the goal. CER is not yet (0.129). Much of what is left
+    // is order the ground truth imposes (it lists some receipts' table
+    // columns one after the other, footers mid-page) and print too small or
+    // faint for the models (lone `:` never detected, `QTY` read `aty`); the
+    // ceiling sits just above today's figure, so any regression fails while
+    // the gap stays visible.
     assert!(
         words.f1() >= 0.80,
         "word F1 {:.4} fell below the 0.80 goal",
         words.f1()
     );
     assert!(
-        cer.cer() <= 0.14,
-        "CER {:.4} rose above the 0.14 ceiling",
+        cer.cer() <= 0.135,
+        "CER {:.4} rose above the 0.135 ceiling",
         cer.cer()
     );
 }

@@ -128,8 +128,8 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
 /// Restores a decimal point or comma the greedy path dropped between two
 /// digits: a small printed point often never wins a timestep against the
 /// blank, yet its probability peaks in the blank run between the digits
-/// (`80.91` read as `8091`). A separator is put back where that peak passes
-/// [`FAINT_SEPARATOR_MIN_P`].
+/// (`80.91` read as `8091`). A separator is put back before the last two
+/// digits of a number where that peak passes [`FAINT_SEPARATOR_MIN_P`].
 pub fn restore_faint_separators(
     chars: Vec<DecodedChar>,
     probs: &[f32],
@@ -141,8 +141,12 @@ pub fn restore_faint_separators(
         .map(|s| (s, table.indices_of(s)))
         .collect();
     let digit = |c: &DecodedChar| c.text.len() == 1 && c.text.as_bytes()[0].is_ascii_digit();
+    // Only a decimal point is restored: exactly two digits follow it, so a
+    // postcode (`31007`) or an id never gains one.
+    let cents_follow = |i: usize| chars[i..].iter().take_while(|d| digit(d)).count() == 2;
     let mut out: Vec<DecodedChar> = Vec::with_capacity(chars.len());
-    for c in chars {
+    for (i, c) in chars.iter().enumerate() {
+        let c = c.clone();
         if let Some(prev) = out.last() {
             // A number holds one separator at most: `-0.03` must not become `-0.0.3`.
             let run_has_separator = out
@@ -150,7 +154,12 @@ pub fn restore_faint_separators(
                 .rev()
                 .find(|d| !digit(d))
                 .is_some_and(|d| d.text == "." || d.text == ",");
-            if digit(prev) && digit(&c) && c.start > prev.end + 1 && !run_has_separator {
+            if digit(prev)
+                && digit(&c)
+                && c.start > prev.end + 1
+                && !run_has_separator
+                && cents_follow(i)
+            {
                 let mut best: Option<(f32, usize, &str)> = None;
                 for t in prev.end + 1..c.start {
                     let row = &probs[t * classes..(t + 1) * classes];
@@ -831,7 +840,7 @@ mod tests {
     }
 
     #[test]
-    fn a_faint_point_between_digits_is_restored_once() {
+    fn a_faint_point_is_restored_only_before_the_cents() {
         let t = CharTable::parse("blank\n1\n.\n \n").unwrap();
         let dot = t.indices_of(".")[0];
         let digit = t.indices_of("1")[0];
@@ -843,17 +852,19 @@ mod tests {
             }
             probs.extend(row);
         };
+        // Faint points in three gaps of `1111`; the one before the cents is weakest.
+        step(digit, None);
+        step(0, Some((dot, 0.6)));
+        step(digit, None);
+        step(0, Some((dot, 0.5)));
         step(digit, None);
         step(0, Some((dot, 0.35)));
         step(digit, None);
-        step(0, Some((dot, 0.4)));
-        step(digit, None);
         let chars = ctc_decode(&probs, t.len(), &t);
         let text = |cs: &[DecodedChar]| cs.iter().map(|c| c.text.clone()).collect::<String>();
-        assert_eq!(text(&chars), "111");
+        assert_eq!(text(&chars), "1111");
         let restored = restore_faint_separators(chars, &probs, t.len(), &t);
-        // The first point passes the threshold; a second one in the same number is not added.
-        assert_eq!(text(&restored), "1.11");
+        assert_eq!(text(&restored), "11.11");
     }
 
     #[test]
