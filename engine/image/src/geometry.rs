@@ -51,14 +51,11 @@ pub fn quad_bounds(q: &Quad) -> (f32, f32, f32, f32) {
 /// each end stopping at the image border (`width`×`height`) so a crop never
 /// repeats edge pixels into fake ink.
 pub fn extend_along_text(q: &Quad, d: f32, width: f32, height: f32) -> Quad {
-    let (len, _) = quad_size(q);
-    if len <= 0.0 || d <= 0.0 {
+    let top = q[0].dist(q[1]);
+    if top <= 0.0 || d <= 0.0 {
         return *q;
     }
-    let (ux, uy) = (
-        (q[1].x - q[0].x) / q[0].dist(q[1]).max(1e-6),
-        (q[1].y - q[0].y) / q[0].dist(q[1]).max(1e-6),
-    );
+    let (ux, uy) = ((q[1].x - q[0].x) / top, (q[1].y - q[0].y) / top);
     // Largest step t <= d along (sx, sy) that keeps point p inside the image.
     let room = |p: Point, sx: f32, sy: f32| -> f32 {
         let mut t = d;
@@ -436,6 +433,27 @@ mod tests {
         );
         let (qw, qh) = quad_size(&q);
         assert!((qw - 40.0).abs() < 0.01 && (qh - 10.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn quads_lengthen_along_the_text_and_stop_at_the_border() {
+        let q = [
+            Point::new(10.0, 5.0),
+            Point::new(20.0, 5.0),
+            Point::new(20.0, 15.0),
+            Point::new(10.0, 15.0),
+        ];
+        let wide = extend_along_text(&q, 4.0, 100.0, 100.0);
+        assert_eq!(
+            (wide[0].x, wide[1].x, wide[2].x, wide[3].x),
+            (6.0, 24.0, 24.0, 6.0)
+        );
+        assert_eq!((wide[0].y, wide[2].y), (5.0, 15.0));
+        // Only 2 px of image to the right: that end stops there, the other goes on.
+        let edge = extend_along_text(&q, 4.0, 22.0, 100.0);
+        assert_eq!((edge[0].x, edge[1].x), (6.0, 22.0));
+        // Nothing to add: the quad comes back unchanged.
+        assert_eq!(extend_along_text(&q, -1.0, 100.0, 100.0)[0].x, 10.0);
     }
 
     #[test]
