@@ -14,6 +14,9 @@ pub const LINE_HEIGHT: u32 = 48;
 /// The recognizer's character table: index 0 is the CTC blank, the last is a space.
 pub struct CharTable {
     chars: Vec<String>,
+    /// The decimal separators `.` and `,` with their classes, looked up once
+    /// here rather than in every line's decoding.
+    separators: [(&'static str, Vec<usize>); 2],
 }
 
 impl CharTable {
@@ -32,7 +35,14 @@ impl CharTable {
                 "the key file must end with a space class".into(),
             ));
         }
-        Ok(CharTable { chars })
+        let mut table = CharTable {
+            chars,
+            separators: [(".", Vec::new()), (",", Vec::new())],
+        };
+        for i in 0..table.separators.len() {
+            table.separators[i].1 = table.indices_of(table.separators[i].0);
+        }
+        Ok(table)
     }
 
     /// Number of classes including the blank.
@@ -91,6 +101,18 @@ pub struct DecodedChar {
     pub alternative: Option<(String, f32)>,
 }
 
+impl DecodedChar {
+    /// Whether this is a single ASCII digit.
+    pub fn is_digit(&self) -> bool {
+        self.text.len() == 1 && self.text.as_bytes()[0].is_ascii_digit()
+    }
+
+    /// Whether this is a decimal or thousands separator (`.` or `,`).
+    pub fn is_separator(&self) -> bool {
+        self.text == "." || self.text == ","
+    }
+}
+
 /// Greedy CTC decoding of a `[T, C]` probability matrix (rows are timesteps).
 pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<DecodedChar> {
     let steps = probs.len() / classes;
@@ -136,34 +158,29 @@ pub fn restore_faint_separators(
     classes: usize,
     table: &CharTable,
 ) -> Vec<DecodedChar> {
-    let separators: Vec<(&str, Vec<usize>)> = [".", ","]
-        .into_iter()
-        .map(|s| (s, table.indices_of(s)))
-        .collect();
-    let digit = |c: &DecodedChar| c.text.len() == 1 && c.text.as_bytes()[0].is_ascii_digit();
     // Only a decimal point is restored: exactly two digits follow it, so a
     // postcode (`31007`) or an id never gains one.
-    let cents_follow = |i: usize| chars[i..].iter().take_while(|d| digit(d)).count() == 2;
+    let cents_follow = |i: usize| chars[i..].iter().take_while(|d| d.is_digit()).count() == 2;
+    // A number holds one separator at most: `-0.03` must not become `-0.0.3`.
+    let run_has_separator = |out: &[DecodedChar]| {
+        out.iter()
+            .rev()
+            .find(|d| !d.is_digit())
+            .is_some_and(DecodedChar::is_separator)
+    };
     let mut out: Vec<DecodedChar> = Vec::with_capacity(chars.len());
     for (i, c) in chars.iter().enumerate() {
-        let c = c.clone();
         if let Some(prev) = out.last() {
-            // A number holds one separator at most: `-0.03` must not become `-0.0.3`.
-            let run_has_separator = out
-                .iter()
-                .rev()
-                .find(|d| !digit(d))
-                .is_some_and(|d| d.text == "." || d.text == ",");
-            if digit(prev)
-                && digit(&c)
+            if prev.is_digit()
+                && c.is_digit()
                 && c.start > prev.end + 1
-                && !run_has_separator
                 && cents_follow(i)
+                && !run_has_separator(&out)
             {
                 let mut best: Option<(f32, usize, &str)> = None;
                 for t in prev.end + 1..c.start {
                     let row = &probs[t * classes..(t + 1) * classes];
-                    for (text, ids) in &separators {
+                    for (text, ids) in &table.separators {
                         let p: f32 = ids.iter().map(|&i| row[i]).sum();
                         if p >= FAINT_SEPARATOR_MIN_P && best.is_none_or(|(b, _, _)| p > b) {
                             best = Some((p, t, text));
@@ -181,7 +198,7 @@ pub fn restore_faint_separators(
                 }
             }
         }
-        out.push(c);
+        out.push(c.clone());
     }
     out
 }
@@ -470,55 +487,54 @@ fn zero_in_cents(word: &str) -> String {
     let Some(sep) = word.rfind(['.', ',']) else {
         return word.to_string();
     };
-    let (whole, cents) = (&word[..sep], &word[sep + 1..]);
-    let whole_digits = whole.strip_prefix('-').unwrap_or(whole);
-    let round = |c: char| matches!(c, 'o' | 'O' | 'c' | 'C');
-    if whole_digits.is_empty()
-        || !whole_digits.chars().all(|c| c.is_ascii_digit())
-        || cents.chars().count() != 2
-        || !cents.chars().all(|c| c.is_ascii_digit() || round(c))
-        || !cents.chars().any(|c| c.is_ascii_digit())
-    {
+    let cents = &word[sep + 1..];
+    if !cents.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
     }
-    let cents: String = cents
+    let read: String = cents
         .chars()
-        .map(|c| if round(c) { '0' } else { c })
+        .map(|c| match c {
+            'o' | 'O' | 'c' | 'C' => '0',
+            c => c,
+        })
         .collect();
-    format!("{}{cents}", &word[..=sep])
+    let read = format!("{}{read}", &word[..=sep]);
+    if plain_amount(read.strip_prefix('-').unwrap_or(&read)) {
+        read
+    } else {
+        word.to_string()
+    }
 }
 
 /// Reads an `s`/`S` glued to the front of an amount as `$` (`s8.20` →
 /// `$8.20`): the recognizer often drops the dollar sign's stroke, and no
 /// word is a letter followed by a price.
 fn dollar_before_amount(word: &str) -> String {
-    let Some(rest) = word.strip_prefix(['s', 'S']) else {
-        return word.to_string();
-    };
-    let Some((whole, cents)) = rest.split_once(['.', ',']) else {
-        return word.to_string();
-    };
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if digits(whole) && digits(cents) && cents.len() == 2 {
-        format!("${rest}")
-    } else {
-        word.to_string()
+    match word.strip_prefix(['s', 'S']) {
+        Some(rest) if plain_amount(rest) => format!("${rest}"),
+        _ => word.to_string(),
     }
+}
+
+/// Whether `s` is digits, one `.` or `,`, then exactly two digits (`8.20`).
+fn plain_amount(s: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    s.split_once(['.', ','])
+        .is_some_and(|(whole, cents)| digits(whole) && digits(cents) && cents.len() == 2)
 }
 
 /// Rejoins amounts the model split after the decimal separator (`1.234, 56`):
 /// a word ending in digit + `.`/`,` followed by a word of exactly two digits.
 fn rejoin_split_decimals(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>> {
-    let is_digit = |c: &DecodedChar| c.text.len() == 1 && c.text.as_bytes()[0].is_ascii_digit();
     let mut out: Vec<Vec<&DecodedChar>> = Vec::with_capacity(words.len());
     for word in words {
         let joins = out.last().is_some_and(|prev| {
             let n = prev.len();
             n >= 2
-                && (prev[n - 1].text == "," || prev[n - 1].text == ".")
-                && is_digit(prev[n - 2])
+                && prev[n - 1].is_separator()
+                && prev[n - 2].is_digit()
                 && word.len() == 2
-                && word.iter().all(|c| is_digit(c))
+                && word.iter().all(|c| c.is_digit())
         });
         match out.last_mut() {
             Some(prev) if joins => prev.extend(word),
@@ -531,15 +547,13 @@ fn rejoin_split_decimals(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>
 /// Whether `a` then `b` continue a number like `170.00` or `1,234`, where a
 /// wide blank around the separator is print style, not a word break.
 fn inside_number(chars: &[DecodedChar], a: &DecodedChar, b: &DecodedChar) -> bool {
-    let digit = |c: &DecodedChar| c.text.chars().all(|ch| ch.is_ascii_digit());
-    let separator = |c: &DecodedChar| c.text == "." || c.text == ",";
-    if digit(a) && separator(b) {
+    if a.is_digit() && b.is_separator() {
         return true;
     }
-    if separator(a) && digit(b) {
+    if a.is_separator() && b.is_digit() {
         // The separator must itself follow a digit.
         let i = chars.iter().position(|c| std::ptr::eq(c, a)).unwrap_or(0);
-        return i > 0 && digit(&chars[i - 1]);
+        return i > 0 && chars[i - 1].is_digit();
     }
     false
 }
