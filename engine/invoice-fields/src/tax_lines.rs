@@ -321,11 +321,10 @@ fn infer_rate(base: Decimal, tax: Decimal) -> Option<Decimal> {
         (14, 1),
         (5, 1),
     ];
-    RATES.iter().map(|&(m, sc)| Decimal::new(m, sc)).find(|&r| {
-        let t = (base * r).round_dp(4);
-        let t = Decimal::new(t.mantissa(), t.scale() + 2).round_dp(2);
-        !base.is_zero() && t.approx_eq(tax, Decimal::new(1, 2))
-    })
+    RATES
+        .iter()
+        .map(|&(m, sc)| Decimal::new(m, sc))
+        .find(|&r| !base.is_zero() && base.percent(r).approx_eq(tax, Decimal::new(1, 2)))
 }
 
 /// A rate as the truth writes it: `21`, `5.2`.

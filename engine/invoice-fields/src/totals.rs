@@ -288,10 +288,18 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
             if let (Some(f), Some((sv, _)), Some((tv, _))) =
                 (wh.as_ref(), subtotal.as_ref(), tax_total.as_ref())
             {
-                // withholding = subtotal + tax - total
+                // withholding = subtotal + tax - total: an OCR alternative
+                // of the printed amount, else the printed IRPF rate of the
+                // base when it gives exactly that (`39,2` read for `39,27`).
                 let target = *sv + *tv - t;
                 if !target.approx_eq(wv, cent()) {
-                    if let Some(g) = repaired(ctx, f, target) {
+                    let at_rate = || {
+                        withheld_at_rate(tax, *sv, target).then(|| Found {
+                            reconstructed: true,
+                            ..f.clone()
+                        })
+                    };
+                    if let Some(g) = repaired(ctx, f, target).or_else(at_rate) {
                         withholding = Some(amount_field(ctx, &g, target));
                     }
                 }
@@ -321,6 +329,16 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     out.withholding = withholding;
     out.currency = currency(ctx, total.as_ref());
     out
+}
+
+/// Whether an IRPF line's rate of its base (else of `subtotal`) withholds
+/// exactly `target`.
+fn withheld_at_rate(tax: &[TaxLineAt], subtotal: Decimal, target: Decimal) -> bool {
+    tax.iter().filter(|t| t.kind == "IRPF").any(|t| {
+        let base = t.base.as_ref().map_or(subtotal, |b| b.value);
+        t.rate
+            .is_some_and(|r| base.abs().percent(r).approx_eq(target.abs(), cent()))
+    })
 }
 
 /// The first money amount equal to `target` on a line below `below_y`.
@@ -457,6 +475,21 @@ mod tests {
         assert_eq!(v(&t.total), "1060.00");
         assert_eq!(v(&t.amount_due), "1060.00");
         assert_eq!(v(&t.currency), "EUR");
+    }
+
+    #[test]
+    fn a_withholding_read_short_is_rebuilt_from_its_rate() {
+        // `39,27` read as `39,2`: the IRPF rate of the base gives what the
+        // total needs; a rate that does not agree leaves the reading alone.
+        let t = run(
+            "Base imponible -561,05 €\nIVA 21% -117,82 €\nRetención IRPF 7%\n39,2\nTOTAL -639,60 €",
+        );
+        assert_eq!(v(&t.withholding), "-39.27");
+        let w = t.withholding.unwrap();
+        assert!(w.reconstructed);
+        assert_eq!(w.raw, "39,2");
+        let t = run("Base imponible -561,05 €\nIVA 21% -117,82 €\nRetención IRPF 15%\n39,2\nTOTAL -639,60 €");
+        assert_eq!(v(&t.withholding), "39.20");
     }
 
     #[test]

@@ -225,8 +225,7 @@ fn tax_amounts(tax_lines: &[TaxLine]) -> Validation {
         else {
             continue;
         };
-        let expect = (b * r).round_dp(4);
-        let expect = Decimal::new(expect.mantissa(), expect.scale() + 2).round_dp(2);
+        let expect = b.percent(r);
         checked += 1;
         ok &= expect.abs().approx_eq(a.abs(), cent());
         values.insert(

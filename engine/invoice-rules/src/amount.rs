@@ -85,6 +85,12 @@ impl Decimal {
         }
     }
 
+    /// `rate` percent of this amount, to the cent (`561.05` at `7` → `39.27`).
+    pub fn percent(self, rate: Decimal) -> Decimal {
+        let product = self * rate;
+        Decimal::new(product.mantissa, product.scale + 2).round_dp(2)
+    }
+
     /// Value in minor units (cents), rounded half away from zero.
     pub fn to_minor_units(self) -> i128 {
         self.round_dp(2).mantissa
@@ -817,6 +823,23 @@ mod tests {
         let base: Decimal = "100.00".parse().unwrap();
         let rate: Decimal = "0.21".parse().unwrap();
         assert_eq!((base * rate).round_dp(2).to_string(), "21.00");
+        let irpf: Decimal = "7".parse().unwrap();
+        assert_eq!(
+            "561.05"
+                .parse::<Decimal>()
+                .unwrap()
+                .percent(irpf)
+                .to_string(),
+            "39.27"
+        );
+        assert_eq!(
+            "-0.50"
+                .parse::<Decimal>()
+                .unwrap()
+                .percent(irpf)
+                .to_string(),
+            "-0.04"
+        );
         let total: Decimal = [base, base * rate].into_iter().sum();
         assert_eq!(total.to_string(), "121.00");
         assert!(Decimal::new(12101, 2).approx_eq(total, Decimal::new(1, 2)));

@@ -147,6 +147,87 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
     out
 }
 
+/// Puts back the letters of doubles a crowded reading collapsed, as a
+/// reading of the same crop stretched `stretch` times wider shows them:
+/// when the wider reading holds every character of `chars` in order plus
+/// up to [`MAX_LOST_CHARACTERS`] more (spaces aside), each a repeat of its
+/// neighbour there (`13/11` for `13/1`, `Murillo` for `Murilo`), those are
+/// inserted at their place (timesteps scaled back). Any other difference
+/// keeps `chars`: CTC needs a blank between the two letters of a double,
+/// which too few timesteps leave no room for, while the wider reading's own
+/// extra letters and marks are as often invented as restored.
+pub fn with_lost_characters(
+    chars: Vec<DecodedChar>,
+    wider: &[DecodedChar],
+    stretch: f32,
+) -> Vec<DecodedChar> {
+    let is_space = |c: &DecodedChar| c.text.trim().is_empty();
+    let scale = |t: usize| (t as f32 / stretch).floor() as usize;
+    let wide: Vec<&DecodedChar> = wider.iter().filter(|c| !is_space(c)).collect();
+    // Greedy subsequence match of `chars` (spaces aside) in `wide`; each
+    // unmatched wide character goes after the last matched one, past the
+    // spaces that come before it.
+    let place = |from: usize, lost: &DecodedChar| {
+        from + chars[from..]
+            .iter()
+            .take_while(|c| is_space(c) && c.start < scale(lost.start))
+            .count()
+    };
+    let doubled = |k: usize| {
+        let same = |n: Option<&&DecodedChar>| n.is_some_and(|n| n.text == wide[k].text);
+        same(k.checked_sub(1).and_then(|p| wide.get(p))) || same(wide.get(k + 1))
+    };
+    let mut lost: Vec<(usize, DecodedChar)> = Vec::new();
+    let (mut j, mut after) = (0, 0);
+    for (i, c) in chars.iter().enumerate() {
+        if is_space(c) {
+            continue;
+        }
+        while j < wide.len() && wide[j].text != c.text {
+            if !doubled(j) {
+                return chars;
+            }
+            lost.push((place(after, wide[j]), scaled(wide[j], scale)));
+            j += 1;
+        }
+        if j == wide.len() {
+            return chars;
+        }
+        j += 1;
+        after = i + 1;
+    }
+    for (k, w) in wide.iter().enumerate().skip(j) {
+        if !doubled(k) {
+            return chars;
+        }
+        lost.push((place(after, w), scaled(w, scale)));
+    }
+    if lost.is_empty() || lost.len() > MAX_LOST_CHARACTERS {
+        return chars;
+    }
+    let mut out = Vec::with_capacity(chars.len() + lost.len());
+    let mut lost = lost.into_iter().peekable();
+    for (i, c) in chars.into_iter().enumerate() {
+        while let Some((_, l)) = lost.next_if(|&(at, _)| at == i) {
+            out.push(l);
+        }
+        out.push(c);
+    }
+    out.extend(lost.map(|(_, l)| l));
+    out
+}
+
+/// Most characters a wider reading may add to a crowded line.
+pub const MAX_LOST_CHARACTERS: usize = 2;
+
+fn scaled(c: &DecodedChar, scale: impl Fn(usize) -> usize) -> DecodedChar {
+    DecodedChar {
+        start: scale(c.start),
+        end: scale(c.end),
+        ..c.clone()
+    }
+}
+
 /// Restores a decimal point or comma the greedy path dropped between two
 /// digits: a small printed point often never wins a timestep against the
 /// blank, yet its probability peaks in the blank run between the digits
@@ -264,7 +345,16 @@ pub struct RecognitionParams {
     /// A crop narrower than this many line heights is widened about its
     /// centre: a lone `1` or `%` cut tight to its ink is often read as nothing.
     pub min_aspect: f32,
+    /// A line whose characters take more than this share of the model's
+    /// timesteps is read again from its crop stretched [`CROWDED_STRETCH`]
+    /// times wider, and the more confident reading kept (0 = off). Small
+    /// print squeezed into too few timesteps loses one letter of a double
+    /// (`13/11/2022` → `13/1/2022`, `Tortilla` → `Tortill`).
+    pub crowded_line: f32,
 }
+
+/// How much wider a crowded line's crop is read the second time.
+pub const CROWDED_STRETCH: f32 = 1.3;
 
 impl Default for RecognitionParams {
     fn default() -> Self {
@@ -272,6 +362,7 @@ impl Default for RecognitionParams {
             max_width: 2560,
             gap_split: 0.15,
             min_aspect: 1.5,
+            crowded_line: 0.4,
         }
     }
 }
@@ -381,13 +472,37 @@ impl TextRecognizer {
     }
 
     /// Recognizes one upright line crop `LINE_HEIGHT` pixels high; `quad` is
-    /// where the crop came from on the page (for word boxes).
+    /// where the crop came from on the page (for word boxes). A crowded line
+    /// (see [`RecognitionParams::crowded_line`]) is read twice.
     pub fn recognize(
         &mut self,
         crop: &RgbImage,
         quad: &Quad,
         params: &RecognitionParams,
     ) -> Result<RecognizedLine, OcrError> {
+        let (mut chars, px_per_step) = self.decode_crop(crop)?;
+        let crowding = chars.len() as f32 * px_per_step / crop.width() as f32;
+        let wide_w = ((crop.width() as f32 * CROWDED_STRETCH).round() as u32).min(params.max_width);
+        if params.crowded_line > 0.0 && crowding > params.crowded_line && wide_w > crop.width() {
+            let (wide_chars, _) = self.decode_crop(&resize(crop, wide_w, LINE_HEIGHT))?;
+            let stretch = wide_w as f32 / crop.width() as f32;
+            chars = with_lost_characters(chars, &wide_chars, stretch);
+        }
+        let gaps = if params.gap_split > 0.0 {
+            blank_column_runs(crop)
+        } else {
+            Vec::new()
+        };
+        let geometry = LineGeometry {
+            px_per_step,
+            content_w: crop.width() as f32,
+            gaps,
+        };
+        Ok(assemble_line(chars, &self.table, &geometry, quad, params))
+    }
+
+    /// Runs the model on a crop: the decoded characters and the crop pixels per timestep.
+    fn decode_crop(&mut self, crop: &RgbImage) -> Result<(Vec<DecodedChar>, f32), OcrError> {
         let canvas_w = bucket_width(crop.width());
         let input = to_tensor(
             crop,
@@ -413,19 +528,7 @@ impl TextRecognizer {
         let probs: Vec<f32> = view.iter().copied().collect();
         let chars = ctc_decode(&probs, shape[2], &self.table);
         let chars = restore_faint_separators(chars, &probs, shape[2], &self.table);
-        // Pixels of the crop per timestep, then the fraction of the crop that holds content.
-        let px_per_step = canvas_w as f32 / shape[1] as f32;
-        let gaps = if params.gap_split > 0.0 {
-            blank_column_runs(crop)
-        } else {
-            Vec::new()
-        };
-        let geometry = LineGeometry {
-            px_per_step,
-            content_w: crop.width() as f32,
-            gaps,
-        };
-        Ok(assemble_line(chars, &self.table, &geometry, quad, params))
+        Ok((chars, canvas_w as f32 / shape[1] as f32))
     }
 
     /// Number of widths optimized so far (for diagnostics).
@@ -733,6 +836,54 @@ mod tests {
         let mut r = vec![(1.0 - p) / 3.0; 4];
         r[best] = p;
         r
+    }
+
+    /// Decoded characters two timesteps apart, `stride` apart in a stretched reading.
+    fn decoded(text: &str, stride: usize) -> Vec<DecodedChar> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| DecodedChar {
+                text: c.to_string(),
+                confidence: 0.9,
+                start: i * stride,
+                end: i * stride,
+                alternative: None,
+            })
+            .collect()
+    }
+
+    fn joined(chars: &[DecodedChar]) -> String {
+        chars.iter().map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn wider_reading_restores_a_lost_double() {
+        let merged = with_lost_characters(decoded("13/1/2022", 2), &decoded("13/11/2022", 3), 1.5);
+        assert_eq!(joined(&merged), "13/11/2022");
+        // The restored `1` sits where the wider reading saw it, scaled back.
+        assert_eq!(merged[4].start, 8);
+        let merged = with_lost_characters(decoded("Murilo", 2), &decoded("Murillo", 3), 1.5);
+        assert_eq!(joined(&merged), "Murillo");
+    }
+
+    #[test]
+    fn wider_reading_cannot_change_or_split_what_was_read() {
+        // A different letter, a space inside a number, a letter or mark
+        // that doubles nothing, too much new text.
+        for (read, wider) in [
+            ("Almendros", "AImendros"),
+            ("nave 11", "nave 1 1"),
+            ("Consultoria", "Consaultoria"),
+            ("Herrera SL", "Herrera SL."),
+            ("1", "1111"),
+            ("Total", "Tota"),
+        ] {
+            let merged = with_lost_characters(decoded(read, 2), &decoded(wider, 3), 1.5);
+            assert_eq!(joined(&merged), read, "{wider}");
+        }
+        // A lost character lands on its side of a space.
+        let merged = with_lost_characters(decoded("nave 1", 2), &decoded("navee 1", 3), 1.5);
+        assert_eq!(joined(&merged), "navee 1");
     }
 
     /// A 60×10 line box at the origin.

@@ -928,13 +928,18 @@ impl Ticket<'_, '_> {
         let bold = body.bold();
         let lh = self.lh;
         let mut y = self.left + lh;
-        let name_style = bold.size((body.size_px * 1.15).round());
-        let name_w = self.c.measure(&name_style, &inv.vendor.name)?.width;
-        let name_style = if name_w > self.right - self.left {
-            bold
-        } else {
-            name_style
-        };
+        // The name a little larger than the body, else the body size, else
+        // as large as fits: a ticket printer never prints past its paper.
+        let room = self.right - self.left;
+        let mut name_style = bold.size((body.size_px * 1.15).round());
+        for _ in 0..2 {
+            let name_w = self.c.measure(&name_style, &inv.vendor.name)?.width;
+            if name_w <= room {
+                break;
+            }
+            let fits = (name_style.size_px * room / name_w).floor();
+            name_style = name_style.size(fits.min(body.size_px));
+        }
         self.center_tag(&name_style, y, &inv.vendor.name, "vendor_name")?;
         y += lh * 1.2;
         for line in &inv.vendor.address_lines {

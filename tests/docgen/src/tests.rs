@@ -160,6 +160,26 @@ fn every_layout_renders() {
 }
 
 #[test]
+fn printed_fields_stay_off_the_paper_edge() {
+    // A long vendor name once ran past a narrow ticket's paper (seed 40 of
+    // the acceptance set): its box then touches the image's edge.
+    for seed in 0..200u64 {
+        let kind = DocKind::ALL[(seed % 3) as usize];
+        let doc = generate_with(fonts(), kind, seed, None, Degradation::none()).unwrap();
+        let w = doc.image.width() as f32;
+        for f in &doc.field_boxes {
+            let (x0, _, x1, _) = bbox(&f.quad);
+            assert!(
+                x0 >= 1.0 && x1 <= w - 1.0,
+                "seed {seed}: {} {:?} spans {x0}..{x1} of {w}",
+                f.field,
+                f.text
+            );
+        }
+    }
+}
+
+#[test]
 fn quads_inside_image_and_cover_ink() {
     for seed in 0..24u64 {
         let kind = DocKind::ALL[(seed % 3) as usize];
