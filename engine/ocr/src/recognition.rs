@@ -362,7 +362,7 @@ impl Default for RecognitionParams {
             max_width: 2560,
             gap_split: 0.15,
             min_aspect: 1.5,
-            crowded_line: 0.4,
+            crowded_line: 0.5,
         }
     }
 }
