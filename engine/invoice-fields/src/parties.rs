@@ -223,6 +223,7 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
     let page = ctx.page;
     let mut block = Block::default();
     let mut cur = rect;
+    let mut prev_rect = rect;
     let mut last = from;
     for step in 0..8 {
         // A heading may sit in a shaded strip: allow a wider first gap.
@@ -239,6 +240,7 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
         if block.lines.len() <= 1 && precedes_address(ctx, next) {
             block.passed.push(next);
             cur = page.lines[next].rect;
+            prev_rect = cur;
             last = next;
             continue;
         }
@@ -248,9 +250,34 @@ fn follow(ctx: &Ctx, rect: crate::layout::Rect, from: usize) -> Block {
         }
         block.lines.push(next);
         cur = page.lines[next].rect;
+        // The rest of its row under the line above (`53300 KL   Site 1066`).
+        let above = prev_rect;
+        for mate in row_mates_right(page, next) {
+            if page.lines[mate].rect.x_overlap(&above) <= 0.0 || ends_block(ctx, mate) {
+                break;
+            }
+            block.lines.push(mate);
+            cur = cur.union(&page.lines[mate].rect);
+        }
+        prev_rect = cur;
         last = next;
     }
     block
+}
+
+/// The lines after `line` on its row, left to right.
+fn row_mates_right(page: &crate::layout::Page, line: usize) -> Vec<usize> {
+    page.rows
+        .iter()
+        .find(|row| row.contains(&line))
+        .map(|row| {
+            row.iter()
+                .skip_while(|&&l| l != line)
+                .skip(1)
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A line that ends a party block: a label, a tax id, a phone, an e-mail.
@@ -348,7 +375,11 @@ fn is_registration(text: &str) -> bool {
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
     // `789417-W`, `(801580-T)`: a company number alone on its line.
-    let number_only = digits >= 5 && letters <= 3 && words.len() <= 3 && !t.contains(',');
+    let number_only = digits >= 5
+        && letters <= 3
+        && words.len() <= 3
+        && !t.contains(',')
+        && !is_postcode_and_place(t);
     number_only
         || (t.starts_with('(') && t.ends_with(')') && has_digit)
         // `(GST ID :0020...` with its closing bracket or label misread.
@@ -373,6 +404,18 @@ fn is_registration(text: &str) -> bool {
             && words
                 .get(1)
                 .is_some_and(|w| w.starts_with("reg") || w == "no"))
+}
+
+/// A five-digit postcode and a place (`53300 KL`, `08001 BCN`).
+fn is_postcode_and_place(t: &str) -> bool {
+    let mut words = t.split_whitespace();
+    let (Some(code), Some(place)) = (words.next(), words.next()) else {
+        return false;
+    };
+    code.len() == 5
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && place.chars().count() >= 2
+        && place.chars().all(char::is_alphabetic)
 }
 
 fn is_lowercase(text: &str) -> bool {
@@ -491,11 +534,19 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
             });
         }
     }
-    // Address: the following lines, skipping registration lines before it starts.
+    // Address: the following lines, skipping registration lines before it
+    // starts, and a tagline or former name under the name (`BISTRO & CAFE`,
+    // `formerly known as`) when an address line with a number follows.
+    let numbered = lines
+        .iter()
+        .position(|&l| page.lines[l].text.chars().any(|c| c.is_ascii_digit()));
     let mut addr: Vec<usize> = Vec::new();
-    for &l in &lines {
+    for (i, &l) in lines.iter().enumerate() {
         let text = &page.lines[l].text;
         if addr.is_empty() && is_registration(text) {
+            continue;
+        }
+        if addr.is_empty() && numbered.is_some_and(|n| i < n) && !names_a_street(text) {
             continue;
         }
         if is_registration(text) || addr.len() >= 5 {
@@ -525,6 +576,79 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         source: Source::Layout,
         reconstructed: false,
     });
+}
+
+/// Words that name a street, a building or a district in an address line
+/// without a number (`JALAN PERMAS UTARA`, `Polígono Industrial Sur`).
+const STREET_WORDS: &[&str] = &[
+    // Malay
+    "jalan",
+    "jln",
+    "lorong",
+    "lot",
+    "taman",
+    "tmn",
+    "kawasan",
+    "bangunan",
+    "wisma",
+    "menara",
+    "persiaran",
+    "lebuhraya",
+    "kampung",
+    "kg",
+    "bandar",
+    "blok",
+    "pusat",
+    "level",
+    // Spanish
+    "calle",
+    "c",
+    "avenida",
+    "avda",
+    "av",
+    "plaza",
+    "pza",
+    "paseo",
+    "ronda",
+    "camino",
+    "carretera",
+    "ctra",
+    "poligono",
+    "pol",
+    "urbanizacion",
+    "urb",
+    "travesia",
+    "glorieta",
+    "rambla",
+    "via",
+    "edificio",
+    "local",
+    "centro",
+    "parque",
+    "barrio",
+    // English
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "suite",
+    "building",
+    "unit",
+    "floor",
+    "flr",
+    "block",
+    "mall",
+    "centre",
+    "center",
+];
+
+/// Whether a line names a street or building (see [`STREET_WORDS`]).
+fn names_a_street(text: &str) -> bool {
+    text.split_whitespace()
+        .map(norm_word)
+        .any(|w| STREET_WORDS.contains(&w.as_str()))
 }
 
 /// Address lines joined with `", "`, except where a line already ends with

@@ -647,6 +647,42 @@ fn rejoin_split_decimals(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>
     out
 }
 
+/// Rejoins an initialism the model or a wide blank split after one of its
+/// periods (`D. E,` → `D.E,`, `D. I.Y.` → `D.I.Y.`, `S. L.` → `S.L.`): capitals
+/// each followed by a period, then one more capital.
+fn rejoin_initialisms(words: Vec<Vec<&DecodedChar>>) -> Vec<Vec<&DecodedChar>> {
+    let text = |w: &[&DecodedChar]| w.iter().map(|c| c.text.as_str()).collect::<String>();
+    let mut out: Vec<Vec<&DecodedChar>> = Vec::with_capacity(words.len());
+    for word in words {
+        match out.last_mut() {
+            Some(prev) if splits_initialism(&text(prev), &text(&word)) => prev.extend(word),
+            _ => out.push(word),
+        }
+    }
+    out
+}
+
+/// Whether `a` (`D.`, `I.Y.`) and `b` (`E,`, `I.Y.`, `L.`) are two halves of one
+/// initialism: single capitals each followed by a period, `b` possibly ending
+/// in a comma or without its last period.
+fn splits_initialism(a: &str, b: &str) -> bool {
+    fn dotted_capitals(s: &str, last_period_optional: bool) -> bool {
+        let chars: Vec<char> = s.chars().collect();
+        let pairs = chars.chunks(2);
+        let n = pairs.len();
+        !chars.is_empty()
+            && pairs.enumerate().all(|(i, p)| {
+                p[0].is_uppercase()
+                    && match p.get(1) {
+                        Some(&c) => c == '.',
+                        None => last_period_optional && i + 1 == n,
+                    }
+            })
+    }
+    let b = b.strip_suffix([',', ';', ':', ')']).unwrap_or(b);
+    dotted_capitals(a, false) && dotted_capitals(b, true)
+}
+
 /// Whether `a` then `b` continue a number like `170.00` or `1,234`, where a
 /// wide blank around the separator is print style, not a word break.
 fn inside_number(chars: &[DecodedChar], a: &DecodedChar, b: &DecodedChar) -> bool {
@@ -772,7 +808,9 @@ fn assemble_line(
         words.last_mut().expect("never empty").push(c);
         prev = Some(c);
     }
-    let words = rejoin_split_decimals(words.into_iter().filter(|w| !w.is_empty()).collect());
+    let words = rejoin_initialisms(rejoin_split_decimals(
+        words.into_iter().filter(|w| !w.is_empty()).collect(),
+    ));
     let words: Vec<RecognizedWord> = words
         .into_iter()
         .map(|w| {
@@ -1053,6 +1091,21 @@ mod tests {
         assert_eq!(dollar_before_amount("S100"), "S100");
         assert_eq!(dollar_before_amount("Sr.12"), "Sr.12");
         assert_eq!(dollar_before_amount("s8.205"), "s8.205");
+    }
+
+    #[test]
+    fn an_initialism_split_at_a_period_is_one_word() {
+        assert!(splits_initialism("D.", "E,"));
+        assert!(splits_initialism("D.", "I.Y."));
+        assert!(splits_initialism("S.", "L."));
+        assert!(splits_initialism("S.", "A"));
+        // An initial before a name, a sentence end, lowercase, a number.
+        assert!(!splits_initialism("J.", "SMITH"));
+        assert!(!splits_initialism("END.", "A"));
+        assert!(!splits_initialism("d.", "e"));
+        assert!(!splits_initialism("No.", "5"));
+        assert!(!splits_initialism("D", "E"));
+        assert!(!splits_initialism("D.", "E.."));
     }
 
     #[test]
