@@ -660,7 +660,7 @@ pub fn join_address(lines: &[String]) -> String {
         let l = l.trim();
         if !out.is_empty() {
             // A floor (`4º`) continues with its door (`1ª`, `B`) on the next line.
-            if out.ends_with([',', ';', '-', 'º']) || l.starts_with('(') {
+            if out.ends_with([',', ';', '-', 'º', '°']) || l.starts_with('(') {
                 out.push(' ');
             } else {
                 out.push_str(", ");

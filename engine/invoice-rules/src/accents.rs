@@ -6,11 +6,15 @@
 //! a public-domain word list plus common names and places) decides, and
 //! only when it leaves no choice: a word is changed when its plain spelling
 //! is no word of its own (nor the plural of one) and leads to exactly one
-//! word, so `pena`/`peña`, `mas`/`más` or `cortes`/`cortés` are never
-//! touched. Words in capitals stay as printed: Spanish capitals often go
-//! without accents. Misread letters are not guessed: the list lacks most
-//! plurals and proper names, so "one letter away" would turn `Madrid` into
-//! `Madriz` and `Hermanos` into `Hermano`.
+//! word, so `pena`/`peña`, `mas`/`más` or `cortes`/`cortés` are not
+//! touched — except a capitalized word that is also one of the hand-listed
+//! names (`data/es_names.txt`), which in a name or an address is the name
+//! (`Pena` → `Peña`, `Plaza Colon` → `Plaza Colón`). Words in capitals
+//! stay as printed: Spanish capitals often go without accents. Misread
+//! letters are not guessed here: the list lacks most plurals and proper
+//! names, so "one letter away" would turn `Madrid` into `Madriz` and
+//! `Hermanos` into `Hermano` (towns after a postcode are the exception, see
+//! `spanish_places`).
 
 use std::sync::OnceLock;
 
@@ -56,28 +60,64 @@ fn restorable(plain: &str) -> Option<&'static str> {
     }
 }
 
+/// The hand-written names beside the word list (surnames, given names,
+/// places): a capitalized word spelled like one of them is that name.
+const NAMES: &str = include_str!("../data/es_names.txt");
+
 /// `text` with every lowercase or capitalized word the lexicon can repair
 /// repaired; everything else, spacing and punctuation included, as it was.
 pub fn restore_spanish_accents(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut word = String::new();
+    let mut prev = String::new();
     for c in text.chars() {
         if c.is_alphabetic() {
             word.push(c);
             continue;
         }
-        flush(&mut word, &mut out);
+        flush(&mut word, &mut prev, &mut out);
         out.push(c);
     }
-    flush(&mut word, &mut out);
+    flush(&mut word, &mut prev, &mut out);
     out
 }
 
-fn flush(word: &mut String, out: &mut String) {
+fn flush(word: &mut String, prev: &mut String, out: &mut String) {
     if !word.is_empty() {
-        out.push_str(&restore_word(word).unwrap_or_else(|| word.clone()));
-        word.clear();
+        let fixed = proper_name(word, prev)
+            .or_else(|| restore_word(word))
+            .unwrap_or_else(|| word.clone());
+        out.push_str(&fixed);
+        *prev = std::mem::take(word);
     }
+}
+
+/// A capitalized word that is both a common word and, with its accent or
+/// tilde, a listed name (`Pena` → `Peña`, `Colon` → `Colón`): in a name or
+/// an address the name is meant, unless an article makes it a noun (`las
+/// Cortes`).
+fn proper_name(word: &str, prev: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    if !first.is_uppercase() || !chars.all(char::is_lowercase) {
+        return None;
+    }
+    if matches!(
+        prev.to_lowercase().as_str(),
+        "el" | "la" | "los" | "las" | "lo"
+    ) {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let p = plain(&lower);
+    if p != lower || !is_word(&p, &p) {
+        return None;
+    }
+    let mut names = NAMES
+        .lines()
+        .filter(|l| !l.starts_with('#') && *l != lower && plain(l) == p);
+    let one = names.next()?;
+    names.next().is_none().then(|| capitalize(one))
 }
 
 /// The lexicon's spelling of one word, in the word's case, or `None` to
@@ -190,9 +230,25 @@ mod tests {
     }
 
     #[test]
+    fn a_capitalized_word_that_is_also_a_listed_name_is_the_name() {
+        assert_eq!(
+            restore_spanish_accents("Guerrero & Pena Asesores"),
+            "Guerrero & Peña Asesores"
+        );
+        assert_eq!(
+            restore_spanish_accents("Plaza Colon, 160"),
+            "Plaza Colón, 160"
+        );
+        assert_eq!(restore_spanish_accents("Lucia Diez"), "Lucía Díez");
+        // After an article it is the noun; lowercase it is the word.
+        assert_eq!(restore_spanish_accents("la Pena"), "la Pena");
+        assert_eq!(restore_spanish_accents("sin pena"), "sin pena");
+    }
+
+    #[test]
     fn words_that_exist_plain_capitals_and_accented_words_stay() {
         // `pena` and `mas` are words of their own.
-        assert_eq!(restore_spanish_accents("Pena mas"), "Pena mas");
+        assert_eq!(restore_spanish_accents("pena mas"), "pena mas");
         // Capitals often go without accents on purpose.
         assert_eq!(
             restore_spanish_accents("LIBRERIA ALVAREZ"),

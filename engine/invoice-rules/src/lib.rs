@@ -18,6 +18,7 @@ pub mod iban;
 pub mod locale;
 pub mod spanish_address;
 pub mod spanish_case;
+pub mod spanish_places;
 pub mod tax_id;
 
 pub mod lookalike;
@@ -35,7 +36,9 @@ pub use lookalike::{
 };
 pub use spanish_address::repair_spanish_address;
 pub use spanish_case::{spanish_address_case, spanish_name_case};
+pub use spanish_places::repair_place_names;
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
+pub use text::levenshtein;
 
 #[cfg(test)]
 mod tests {

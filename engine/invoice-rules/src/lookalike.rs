@@ -25,7 +25,17 @@ pub fn repair_spanish_text(text: &str) -> String {
         }
         out.push(t);
     }
-    restore_spanish_accents(&out.join(" "))
+    restore_spanish_accents(&mark_read_twice(&out.join(" ")))
+}
+
+/// `ñn` → `ñ`, `íi` → `í`: the model sometimes reads a marked letter and
+/// then the plain letter again (`Españna`, `Martíin`); no Spanish word holds
+/// either pair.
+fn mark_read_twice(text: &str) -> String {
+    text.replace("ñn", "ñ")
+        .replace("ÑN", "Ñ")
+        .replace("íi", "í")
+        .replace("ÍI", "Í")
 }
 
 /// A company name whose legal form OCR broke with spaces (`S. L.`,
@@ -154,6 +164,16 @@ mod tests {
         // A lone degree sign or one after a word is left alone.
         assert_eq!(repair_spanish_text("Grado ° 5"), "Grado ° 5");
         assert_eq!(repair_spanish_text("Plaza°"), "Plaza°");
+    }
+
+    #[test]
+    fn an_enye_read_twice_is_one() {
+        assert_eq!(
+            repair_spanish_text("Calle de Españna, 118"),
+            "Calle de España, 118"
+        );
+        assert_eq!(repair_spanish_text("AVDA. ESPAÑNA"), "AVDA. ESPAÑA");
+        assert_eq!(repair_spanish_text("Logroño, Annual"), "Logroño, Annual");
     }
 
     #[test]

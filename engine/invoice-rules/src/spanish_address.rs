@@ -11,6 +11,7 @@
 
 use crate::lookalike::{is_floor, is_floor_or_door_number, repair_spanish_text};
 use crate::spanish_case::spanish_address_case;
+use crate::spanish_places::repair_place_names;
 
 /// Glyphs OCR reads for the ordinal mark `º` after a floor number or `n`.
 const MARK_LOOKALIKES: &[char] = &['º', '°', 'Ω', '%', '=', '\'', '"', '#', 'e', 'o'];
@@ -21,8 +22,9 @@ const DOOR_WORDS: &[&str] = &[
 ];
 
 /// Repairs a Spanish address: spacing, the marks of `nº`, floor and door,
-/// then [`repair_spanish_text`] (ordinals, `El`, accents) and the capitals
-/// of [`spanish_address_case`].
+/// then [`repair_spanish_text`] (ordinals, `El`, accents), the capitals of
+/// [`spanish_address_case`] and the town and province of
+/// [`repair_place_names`].
 pub fn repair_spanish_address(text: &str) -> String {
     let spaced = restore_spaces(text);
     let tokens: Vec<&str> = spaced.split(' ').collect();
@@ -40,7 +42,7 @@ pub fn repair_spanish_address(text: &str) -> String {
             .or_else(|| digit_in_word(t));
         out.push(fixed.unwrap_or_else(|| t.to_string()));
     }
-    spanish_address_case(&repair_spanish_text(&out.join(" ")))
+    repair_place_names(&spanish_address_case(&repair_spanish_text(&out.join(" "))))
 }
 
 /// Abbreviations an address writes with a period (`Avda.`, `Pza.`).
@@ -50,19 +52,21 @@ const ABBREVIATIONS: &[&str] = &[
     "dra", "gral", "pje", "trav", "rda", "bº", "nº",
 ];
 
-/// A street number and a floor OCR glued at the comma, the floor's `º`
-/// read as a digit (`125,42 4a` for `125, 4º 4ª`, `148,48 izda.`):
-/// `125, 4º`.
+/// A street number and a floor OCR glued at the comma (or the comma read
+/// as a period), the floor's `º` read as a digit or a look-alike
+/// (`125,42 4a` for `125, 4º 4ª`, `148,48 izda.`, `80.5% 28`): `125, 4º`.
 fn glued_floor(t: &str, next: Option<&str>) -> Option<String> {
-    let (number, floor) = t.split_once(',')?;
-    let b = floor.as_bytes();
+    let (number, floor) = t.split_once([',', '.'])?;
+    let mut chars = floor.chars();
+    let (Some(digit), Some(mark), None) = (chars.next(), chars.next(), chars.next()) else {
+        return None;
+    };
     let ok = !number.is_empty()
         && number.bytes().all(|c| c.is_ascii_digit())
-        && b.len() == 2
-        && b[0].is_ascii_digit()
-        && matches!(b[1], b'2' | b'8' | b'9')
+        && digit.is_ascii_digit()
+        && (matches!(mark, '2' | '8' | '9' | 'º') || MARK_LOOKALIKES.contains(&mark))
         && next.is_some_and(is_door);
-    ok.then(|| format!("{number}, {}º", b[0] as char))
+    ok.then(|| format!("{number}, {digit}º"))
 }
 
 /// `C de Goya` with the slash of `C/` lost: `C/ de Goya`.
@@ -175,7 +179,7 @@ fn postcode_ends_at(chars: &[char], i: usize) -> bool {
     code.chars().all(|c| c.is_ascii_digit()) && matches!(code[..2].parse::<u8>(), Ok(1..=52))
 }
 
-/// `n`, `n%`, `nΩ`, `n'`, `n8` before a number → `nº`.
+/// `n`, `n%`, `nΩ`, `n'`, `n8`, `n9` before a number → `nº`.
 fn number_sign(t: &str, next: Option<&str>) -> Option<String> {
     if !next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())) {
         return None;
@@ -185,7 +189,7 @@ fn number_sign(t: &str, next: Option<&str>) -> Option<String> {
     let mark: Vec<char> = chars.collect();
     let is_mark = match mark.as_slice() {
         [] => true,
-        [m] => *m != 'º' && (MARK_LOOKALIKES.contains(m) || *m == '8'),
+        [m] => *m != 'º' && (MARK_LOOKALIKES.contains(m) || matches!(m, '8' | '9')),
         _ => false,
     };
     is_mark.then(|| format!("{n}º"))
@@ -194,8 +198,8 @@ fn number_sign(t: &str, next: Option<&str>) -> Option<String> {
 /// Glyphs OCR reads for the `ª` of a door number.
 const DOOR_MARK_LOOKALIKES: &[char] = &['a', 'ª', '#', '%'];
 
-/// A door: `1a`, `1ª`, `3#`, `B`, `izda.`, or a bare number closed by a
-/// comma (`1,`, its `ª` lost).
+/// A door: `1a`, `1ª`, `3#`, `38` (its `ª` read as an `8`), `B`, `izda.`,
+/// or a bare number closed by a comma (`1,`, its `ª` lost).
 fn is_door(t: &str) -> bool {
     let bare = t.strip_suffix(',').is_some_and(is_floor_or_door_number);
     let t = t.trim_end_matches(',');
@@ -203,7 +207,13 @@ fn is_door(t: &str) -> bool {
     let numbered = t
         .strip_suffix(DOOR_MARK_LOOKALIKES)
         .is_some_and(is_floor_or_door_number);
-    bare || letter || numbered || DOOR_WORDS.contains(&t.to_lowercase().as_str())
+    bare || letter || numbered || door_eight(t) || DOOR_WORDS.contains(&t.to_lowercase().as_str())
+}
+
+/// A one-digit door whose `ª` OCR read as an `8` (`38` for `3ª`).
+fn door_eight(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 2 && b[0].is_ascii_digit() && b[1] == b'8'
 }
 
 /// A floor number between the street number (`125,`) and a door, with its
@@ -229,13 +239,15 @@ fn floor(t: &str, prev: Option<&str>, next: Option<&str>) -> Option<String> {
 /// A door number after a floor with its `ª` misread or lost: `3#`, `2%`,
 /// `38`, `1,` → `3ª`, `2ª`, `3ª`, `1ª,`.
 fn door_after_floor(t: &str, prev: Option<&str>) -> Option<String> {
-    let prev_is_floor = prev.is_some_and(is_floor);
+    // A repaired glued floor arrives as one piece (`112, 1º`).
+    let prev_is_floor = prev
+        .and_then(|p| p.split(' ').next_back())
+        .is_some_and(is_floor);
     let (body, comma) = match t.strip_suffix(',') {
         Some(b) => (b, ","),
         None => (t, ""),
     };
-    // Two digits ending in 8: the `ª` read as an `8` (`18` for `1ª`).
-    let eight = body.len() == 2 && body.ends_with('8');
+    let eight = door_eight(body);
     let n = match body.strip_suffix(['#', '%']) {
         Some(n) => n,
         None if eight => &body[..1],
@@ -315,6 +327,14 @@ mod tests {
     }
 
     #[test]
+    fn a_glued_floor_and_a_door_read_with_an_eight_come_back() {
+        assert_eq!(
+            repair_spanish_address("C/ del Carmen, 112,19 38, 11001 Cádiz"),
+            "C/ del Carmen, 112, 1º 3ª, 11001 Cádiz"
+        );
+    }
+
+    #[test]
     fn number_sign_comes_back() {
         assert_eq!(
             repair_spanish_address("C/ de Galicia, n 127, bajo"),
@@ -332,6 +352,10 @@ mod tests {
         assert_eq!(
             repair_spanish_address("C/ del Príncipe, n8 188"),
             "C/ del Príncipe, nº 188"
+        );
+        assert_eq!(
+            repair_spanish_address("C/ de Bravo Murillo, n9 199, local 12"),
+            "C/ de Bravo Murillo, nº 199, local 12"
         );
     }
 
@@ -369,6 +393,10 @@ mod tests {
             (
                 "Paseo Industria, 148,48 izda., 28072 Madrid",
                 "Paseo Industria, 148, 4º izda., 28072 Madrid",
+            ),
+            (
+                "C/ Gran Vía, nº 80.5% 28, 32005 Ourense",
+                "C/ Gran Vía, nº 80, 5º 2ª, 32005 Ourense",
             ),
             ("C/de Goya, 62", "C/ de Goya, 62"),
             ("C de Menéndez Pelayo, 113", "C/ de Menéndez Pelayo, 113"),

@@ -1,5 +1,26 @@
 //! Small text helpers shared by the parsers.
 
+/// Levenshtein distance over Unicode scalar values (unit cost insert/delete/substitute).
+pub fn levenshtein(a: &[char], b: &[char]) -> usize {
+    if a.is_empty() {
+        return b.len();
+    }
+    if b.is_empty() {
+        return a.len();
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 /// Removes the separators people and OCR put inside identifiers (spaces,
 /// dots, dashes, slashes, underscores) and uppercases the rest, so every
 /// validator compares one canonical form.

@@ -103,26 +103,7 @@ pub fn normalize_for_cer(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Levenshtein distance over Unicode scalar values (unit cost insert/delete/substitute).
-pub fn levenshtein(a: &[char], b: &[char]) -> usize {
-    if a.is_empty() {
-        return b.len();
-    }
-    if b.is_empty() {
-        return a.len();
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
+pub use grace_invoice_rules::levenshtein;
 
 /// Character error rate accumulator over documents (case-insensitive unless built with [`CharErrorRate::case_sensitive`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
