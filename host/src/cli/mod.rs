@@ -1,6 +1,7 @@
 //! The command line: `serve`, `run`, `modules`, `keys`, `audit`, `config`.
 
 mod admin;
+mod preinit;
 mod run;
 mod serve;
 
@@ -11,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{Config, ConfigError};
 use crate::runtime::LoadError;
 
+pub use preinit::PreinitArgs;
 pub use run::{build_options, RunArgs};
 pub use serve::ServeArgs;
 
@@ -110,6 +112,9 @@ pub enum Command {
     /// Show the effective configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write a copy of a component snapshotted after a warm-up call, so its
+    /// instances start warm (`cargo xtask setup` does this for `ocr`).
+    Preinit(PreinitArgs),
 }
 
 /// `grace keys ...`
@@ -196,6 +201,7 @@ pub async fn execute(cli: Cli) -> Result<Outcome, CliError> {
         Command::Keys(cmd) => admin::keys(&config, cmd),
         Command::Audit(cmd) => admin::audit(&config, cmd),
         Command::Config(ConfigCommand::Show) => admin::show_config(&config),
+        Command::Preinit(args) => preinit::cmd_preinit(&config, &args).await,
     }
 }
 

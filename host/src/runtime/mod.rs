@@ -8,6 +8,7 @@ pub mod error;
 pub mod limits;
 pub mod module;
 pub mod pool;
+pub mod preinit;
 pub mod registry;
 pub mod sandbox;
 
@@ -19,4 +20,5 @@ pub use module::{
     default_pool_size, Descriptor, LoadOptions, LoadReport, LoadedModule, ModuleInput, ModuleOutput,
 };
 pub use pool::PoolStats;
+pub use preinit::{preinitialize, PreinitError};
 pub use registry::{module_files, Registry};

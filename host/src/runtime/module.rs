@@ -390,7 +390,7 @@ impl LoadedModule {
 }
 
 /// A new store with the sandbox, memory limiter and deadline callback.
-fn new_store(engine: &GraceEngine, limits: &Limits) -> Store<HostState> {
+pub(crate) fn new_store(engine: &GraceEngine, limits: &Limits) -> Store<HostState> {
     let mut store = Store::new(engine.wasmtime(), HostState::new(limits));
     store.limiter(|s| &mut s.limiter);
     // Every epoch tick: interrupt past the deadline, otherwise yield to the
@@ -424,7 +424,7 @@ async fn instantiate(
 }
 
 /// Maps a wasmtime error of a call to a [`RunError`].
-fn classify(err: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
+pub(crate) fn classify(err: wasmtime::Error, state: &HostState, limits: &Limits) -> RunError {
     if state.timed_out {
         return RunError::Timeout(limits.deadline);
     }
