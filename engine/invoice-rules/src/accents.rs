@@ -64,6 +64,19 @@ fn restorable(plain: &str) -> Option<&'static str> {
 /// places): a capitalized word spelled like one of them is that name.
 const NAMES: &str = include_str!("../data/es_names.txt");
 
+/// `(plain spelling, name)` of every listed name, folded once per process
+/// rather than on every capitalized word.
+fn names() -> &'static [(String, &'static str)] {
+    static FOLDED: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    FOLDED.get_or_init(|| {
+        NAMES
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| (plain(l), l))
+            .collect()
+    })
+}
+
 /// `text` with every lowercase or capitalized word the lexicon can repair
 /// repaired; everything else, spacing and punctuation included, as it was.
 pub fn restore_spanish_accents(text: &str) -> String {
@@ -113,11 +126,11 @@ fn proper_name(word: &str, prev: &str) -> Option<String> {
     if p != lower || !is_word(&p, &p) {
         return None;
     }
-    let mut names = NAMES
-        .lines()
-        .filter(|l| !l.starts_with('#') && *l != lower && plain(l) == p);
-    let one = names.next()?;
-    names.next().is_none().then(|| capitalize(one))
+    let mut matches = names()
+        .iter()
+        .filter(|(folded, name)| *name != lower && *folded == p);
+    let (_, one) = matches.next()?;
+    matches.next().is_none().then(|| capitalize(one))
 }
 
 /// The lexicon's spelling of one word, in the word's case, or `None` to
