@@ -1,7 +1,11 @@
 //! Fails early, with the fix, when the model files are not fetched yet.
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/files");
+    // Read at run time: a build script binary may be reused from a checkout
+    // at another path that shares the target directory.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = std::path::Path::new(&manifest_dir).join("../../models/files");
     for name in [
         "ppocrv5_det.onnx",
         "ppocrv5_rec.onnx",

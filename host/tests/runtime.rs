@@ -10,8 +10,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use grace::{
-    CacheStatus, CompileCache, GraceEngine, Limits, LoadError, LoadOptions, LoadedModule,
-    ModuleInput, Registry, RunError,
+    preinitialize, CacheStatus, CompileCache, GraceEngine, Limits, LoadError, LoadOptions,
+    LoadedModule, ModuleInput, PreinitError, Registry, RunError,
 };
 use serde_json::{json, Value};
 
@@ -244,6 +244,58 @@ async fn memory_limit_is_typed() {
         .await;
     assert_eq!(r, Err(RunError::MemoryLimit { limit: 64 << 20 }));
     assert_eq!(m.pool_stats().discarded, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preinitialized_component_answers_like_the_original() {
+    let e = engine();
+    let wasm = std::fs::read(hash_wasm()).unwrap();
+    let warm_up = vec![
+        input(b"abc", json!({})),
+        input(b"", json!({"algorithms": ["md4"]})),
+    ];
+    let snapshot = preinitialize(&e, &wasm, warm_up, &Limits::default())
+        .await
+        .expect("snapshot");
+    assert_eq!(snapshot.refused.len(), 1, "{:?}", snapshot.refused);
+    assert!(snapshot.refused[0].starts_with("warm-up input 2:"));
+    let again = preinitialize(
+        &e,
+        &wasm,
+        vec![
+            input(b"abc", json!({})),
+            input(b"", json!({"algorithms": ["md4"]})),
+        ],
+        &Limits::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        snapshot.wasm, again.wasm,
+        "same component and warm-up, same bytes"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hash.wasm");
+    std::fs::write(&path, &snapshot.wasm).unwrap();
+    let m = LoadedModule::load(&e, &path, &options(1)).await.unwrap();
+    assert_eq!(run_json(&m, b"abc", json!({})).await["sha256"], ABC_SHA256);
+
+    let trap = preinitialize(
+        &e,
+        &wasm,
+        vec![input(b"", json!({"debug_trap": true}))],
+        &Limits::default(),
+    )
+    .await;
+    assert!(
+        matches!(trap, Err(PreinitError::WarmUp(ref m)) if m.contains("debug_trap requested")),
+        "{trap:?}"
+    );
+    let garbage = preinitialize(&e, b"not wasm", Vec::new(), &Limits::default()).await;
+    assert!(
+        matches!(garbage, Err(PreinitError::Snapshot(_))),
+        "{garbage:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

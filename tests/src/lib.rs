@@ -66,13 +66,7 @@ pub fn component_path(name: &str) -> PathBuf {
     if installed.exists() {
         return installed;
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"));
-    let built = target.join(format!(
-        "wasm32-wasip2/release/grace_{}_component.wasm",
-        name.replace('-', "_")
-    ));
+    let built = built_component_path(name);
     assert!(
         built.exists(),
         "neither {} nor {} exists: run `cargo xtask setup`",
@@ -82,17 +76,35 @@ pub fn component_path(name: &str) -> PathBuf {
     built
 }
 
+/// Path of module `name` as cargo builds it, before `cargo xtask setup`
+/// installs it (pre-initialized, for `ocr`).
+pub fn built_component_path(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    target.join(format!(
+        "wasm32-wasip2/release/grace_{}_component.wasm",
+        name.trim_end_matches(".wasm").replace('-', "_")
+    ))
+}
+
 /// Loads module `name` (see [`component_path`]) with one warm instance and
 /// the repository's compile cache.
 pub async fn load_component(engine: &grace::GraceEngine, name: &str) -> grace::LoadedModule {
+    load_component_file(engine, &component_path(name)).await
+}
+
+/// Loads the component at `path` with one warm instance and the repository's
+/// compile cache.
+pub async fn load_component_file(engine: &grace::GraceEngine, path: &Path) -> grace::LoadedModule {
     let options = grace::LoadOptions {
         cache: grace::CompileCache::new(repo_root().join("data/cache")),
         pool_size: 1,
         ..grace::LoadOptions::default()
     };
-    grace::LoadedModule::load(engine, &component_path(name), &options)
+    grace::LoadedModule::load(engine, path, &options)
         .await
-        .unwrap_or_else(|e| panic!("{name}.wasm loads: {e}"))
+        .unwrap_or_else(|e| panic!("{} loads: {e}", path.display()))
 }
 
 /// Reads every image with native OCR on `threads` engines in parallel, keeping

@@ -74,6 +74,33 @@ async fn same_file_in_two_fresh_instances_gives_identical_bytes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preinitialized_component_reads_like_the_plain_build() {
+    let installed = grace_tests::component_path("ocr");
+    let plain = grace_tests::built_component_path("ocr");
+    assert_ne!(
+        std::fs::read(&installed).unwrap(),
+        std::fs::read(&plain).unwrap(),
+        "cargo xtask setup installs {} pre-initialized, not as built",
+        installed.display()
+    );
+    let engine = GraceEngine::new().unwrap();
+    let snapshot = grace_tests::load_component_file(&engine, &installed).await;
+    let built = grace_tests::load_component_file(&engine, &plain).await;
+    // A page shape the warm-up covered and one it did not.
+    let tall = png_bytes(&image::RgbImage::from_pixel(
+        500,
+        2300,
+        image::Rgb([255, 255, 255]),
+    ));
+    for page in [sample_page(), tall] {
+        let a = snapshot.run(run_input(page.clone())).await.unwrap();
+        let b = built.run(run_input(page)).await.unwrap();
+        assert_eq!(a.document, b.document);
+        assert_eq!(a.warnings, b.warnings);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gives_typed_invalid_input() {
     let engine = GraceEngine::new().unwrap();
     let ocr = load_ocr(&engine).await;

@@ -29,7 +29,8 @@ struct File {
     sha256: String,
 }
 
-fn sha256_of(path: &Path) -> Result<String> {
+/// Lowercase hex sha256 of a file.
+pub fn sha256_of(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(hex::encode(Sha256::digest(&bytes)))
 }

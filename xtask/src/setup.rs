@@ -15,6 +15,10 @@ pub const COMPONENTS: &[(&str, &str)] = &[
     ("grace-translate-component", "translate.wasm"),
 ];
 
+/// Components installed pre-initialized by `grace preinit`, because their
+/// first call would otherwise parse and optimize models.
+const PREINITIALIZED: &[&str] = &["grace-ocr-component"];
+
 /// Debian packages the test suites use (fonts for rendered documents).
 const DEBIAN_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
@@ -108,7 +112,10 @@ fn install_components(root: &Path) -> Result<()> {
     std::fs::create_dir_all(&modules)?;
     let built = target_dir(root).join("wasm32-wasip2/release");
     for (package, file) in COMPONENTS {
-        let src = built.join(format!("{}.wasm", package.replace('-', "_")));
+        let mut src = built.join(format!("{}.wasm", package.replace('-', "_")));
+        if PREINITIALIZED.contains(package) {
+            src = preinitialized(root, &src)?;
+        }
         let dest = modules.join(file);
         let new = std::fs::read(&src).with_context(|| format!("reading {}", src.display()))?;
         if std::fs::read(&dest).ok().as_deref() != Some(&new[..]) {
@@ -119,4 +126,23 @@ fn install_components(root: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The pre-initialized copy of `plain`, made again only when the component or
+/// the `grace` binary (which holds the warm-up) changed.
+fn preinitialized(root: &Path, plain: &Path) -> Result<PathBuf> {
+    let snapshot = plain.with_extension("preinit.wasm");
+    let stamp = plain.with_extension("preinit.key");
+    let host = host_binary(root);
+    let key = format!(
+        "{} {}",
+        crate::models::sha256_of(plain)?,
+        crate::models::sha256_of(&host)?
+    );
+    if snapshot.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(key.as_str()) {
+        return Ok(snapshot);
+    }
+    crate::run(Command::new(&host).arg("preinit").arg(plain).arg(&snapshot))?;
+    std::fs::write(&stamp, key)?;
+    Ok(snapshot)
 }

@@ -14,6 +14,8 @@ pub mod bindings {
     });
 }
 
+pub mod zeroing_alloc;
+
 pub use bindings::{Descriptor, Failure, Guest, Input, Output};
 
 /// Parses the `options` JSON of an [`Input`] into an object (empty means `{}`).

@@ -26,6 +26,12 @@ static RECOGNITION: &[u8] = model_file!("ppocrv5_rec.onnx");
 static ORIENTATION: &[u8] = model_file!("ppocrv5_cls.onnx");
 static KEYS: &[u8] = model_file!("ppocr_keys_v5.txt");
 
+/// Zeroes freed scratch tensors so a pre-initialized snapshot of this
+/// module holds the models and plans, not stale activations.
+#[global_allocator]
+static ALLOCATOR: grace_guest::zeroing_alloc::ZeroLargeFrees =
+    grace_guest::zeroing_alloc::ZeroLargeFrees;
+
 thread_local! {
     /// The warm engine of this instance (a component instance is single-threaded).
     static ENGINE: RefCell<Option<OcrEngine>> = const { RefCell::new(None) };

@@ -1,14 +1,13 @@
 //! `grace preinit IN OUT`: writes a pre-initialized copy of a component
 //! (see [`crate::runtime::preinit`]); `cargo xtask setup` runs it on `ocr`.
 
-use std::io::Cursor;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use super::{CliError, Outcome};
 use crate::config::Config;
-use crate::runtime::{preinitialize, GraceEngine, ModuleInput};
+use crate::runtime::{default_warm_up, preinitialize, GraceEngine, ModuleInput};
 
 /// Arguments of `grace preinit`.
 #[derive(Debug, Clone, Args)]
@@ -17,8 +16,8 @@ pub struct PreinitArgs {
     pub input: PathBuf,
     /// Where to write the pre-initialized component.
     pub output: PathBuf,
-    /// Files to run the module on before the snapshot (default: one blank
-    /// 64x64 white PNG page, which makes a module load what every call needs).
+    /// Files to run the module on before the snapshot (default: a blank page
+    /// and a page of text-like rows, see `runtime::preinit::default_warm_up`).
     #[arg(long = "warm")]
     pub warm: Vec<PathBuf>,
 }
@@ -31,7 +30,7 @@ pub(super) async fn cmd_preinit(config: &Config, args: &PreinitArgs) -> Result<O
     };
     let wasm = read(&args.input)?;
     let warm_up = if args.warm.is_empty() {
-        vec![ModuleInput::new(blank_page())]
+        default_warm_up()
     } else {
         args.warm
             .iter()
@@ -42,6 +41,10 @@ pub(super) async fn cmd_preinit(config: &Config, args: &PreinitArgs) -> Result<O
     let snapshot = preinitialize(&engine, &wasm, warm_up, &config.load_options().limits)
         .await
         .map_err(|e| CliError::Usage(format!("{}: {e}", args.input.display())))?;
+    for refusal in &snapshot.refused {
+        eprintln!("grace: warning: {refusal}");
+    }
+    let snapshot = snapshot.wasm;
     // Write then rename, so a running host never hot-swaps half a file.
     let tmp = args.output.with_extension("wasm.tmp");
     std::fs::write(&tmp, &snapshot)?;
@@ -53,13 +56,4 @@ pub(super) async fn cmd_preinit(config: &Config, args: &PreinitArgs) -> Result<O
         snapshot.len()
     );
     Ok(Outcome::default())
-}
-
-/// A white 64x64 PNG.
-fn blank_page() -> Vec<u8> {
-    let page = image::RgbImage::from_pixel(64, 64, image::Rgb([255, 255, 255]));
-    let mut png = Vec::new();
-    page.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-        .expect("encoding a PNG in memory cannot fail");
-    png
 }

@@ -20,5 +20,5 @@ pub use module::{
     default_pool_size, Descriptor, LoadOptions, LoadReport, LoadedModule, ModuleInput, ModuleOutput,
 };
 pub use pool::PoolStats;
-pub use preinit::{preinitialize, PreinitError};
+pub use preinit::{default_warm_up, preinitialize, PreinitError, Snapshot};
 pub use registry::{module_files, Registry};

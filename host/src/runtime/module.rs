@@ -231,8 +231,7 @@ impl LoadedModule {
         let instantiate_time = t.elapsed();
 
         let t = Instant::now();
-        warm.store.data_mut().prepare_call(&limits);
-        warm.store.set_epoch_deadline(1);
+        begin_call(&mut warm.store, &limits);
         let raw = warm
             .bindings
             .call_describe(&mut warm.store)
@@ -324,8 +323,7 @@ impl LoadedModule {
     /// never waits behind running calls): proves the module still answers.
     pub async fn describe_fresh(&self) -> Result<Descriptor, RunError> {
         let mut warm = instantiate(&self.engine, &self.pre, &self.limits).await?;
-        warm.store.data_mut().prepare_call(&self.limits);
-        warm.store.set_epoch_deadline(1);
+        begin_call(&mut warm.store, &self.limits);
         let raw = warm
             .bindings
             .call_describe(&mut warm.store)
@@ -357,29 +355,12 @@ impl LoadedModule {
                 w
             }
         };
-        warm.store.data_mut().prepare_call(limits);
-        warm.store.set_epoch_deadline(1);
-        let wit_input = wit::Input {
-            data: input.data,
-            media_type: input.media_type,
-            options: input.options,
-        };
-        match warm.bindings.call_run(&mut warm.store, &wit_input).await {
-            Ok(result) => {
+        match call_run(&warm.bindings, &mut warm.store, input, limits).await {
+            Ok(answer) => {
                 self.pool.put(warm);
-                match result {
-                    Ok(out) => Ok(ModuleOutput {
-                        document: out.document,
-                        confidence: out.confidence,
-                        warnings: out.warnings,
-                    }),
-                    Err(wit::Failure::InvalidInput(m)) => Err(RunError::InvalidInput(m)),
-                    Err(wit::Failure::Unsupported(m)) => Err(RunError::Unsupported(m)),
-                    Err(wit::Failure::Internal(m)) => Err(RunError::Internal(m)),
-                }
+                answer
             }
-            Err(e) => {
-                let err = classify(e, warm.store.data(), limits);
+            Err(err) => {
                 // A trapped store may not be entered again: throw it away.
                 drop(warm);
                 self.pool.note_discarded();
@@ -387,6 +368,48 @@ impl LoadedModule {
             }
         }
     }
+}
+
+impl From<ModuleInput> for wit::Input {
+    fn from(input: ModuleInput) -> Self {
+        wit::Input {
+            data: input.data,
+            media_type: input.media_type,
+            options: input.options,
+        }
+    }
+}
+
+/// Resets the store's per-call state (clock, randomness, memory budget,
+/// deadline) before entering the guest.
+pub(crate) fn begin_call(store: &mut Store<HostState>, limits: &Limits) {
+    store.data_mut().prepare_call(limits);
+    store.set_epoch_deadline(1);
+}
+
+/// Calls `run` once. The outer error means the store trapped (and may not be
+/// entered again); the inner result is the module's own answer.
+pub(crate) async fn call_run(
+    bindings: &bindings::Module,
+    store: &mut Store<HostState>,
+    input: ModuleInput,
+    limits: &Limits,
+) -> Result<Result<ModuleOutput, RunError>, RunError> {
+    begin_call(store, limits);
+    let answer = bindings
+        .call_run(&mut *store, &input.into())
+        .await
+        .map_err(|e| classify(e, store.data(), limits))?;
+    Ok(match answer {
+        Ok(out) => Ok(ModuleOutput {
+            document: out.document,
+            confidence: out.confidence,
+            warnings: out.warnings,
+        }),
+        Err(wit::Failure::InvalidInput(m)) => Err(RunError::InvalidInput(m)),
+        Err(wit::Failure::Unsupported(m)) => Err(RunError::Unsupported(m)),
+        Err(wit::Failure::Internal(m)) => Err(RunError::Internal(m)),
+    })
 }
 
 /// A new store with the sandbox, memory limiter and deadline callback.

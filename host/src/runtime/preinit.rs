@@ -12,10 +12,10 @@ use wasmtime::component::{Component, Instance, Lift, WasmList};
 use wasmtime::Store;
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
-use super::bindings::{grace::module::types as wit, Module as Bindings};
+use super::bindings::Module as Bindings;
 use super::engine::GraceEngine;
 use super::limits::Limits;
-use super::module::{classify, new_store, ModuleInput};
+use super::module::{begin_call, call_run, new_store, ModuleInput};
 use super::sandbox::HostState;
 
 /// Why a component could not be pre-initialized.
@@ -29,14 +29,23 @@ pub enum PreinitError {
     WarmUp(String),
 }
 
+/// A pre-initialized component.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The rewritten component.
+    pub wasm: Vec<u8>,
+    /// The module's refusals of warm-up inputs (a refused input warms less).
+    pub refused: Vec<String>,
+}
+
 /// `wasm` with the state its instance has after `warm_up` calls of `run`
-/// (their answers, failures included, are ignored: only traps stop it).
+/// (a refused input is reported, only a trap stops it).
 pub async fn preinitialize(
     engine: &GraceEngine,
     wasm: &[u8],
     warm_up: Vec<ModuleInput>,
     limits: &Limits,
-) -> Result<Vec<u8>, PreinitError> {
+) -> Result<Snapshot, PreinitError> {
     let snapshot_err = |e: wasmtime::Error| PreinitError::Snapshot(format!("{e:#}"));
     let wizer = Wizer::new();
     let (context, instrumented) = wizer.instrument_component(wasm).map_err(snapshot_err)?;
@@ -49,29 +58,32 @@ pub async fn preinitialize(
         .map_err(|e| PreinitError::WarmUp(format!("instantiation failed: {e:#}")))?;
     let bindings = Bindings::new(&mut store, &instance)
         .map_err(|e| PreinitError::WarmUp(format!("not a grace:module component: {e:#}")))?;
-    for input in warm_up {
-        store.data_mut().prepare_call(limits);
-        store.set_epoch_deadline(1);
-        let wit_input = wit::Input {
-            data: input.data,
-            media_type: input.media_type,
-            options: input.options,
-        };
-        if let Err(e) = bindings.call_run(&mut store, &wit_input).await {
-            return Err(PreinitError::WarmUp(
-                classify(e, store.data(), limits).to_string(),
-            ));
+    let mut refused = Vec::new();
+    for (index, input) in warm_up.into_iter().enumerate() {
+        let answer = call_run(&bindings, &mut store, input, limits)
+            .await
+            .map_err(|e| PreinitError::WarmUp(e.to_string()))?;
+        if let Err(e) = answer {
+            refused.push(format!("warm-up input {}: {e}", index + 1));
         }
     }
+    // Wizer copies each memory out in one call: allow up to the memory limit.
+    let memory_limit = usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX);
+    store.set_hostcall_fuel(memory_limit.max(store.hostcall_fuel()));
     let mut state = SnapshotSource {
         store: &mut store,
         instance,
         limits: *limits,
+        failure: None,
     };
-    wizer
+    let wasm = wizer
         .snapshot_component(&context, &mut state)
         .await
-        .map_err(snapshot_err)
+        .map_err(snapshot_err)?;
+    if let Some(failure) = state.failure {
+        return Err(PreinitError::Snapshot(failure));
+    }
+    Ok(Snapshot { wasm, refused })
 }
 
 /// The warmed instance Wizer reads memories and globals from, through the
@@ -80,36 +92,49 @@ struct SnapshotSource<'a> {
     store: &'a mut Store<HostState>,
     instance: Instance,
     limits: Limits,
+    /// The first accessor call that failed (Wizer's callbacks cannot return
+    /// errors, so it is kept here and reported once the snapshot returns).
+    failure: Option<String>,
 }
 
 impl SnapshotSource<'_> {
-    async fn call<R: Lift + Send + Sync + 'static, T>(
+    async fn call<R: Lift + Send + Sync + 'static, T: Default>(
         &mut self,
         instance: &str,
         func: &str,
         use_result: impl FnOnce(&mut Store<HostState>, R) -> T,
     ) -> T {
-        // The accessors exist because instrumentation just added them; a
-        // missing one is a Wizer bug, not an input error.
+        match self.try_call(instance, func, use_result).await {
+            Ok(value) => value,
+            Err(e) => {
+                self.failure
+                    .get_or_insert_with(|| format!("reading {instance}.{func}: {e:#}"));
+                T::default()
+            }
+        }
+    }
+
+    async fn try_call<R: Lift + Send + Sync + 'static, T>(
+        &mut self,
+        instance: &str,
+        func: &str,
+        use_result: impl FnOnce(&mut Store<HostState>, R) -> T,
+    ) -> wasmtime::Result<T> {
+        let missing = |what: &str| wasmtime::Error::msg(format!("no {what} export"));
         let (_, exported) = self
             .instance
             .get_export(&mut *self.store, None, instance)
-            .expect("Wizer's accessor instance");
+            .ok_or_else(|| missing(instance))?;
         let (_, index) = self
             .instance
             .get_export(&mut *self.store, Some(&exported), func)
-            .expect("Wizer's accessor function");
+            .ok_or_else(|| missing(func))?;
         let typed = self
             .instance
-            .get_typed_func::<(), (R,)>(&mut *self.store, index)
-            .expect("Wizer's accessor type");
-        self.store.data_mut().prepare_call(&self.limits);
-        self.store.set_epoch_deadline(1);
-        let (value,) = typed
-            .call_async(&mut *self.store, ())
-            .await
-            .expect("Wizer's accessor call");
-        use_result(&mut *self.store, value)
+            .get_typed_func::<(), (R,)>(&mut *self.store, index)?;
+        begin_call(self.store, &self.limits);
+        let (value,) = typed.call_async(&mut *self.store, ()).await?;
+        Ok(use_result(&mut *self.store, value))
     }
 }
 
@@ -141,4 +166,72 @@ impl ComponentInstanceState for SnapshotSource<'_> {
     async fn call_func_ret_f64(&mut self, instance: &str, func: &str) -> u64 {
         self.call(instance, func, |_, v: f64| v.to_bits()).await
     }
+}
+
+/// The default warm-up, sized for the `ocr` module's `balanced` profile.
+///
+/// Blank portrait pages, one per detection canvas a portrait page can map to
+/// (768 wide, 768 to 2048 high), build every portrait detection plan; a page
+/// with a few text-like rows builds the orientation plan and some
+/// recognition plans. Each recognition width plan holds its own copy of the
+/// packed weights (about 15 MB), so only a few are warmed: the rest cost
+/// about 80 ms on the first line of their width.
+pub fn default_warm_up() -> Vec<ModuleInput> {
+    let mut pages: Vec<ModuleInput> = (768..=2048)
+        .step_by(128)
+        .map(|canvas_height| {
+            let page = image::GrayImage::from_pixel(736, canvas_height - 64, image::Luma([255]));
+            ModuleInput::new(png(&page))
+        })
+        .collect();
+    pages.push(ModuleInput::new(png(&text_like_page(&[120, 360, 640]))));
+    pages
+}
+
+/// An A4-proportioned page with one row of glyph-like marks (strokes and
+/// bars of varying widths, word gaps) per entry of `row_lengths` (pixels).
+fn text_like_page(row_lengths: &[u32]) -> image::GrayImage {
+    const WIDTH: u32 = 1240;
+    const HEIGHT: u32 = 1754;
+    const GLYPH_HEIGHT: u32 = 22;
+    let mut page = image::GrayImage::from_pixel(WIDTH, HEIGHT, image::Luma([255]));
+    // A fixed linear congruential sequence: the page is the same every time.
+    let mut seed = 0x2545_f491_u32;
+    let mut next = move |n: u32| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (seed >> 8) % n
+    };
+    for (row, &length) in (0u32..).zip(row_lengths) {
+        let top = 80 + row * 80;
+        let end = (80 + length).min(WIDTH - 40);
+        let mut x = 80;
+        while x < end {
+            let glyph = 8 + next(7);
+            if next(6) == 0 {
+                x += 14; // word gap
+                continue;
+            }
+            for dx in 0..glyph.min(WIDTH - x) {
+                for dy in 0..GLYPH_HEIGHT {
+                    let stroke = dx < 2 || dx + 2 >= glyph;
+                    let bar = dy < 2 || dy + 2 >= GLYPH_HEIGHT || dy.abs_diff(GLYPH_HEIGHT / 2) < 1;
+                    if stroke || (bar && next(3) != 0) {
+                        page.put_pixel(x + dx, top + dy, image::Luma([0]));
+                    }
+                }
+            }
+            x += glyph + 3;
+        }
+    }
+    page
+}
+
+fn png(page: &image::GrayImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    page.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .expect("encoding a PNG in memory cannot fail");
+    bytes
 }

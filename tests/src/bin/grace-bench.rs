@@ -3,8 +3,9 @@
 //! on the same images: the 60 SROIE dev receipts and generated Spanish documents.
 //!
 //! Each Grace configuration runs in a child process of this binary so its
-//! peak resident memory is its own. Usage: `grace-bench [--limit N] [--spanish N] [--pdf]`
-//! (`--pdf`: only the pdf page-rendering figures).
+//! peak resident memory is its own. Usage: `grace-bench [--limit N] [--spanish N] [--pdf] [--cold-start]`
+//! (`--pdf`: only the pdf page-rendering figures; `--cold-start`: only the
+//! ocr component's cold start, on the first page).
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
 use grace_eval::metrics::{CharErrorRate, WordScore};
@@ -33,6 +34,7 @@ fn main() {
         grace_tests::pdf_bench::run(&single_thread_runtime());
         return;
     }
+    let cold_start_only = args.iter().any(|a| a == "--cold-start");
     let limit = flag("--limit", 60);
     let spanish = flag("--spanish", 20);
     let mut sets: Vec<(&str, Vec<Sample>)> = Vec::new();
@@ -52,6 +54,11 @@ fn main() {
         None => println!("SKIPPED sroie-dev: ../shared/datasets/sroie-dev is absent"),
     }
     sets.push(("spanish-generated", generated_spanish(spanish)));
+    if cold_start_only {
+        sets.retain(|(_, samples)| !samples.is_empty());
+        cold_start(&sets[0].1[0].path);
+        return;
+    }
 
     for (set, samples) in &sets {
         println!("\n## {set}: {} images\n", samples.len());
@@ -108,7 +115,10 @@ fn main() {
             }
         }
     }
-    cold_start();
+    match sets.iter().find_map(|(_, samples)| samples.first()) {
+        Some(sample) => cold_start(&sample.path),
+        None => println!("SKIPPED cold start: no sample page"),
+    }
     grace_tests::pdf_bench::run(&single_thread_runtime());
 }
 
@@ -275,41 +285,44 @@ fn single_thread_runtime() -> tokio::runtime::Runtime {
         .expect("tokio")
 }
 
-/// Component cold start: load cached compiled code, instantiate, first call (models parsed).
-fn cold_start() {
+/// Component cold start, for the installed (pre-initialized) `ocr` module
+/// and the plain build: load cached compiled code and instantiate, then the
+/// first call against a warm one, on a blank page (model ready) and on a
+/// real page (which also needs plans for its shapes).
+fn cold_start(real_page: &Path) {
     let rt = single_thread_runtime();
     let engine = grace::GraceEngine::new().expect("engine");
-    let tiny = grace_tests::png_bytes(&image::RgbImage::from_pixel(
+    let blank = grace_tests::png_bytes(&image::RgbImage::from_pixel(
         64,
         64,
         image::Rgb([255, 255, 255]),
     ));
-    // Make sure the cache is populated, then measure a fresh load.
-    drop(rt.block_on(grace_tests::load_ocr_component(&engine)));
-    let t = Instant::now();
-    let module = rt.block_on(grace_tests::load_ocr_component(&engine));
-    let loaded = t.elapsed();
-    let first = Instant::now();
-    let _ = rt.block_on(module.run(grace::ModuleInput::new(tiny.clone())));
-    let first_call = first.elapsed();
-    let warm = Instant::now();
-    let _ = rt.block_on(module.run(grace::ModuleInput::new(tiny)));
-    let warm_call = warm.elapsed();
+    let real = std::fs::read(real_page).expect("readable page");
     println!("\n## ocr component cold start\n");
-    println!(
-        "load cached code + instantiate + describe: {:.1} ms",
-        loaded.as_secs_f64() * 1e3
-    );
-    println!(
-        "first call on a blank 64x64 page (models parsed and optimized): {:.1} ms",
-        first_call.as_secs_f64() * 1e3
-    );
-    println!(
-        "same call on the warm instance: {:.1} ms",
-        warm_call.as_secs_f64() * 1e3
-    );
-    println!(
-        "cold start total (load + model ready): {:.1} ms",
-        (loaded + first_call - warm_call).as_secs_f64() * 1e3
-    );
+    println!("real page: {}\n", real_page.display());
+    println!("| component | load + instantiate ms | blank page: first call ms | warm ms | real page: first call ms | warm ms | cold start to ready model ms |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let components = [
+        ("pre-initialized (installed)", grace_tests::component_path("ocr")),
+        ("as built", grace_tests::built_component_path("ocr")),
+    ];
+    for (label, path) in components {
+        // Populate the compile cache, then measure fresh loads.
+        drop(rt.block_on(grace_tests::load_component_file(&engine, &path)));
+        let time_call = |module: &grace::LoadedModule, page: &[u8]| {
+            let t = Instant::now();
+            let _ = rt.block_on(module.run(grace::ModuleInput::new(page.to_vec())));
+            t.elapsed().as_secs_f64() * 1e3
+        };
+        let t = Instant::now();
+        let module = rt.block_on(grace_tests::load_component_file(&engine, &path));
+        let loaded = t.elapsed().as_secs_f64() * 1e3;
+        let (blank_first, blank_warm) = (time_call(&module, &blank), time_call(&module, &blank));
+        let module = rt.block_on(grace_tests::load_component_file(&engine, &path));
+        let (real_first, real_warm) = (time_call(&module, &real), time_call(&module, &real));
+        println!(
+            "| {label} | {loaded:.1} | {blank_first:.1} | {blank_warm:.1} | {real_first:.1} | {real_warm:.1} | {:.1} |",
+            loaded + blank_first - blank_warm
+        );
+    }
 }
