@@ -7,12 +7,9 @@ pub mod pdf_samples;
 use grace_ocr::{ModelFiles, OcrEngine, MODEL_FILE_NAMES};
 use std::path::{Path, PathBuf};
 
-/// The repository root.
+/// The repository root (see [`grace_eval::datasets::workspace_root`]).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is inside the repository")
-        .to_path_buf()
+    grace_eval::datasets::workspace_root()
 }
 
 /// A native OCR engine over the fetched models (`cargo xtask setup` fetches them).

@@ -86,7 +86,7 @@ async fn preinitialized_component_reads_like_the_plain_build() {
     let engine = GraceEngine::new().unwrap();
     let snapshot = grace_tests::load_component_file(&engine, &installed).await;
     let built = grace_tests::load_component_file(&engine, &plain).await;
-    // A page shape the warm-up covered and one it did not.
+    // A text page, and a tall blank one whose detection canvas the warm-up did not plan.
     let tall = png_bytes(&image::RgbImage::from_pixel(
         500,
         2300,

@@ -131,7 +131,7 @@ fn test(root: &Path) -> Result<()> {
 
 /// OCR accuracy/speed (`grace-bench`, takes the extra arguments), the
 /// invoice-fields scores and timings (`invoice-bench`), then the host load
-/// run (`grace-load`).
+/// run (`grace-load`). `--pdf` or `--cold-start` runs only that section.
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
     let bin = |name: &str| {
         let mut cmd = cargo(root);
@@ -139,6 +139,9 @@ fn bench(root: &Path, extra: &[String]) -> Result<()> {
         cmd
     };
     run(bin("grace-bench").args(extra))?;
+    if extra.iter().any(|a| a == "--pdf" || a == "--cold-start") {
+        return Ok(());
+    }
     run(&mut bin("invoice-bench"))?;
     run(&mut bin("grace-load"))
 }

@@ -26,7 +26,7 @@ pub use output::OcrOutput;
 use detection::TextDetector;
 use geometry::{quad_size, Quad};
 use image::RgbImage;
-use orientation::{rotate_180, LineOrientation};
+use orientation::{rotate_180, LineOrientation, OrientationPolicy};
 use output::{quad_json, round4, Line, ModelId, ModelInfo, PageSize, Timings, Word};
 use recognition::{RecognizedLine, TextRecognizer};
 use sha2::{Digest, Sha256};
@@ -118,6 +118,7 @@ impl OcrEngine {
         timings.detection = ms_since(start);
 
         let mut lines: Vec<(Quad, u16, RecognizedLine)> = Vec::with_capacity(boxes.len());
+        let mut policy = OrientationPolicy::default();
         for b in &boxes {
             // The detector's quads already run along the reading direction.
             let (w, h) = quad_size(&b.quad);
@@ -129,21 +130,39 @@ impl OcrEngine {
             );
             let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
             let mut angle = 0;
-            if options.orientation {
+            let classify_first = options.orientation && policy.classify_before_reading();
+            if classify_first {
                 let t = Instant::now();
                 let p = self.orientation.upside_down_probability(&crop)?;
                 timings.orientation += ms_since(t);
+                policy.record(p);
                 if p > UPSIDE_DOWN_THRESHOLD {
-                    crop = rotate_180(&crop);
-                    quad = [quad[2], quad[3], quad[0], quad[1]];
+                    (crop, quad) = turn_over(&crop, &quad);
                     angle = 180;
                 }
             }
             let t = Instant::now();
-            let line = self
+            let mut line = self
                 .recognizer
                 .recognize(&crop, &quad, &options.recognition)?;
             timings.recognition += ms_since(t);
+            if options.orientation
+                && !classify_first
+                && policy.classify_after_reading(line.confidence)
+            {
+                let t = Instant::now();
+                let p = self.orientation.upside_down_probability(&crop)?;
+                timings.orientation += ms_since(t);
+                if p > UPSIDE_DOWN_THRESHOLD {
+                    (crop, quad) = turn_over(&crop, &quad);
+                    angle = 180;
+                    let t = Instant::now();
+                    line = self
+                        .recognizer
+                        .recognize(&crop, &quad, &options.recognition)?;
+                    timings.recognition += ms_since(t);
+                }
+            }
             if line.text.trim().is_empty() || line.confidence < options.min_line_confidence {
                 continue;
             }
@@ -181,6 +200,11 @@ impl OcrEngine {
     pub fn models(&self) -> &ModelInfo {
         &self.models
     }
+}
+
+/// A line crop and its quad turned by 180°.
+fn turn_over(crop: &RgbImage, quad: &Quad) -> (RgbImage, Quad) {
+    (rotate_180(crop), [quad[2], quad[3], quad[0], quad[1]])
 }
 
 /// Boxes on one row closer than this many line heights are one line.

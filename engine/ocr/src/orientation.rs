@@ -46,6 +46,44 @@ impl LineOrientation {
     }
 }
 
+/// Lines classified, all surely upright, before a page counts as upright.
+const UPRIGHT_PAGE_SAMPLE: usize = 6;
+/// Upside-down probability below which a line is surely upright.
+const SURELY_UPRIGHT: f32 = 0.1;
+/// Recognition confidence below which a line on an upright page is still
+/// classified (a line read upside down reads poorly).
+const RECHECK_BELOW: f32 = 0.85;
+
+/// Which lines of a page need the orientation classifier: every line until
+/// the page has shown itself upright, then only the lines that read poorly.
+/// Pages are rarely mixed, and the classifier costs about a sixth of a page.
+#[derive(Debug, Default)]
+pub struct OrientationPolicy {
+    surely_upright: usize,
+    doubtful: bool,
+}
+
+impl OrientationPolicy {
+    /// Whether to classify the next line before reading it.
+    pub fn classify_before_reading(&self) -> bool {
+        self.doubtful || self.surely_upright < UPRIGHT_PAGE_SAMPLE
+    }
+
+    /// Records a classified line's upside-down probability.
+    pub fn record(&mut self, upside_down: f32) {
+        if upside_down < SURELY_UPRIGHT {
+            self.surely_upright += 1;
+        } else {
+            self.doubtful = true;
+        }
+    }
+
+    /// Whether a line read without classifying it should be classified after all.
+    pub fn classify_after_reading(&self, confidence: f32) -> bool {
+        confidence < RECHECK_BELOW
+    }
+}
+
 /// Probability of the second of two scores, whether they are logits or already probabilities.
 fn softmax2(a: f32, b: f32) -> f32 {
     if (a + b - 1.0).abs() < 1e-3 && a >= 0.0 && b >= 0.0 {
@@ -63,6 +101,30 @@ pub fn rotate_180(image: &RgbImage) -> RgbImage {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn an_upright_page_stops_classifying_confident_lines() {
+        let mut policy = OrientationPolicy::default();
+        for _ in 0..UPRIGHT_PAGE_SAMPLE {
+            assert!(policy.classify_before_reading());
+            policy.record(0.01);
+        }
+        assert!(!policy.classify_before_reading());
+        assert!(policy.classify_after_reading(0.5));
+        assert!(!policy.classify_after_reading(0.97));
+    }
+
+    #[test]
+    fn one_doubtful_line_keeps_every_line_classified() {
+        let mut policy = OrientationPolicy::default();
+        policy.record(0.95);
+        for _ in 0..20 {
+            policy.record(0.01);
+        }
+        assert!(policy.classify_before_reading());
+    }
+
     #[test]
     fn softmax_of_probabilities_and_logits() {
         assert!((super::softmax2(0.2, 0.8) - 0.8).abs() < 1e-6);

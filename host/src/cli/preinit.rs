@@ -16,8 +16,8 @@ pub struct PreinitArgs {
     pub input: PathBuf,
     /// Where to write the pre-initialized component.
     pub output: PathBuf,
-    /// Files to run the module on before the snapshot (default: a blank page
-    /// and a page of text-like rows, see `runtime::preinit::default_warm_up`).
+    /// Files to run the module on before the snapshot (default: one blank
+    /// page, see `runtime::preinit::default_warm_up`).
     #[arg(long = "warm")]
     pub warm: Vec<PathBuf>,
 }

@@ -13,9 +13,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The repository root.
+/// The repository root. `cargo test` sets `CARGO_MANIFEST_DIR` at run time;
+/// it is read first because clones sharing a target directory share test
+/// binaries compiled with another clone's path.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("host/ has a parent")
         .to_path_buf()

@@ -48,9 +48,20 @@ pub enum DatasetError {
     },
 }
 
-/// The workspace root (`CARGO_MANIFEST_DIR/../..` at compile time), canonicalized when it exists.
+/// The workspace root: the nearest folder holding `wit/` above the package
+/// `cargo` runs (its `CARGO_MANIFEST_DIR` at run time), else the path compiled
+/// in. Run time first: two clones sharing one `CARGO_TARGET_DIR` share
+/// binaries, and cargo does not rebuild a package that only moved.
 pub fn workspace_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let compiled = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .and_then(|dir| {
+            Path::new(&dir)
+                .ancestors()
+                .find(|a| a.join("wit").is_dir() && a.join("Cargo.toml").is_file())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or(compiled);
     fs::canonicalize(&root).unwrap_or(root)
 }
 

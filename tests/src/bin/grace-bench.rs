@@ -303,7 +303,10 @@ fn cold_start(real_page: &Path) {
     println!("| component | load + instantiate ms | blank page: first call ms | warm ms | real page: first call ms | warm ms | cold start to ready model ms |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let components = [
-        ("pre-initialized (installed)", grace_tests::component_path("ocr")),
+        (
+            "pre-initialized (installed)",
+            grace_tests::component_path("ocr"),
+        ),
         ("as built", grace_tests::built_component_path("ocr")),
     ];
     for (label, path) in components {
