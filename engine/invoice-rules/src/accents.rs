@@ -77,6 +77,38 @@ fn names() -> &'static [(String, &'static str)] {
     })
 }
 
+/// `text` with two capitalized words OCR glued together split again when one
+/// of them is a listed name (`NuriaVazquez` → `Nuria Vazquez`); brands
+/// written in camel case (`CaixaBank`) name no listed name and stay.
+pub fn split_glued_names(text: &str) -> String {
+    text.split(' ')
+        .map(|token| split_glued_name(token).unwrap_or_else(|| token.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn split_glued_name(token: &str) -> Option<String> {
+    let core = token.trim_end_matches([',', '.', ';', ')']);
+    let chars: Vec<char> = core.chars().collect();
+    let capitals: Vec<usize> = (0..chars.len())
+        .filter(|&i| chars[i].is_uppercase())
+        .collect();
+    let [0, at] = capitals.as_slice() else {
+        return None;
+    };
+    let (first, second): (String, String) =
+        (chars[..*at].iter().collect(), chars[*at..].iter().collect());
+    let word_like = |w: &str| w.chars().count() >= 3 && w.chars().skip(1).all(char::is_lowercase);
+    if !word_like(&first) || !word_like(&second) {
+        return None;
+    }
+    let listed = |w: &str| {
+        let p = plain(&w.to_lowercase());
+        names().iter().any(|(folded, _)| *folded == p)
+    };
+    (listed(&first) || listed(&second)).then(|| format!("{first} {second}{}", &token[core.len()..]))
+}
+
 /// `text` with every lowercase or capitalized word the lexicon can repair
 /// repaired; everything else, spacing and punctuation included, as it was.
 pub fn restore_spanish_accents(text: &str) -> String {
@@ -206,6 +238,18 @@ fn lookup(plain: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glued_names_split_only_at_a_listed_name() {
+        assert_eq!(
+            split_glued_names("NuriaVazquez Domínguez"),
+            "Nuria Vazquez Domínguez"
+        );
+        assert_eq!(split_glued_names("GarcíaLópez,"), "García López,");
+        assert_eq!(split_glued_names("CaixaBank"), "CaixaBank");
+        assert_eq!(split_glued_names("McDonald SL"), "McDonald SL");
+        assert_eq!(split_glued_names("ABC Vazquez"), "ABC Vazquez");
+    }
 
     #[test]
     fn the_lexicon_is_sorted_by_plain_spelling() {

@@ -7,10 +7,11 @@
 //! degree sign after a number is never a temperature in an address, and
 //! `EI` is not a Spanish word.
 
-use crate::accents::restore_spanish_accents;
+use crate::accents::{restore_spanish_accents, split_glued_names};
 
-/// Restores ordinal indicators, the article `El` and dropped accents
-/// ([`restore_spanish_accents`]) in a Spanish name or address line, keeping
+/// Restores ordinal indicators, the article `El`, glued names
+/// ([`split_glued_names`]) and dropped accents ([`restore_spanish_accents`])
+/// in a Spanish name or address line, keeping
 /// everything else (spacing included) as it is.
 pub fn repair_spanish_text(text: &str) -> String {
     let tokens: Vec<&str> = text.split(' ').collect();
@@ -25,7 +26,7 @@ pub fn repair_spanish_text(text: &str) -> String {
         }
         out.push(t);
     }
-    restore_spanish_accents(&mark_read_twice(&out.join(" ")))
+    restore_spanish_accents(&split_glued_names(&mark_read_twice(&out.join(" "))))
 }
 
 /// `ñn` → `ñ`, `íi` → `í`: the model sometimes reads a marked letter and

@@ -106,7 +106,8 @@ fn local_word(t: &str, next: Option<&str>) -> Option<String> {
 }
 
 /// A word with one letter OCR read as a digit: `0` for `O`, `1` for `l`
-/// (`0urense`, `A1icante`).
+/// (`0urense`, `A1icante`), `6` for `ó` between lowercase letters (the
+/// accent reads as the six's stem: `Cat6licos`).
 fn digit_in_word(t: &str) -> Option<String> {
     let core = t.trim_end_matches([',', '.', ')']);
     let tail = &t[core.len()..];
@@ -118,12 +119,19 @@ fn digit_in_word(t: &str) -> Option<String> {
     let [(at, d)] = digits.as_slice() else {
         return None;
     };
-    if letters < 3 || letters + 1 != core.chars().count() || !matches!(d, '0' | '1') {
+    if letters < 3 || letters + 1 != core.chars().count() || !matches!(d, '0' | '1' | '6') {
         return None;
     }
+    let between_lowercase = core[..*at].chars().last().is_some_and(char::is_lowercase)
+        && core[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
     let letter = match (d, *at == 0) {
         ('0', true) => 'O',
         ('0', false) => 'o',
+        ('6', _) if between_lowercase => 'ó',
+        ('6', _) => return None,
         _ => 'l',
     };
     // A capital `l` would be `I`: the `1` must follow a letter.
@@ -416,11 +424,16 @@ mod tests {
                 "Avda. Núñez de Balboa, 213, 32004 0urense",
                 "Avda. Núñez de Balboa, 213, 32004 Ourense",
             ),
+            (
+                "Paseo Reyes Cat6licos, 73, bajo, 23003 Jaén",
+                "Paseo Reyes Católicos, 73, bajo, 23003 Jaén",
+            ),
         ] {
             assert_eq!(repair_spanish_address(read), printed, "{read}");
         }
         // Abbreviations keep their period; codes keep their digits.
         assert_eq!(repair_spanish_address("Avda. 3 de Mayo"), "Avda. 3 de Mayo");
+        assert_eq!(repair_spanish_address("Local B6a"), "Local B6a");
         assert_eq!(
             repair_spanish_address("Pol. Ind. 2, nave B12"),
             "Pol. Ind. 2, nave B12"
