@@ -129,40 +129,27 @@ impl OcrEngine {
                 image.height() as f32,
             );
             let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
-            let mut angle = 0;
             let classify_first = options.orientation && policy.classify_before_reading();
+            let mut upside_down = false;
             if classify_first {
-                let t = Instant::now();
-                let p = self.orientation.upside_down_probability(&crop)?;
-                timings.orientation += ms_since(t);
+                let p = self.upside_down_probability(&crop, &mut timings)?;
                 policy.record(p);
-                if p > UPSIDE_DOWN_THRESHOLD {
+                upside_down = p > UPSIDE_DOWN_THRESHOLD;
+                if upside_down {
                     (crop, quad) = turn_over(&crop, &quad);
-                    angle = 180;
                 }
             }
-            let t = Instant::now();
-            let mut line = self
-                .recognizer
-                .recognize(&crop, &quad, &options.recognition)?;
-            timings.recognition += ms_since(t);
+            let mut line = self.read_line(&crop, &quad, options, &mut timings)?;
             if options.orientation
                 && !classify_first
                 && policy.classify_after_reading(line.confidence)
+                && self.upside_down_probability(&crop, &mut timings)? > UPSIDE_DOWN_THRESHOLD
             {
-                let t = Instant::now();
-                let p = self.orientation.upside_down_probability(&crop)?;
-                timings.orientation += ms_since(t);
-                if p > UPSIDE_DOWN_THRESHOLD {
-                    (crop, quad) = turn_over(&crop, &quad);
-                    angle = 180;
-                    let t = Instant::now();
-                    line = self
-                        .recognizer
-                        .recognize(&crop, &quad, &options.recognition)?;
-                    timings.recognition += ms_since(t);
-                }
+                upside_down = true;
+                (crop, quad) = turn_over(&crop, &quad);
+                line = self.read_line(&crop, &quad, options, &mut timings)?;
             }
+            let angle = if upside_down { 180 } else { 0 };
             if line.text.trim().is_empty() || line.confidence < options.min_line_confidence {
                 continue;
             }
@@ -194,6 +181,34 @@ impl OcrEngine {
             model: self.models.clone(),
             timings_ms: options.timings.then_some(timings),
         })
+    }
+
+    /// The classifier's probability that `crop` is upside down, timed.
+    fn upside_down_probability(
+        &mut self,
+        crop: &RgbImage,
+        timings: &mut Timings,
+    ) -> Result<f32, OcrError> {
+        let t = Instant::now();
+        let p = self.orientation.upside_down_probability(crop)?;
+        timings.orientation += ms_since(t);
+        Ok(p)
+    }
+
+    /// Recognizes one line crop, timed.
+    fn read_line(
+        &mut self,
+        crop: &RgbImage,
+        quad: &Quad,
+        options: &OcrOptions,
+        timings: &mut Timings,
+    ) -> Result<RecognizedLine, OcrError> {
+        let t = Instant::now();
+        let line = self
+            .recognizer
+            .recognize(crop, quad, &options.recognition)?;
+        timings.recognition += ms_since(t);
+        Ok(line)
     }
 
     /// Names and digests of the loaded models.

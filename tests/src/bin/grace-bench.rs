@@ -55,8 +55,7 @@ fn main() {
     }
     sets.push(("spanish-generated", generated_spanish(spanish)));
     if cold_start_only {
-        sets.retain(|(_, samples)| !samples.is_empty());
-        cold_start(&sets[0].1[0].path);
+        cold_start_on_first_page(&sets);
         return;
     }
 
@@ -115,10 +114,7 @@ fn main() {
             }
         }
     }
-    match sets.iter().find_map(|(_, samples)| samples.first()) {
-        Some(sample) => cold_start(&sample.path),
-        None => println!("SKIPPED cold start: no sample page"),
-    }
+    cold_start_on_first_page(&sets);
     grace_tests::pdf_bench::run(&single_thread_runtime());
 }
 
@@ -283,6 +279,14 @@ fn single_thread_runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("tokio")
+}
+
+/// [`cold_start`] on the first page of the first non-empty set.
+fn cold_start_on_first_page(sets: &[(&str, Vec<Sample>)]) {
+    match sets.iter().find_map(|(_, samples)| samples.first()) {
+        Some(sample) => cold_start(&sample.path),
+        None => println!("SKIPPED cold start: no sample page"),
+    }
 }
 
 /// Component cold start, for the installed (pre-initialized) `ocr` module
