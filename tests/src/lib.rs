@@ -94,9 +94,19 @@ pub async fn load_component(engine: &grace::GraceEngine, name: &str) -> grace::L
 /// Loads the component at `path` with one warm instance and the repository's
 /// compile cache.
 pub async fn load_component_file(engine: &grace::GraceEngine, path: &Path) -> grace::LoadedModule {
+    load_component_pooled(engine, path, 1).await
+}
+
+/// Loads the component at `path` with `pool_size` warm instances and the
+/// repository's compile cache.
+pub async fn load_component_pooled(
+    engine: &grace::GraceEngine,
+    path: &Path,
+    pool_size: usize,
+) -> grace::LoadedModule {
     let options = grace::LoadOptions {
         cache: grace::CompileCache::new(repo_root().join("data/cache")),
-        pool_size: 1,
+        pool_size,
         ..grace::LoadOptions::default()
     };
     grace::LoadedModule::load(engine, path, &options)

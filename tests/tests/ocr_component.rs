@@ -2,6 +2,8 @@
 //! describe, reading rendered Spanish text, byte-identical output across
 //! fresh instances, and typed failures for bad input.
 
+use std::sync::Arc;
+
 use grace::{GraceEngine, LoadedModule, ModuleInput, RunError};
 use grace_docgen::{render_lines, FontFamily, FontSet, LinesSpec, TextStyle};
 use grace_tests::png_bytes;
@@ -98,6 +100,71 @@ async fn preinitialized_component_reads_like_the_plain_build() {
         assert_eq!(a.document, b.document);
         assert_eq!(a.warnings, b.warnings);
     }
+}
+
+/// Twelve rendered lines: enough for the host to share them between two instances.
+fn long_page() -> Vec<u8> {
+    let fonts = FontSet::system().expect("fonts installed by cargo xtask setup");
+    let lines: Vec<String> = (1..=12)
+        .map(|i| format!("Línea {i}: {i},{:02} € por unidad", i * 7 % 100))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let page = render_lines(
+        &fonts,
+        &LinesSpec::uniform(&lines, TextStyle::new(FontFamily::LiberationSans, 28.0)),
+    )
+    .unwrap();
+    png_bytes(&page.image)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_shared_between_two_instances_reads_like_one() {
+    let engine = GraceEngine::new().unwrap();
+    let path = grace_tests::component_path("ocr");
+    let shared = Arc::new(grace_tests::load_component_pooled(&engine, &path, 2).await);
+    assert!(shared.descriptor().splits());
+    let single = load_ocr(&engine).await;
+    let mut pages = vec![
+        ("three lines", sample_page()),
+        ("twelve lines", long_page()),
+    ];
+    match grace_eval::datasets::sroie_dev_dir() {
+        Some(dir) => {
+            let docs = grace_eval::datasets::sroie::load(&dir).expect("dataset loads");
+            pages.push(("SROIE receipt", std::fs::read(&docs[0].image).unwrap()));
+        }
+        None => grace_tests::report_skip(
+            "a_page_shared_between_two_instances_reads_like_one (SROIE part)",
+            "../shared/datasets/sroie-dev is absent",
+        ),
+    }
+    for (name, page) in pages {
+        let a = shared.run_shared(run_input(page.clone())).await.unwrap();
+        let b = single.run(run_input(page)).await.unwrap();
+        assert_eq!(a.document, b.document, "{name}");
+        assert_eq!(
+            (a.confidence, &a.warnings),
+            (b.confidence, &b.warnings),
+            "{name}"
+        );
+    }
+    // Both instances took part (a plan, two parts and a join on twelve lines).
+    let stats = shared.pool_stats();
+    assert_eq!(stats.created, 2, "{stats:?}");
+    assert!(stats.calls >= 4 * 2, "{stats:?}");
+
+    // Bad input fails in the plan, typed, and the caller's own stage is not split again.
+    let err = shared
+        .run_shared(run_input(b"not an image".to_vec()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RunError::InvalidInput(_)), "{err:?}");
+    let plan = shared
+        .run_shared(ModuleInput::new(sample_page()).with_options(r#"{"split": "plan"}"#))
+        .await
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&plan.document).unwrap();
+    assert_eq!(plan["parts"].as_array().unwrap().len(), 3, "{plan}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,9 +6,8 @@
 //! plans are keyed by input shape, which the input alone decides.
 
 use grace_guest::{Descriptor, Failure, Guest, Input, Output};
-use grace_ocr::{
-    ModelFiles, OcrEngine, OcrError, OcrOptions, OPTIONS_SCHEMA, SUPPORTED_MEDIA_TYPES,
-};
+use grace_ocr::split::{self, StageAnswer};
+use grace_ocr::{ModelFiles, OcrEngine, OcrError, OPTIONS_SCHEMA, SUPPORTED_MEDIA_TYPES};
 use std::cell::RefCell;
 
 macro_rules! model_file {
@@ -55,8 +54,7 @@ impl Guest for OcrModule {
     }
 
     fn run(input: Input) -> Result<Output, Failure> {
-        let options = OcrOptions::from_json(&grace_guest::options_object(&input.options)?)
-            .map_err(to_failure)?;
+        let options = grace_guest::options_object(&input.options)?;
         ENGINE.with(|cell| {
             let mut slot = cell.borrow_mut();
             if slot.is_none() {
@@ -69,7 +67,18 @@ impl Guest for OcrModule {
                 *slot = Some(OcrEngine::new(&files).map_err(to_failure)?);
             }
             let engine = slot.as_mut().expect("initialised above");
-            let out = engine.read(&input.data, &options).map_err(to_failure)?;
+            let out = match split::run(engine, &input.data, &options).map_err(to_failure)? {
+                StageAnswer::Page(out) => *out,
+                // A plan or a part of a page shared between instances (see
+                // `grace_ocr::split`): the host joins them.
+                StageAnswer::Intermediate(document) => {
+                    return Ok(Output {
+                        document,
+                        confidence: None,
+                        warnings: Vec::new(),
+                    })
+                }
+            };
             let mut warnings = Vec::new();
             if out.lines.is_empty() {
                 warnings.push("no text was found on the page".to_string());

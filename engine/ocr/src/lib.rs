@@ -14,6 +14,7 @@ pub mod orientation;
 pub mod output;
 pub mod preprocess;
 pub mod recognition;
+pub mod split;
 
 // Decoding and page geometry live in the image library, so the `image` and
 // `ocr` modules accept the same files and crop the same way.
@@ -26,11 +27,44 @@ pub use output::OcrOutput;
 use detection::TextDetector;
 use geometry::{quad_size, Quad};
 use image::RgbImage;
+pub use orientation::OrientationCheck;
 use orientation::{rotate_180, LineOrientation, OrientationPolicy};
 use output::{quad_json, round4, Line, ModelId, ModelInfo, PageSize, Timings, Word};
 use recognition::{RecognizedLine, TextRecognizer};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
+
+/// A page's detected lines, before recognition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PagePlan {
+    /// Page size in pixels (after EXIF orientation).
+    pub page: PageSize,
+    /// Lines in detection order, their quads extended for recognition.
+    pub lines: Vec<PlannedLine>,
+    /// How lines the orientation sample did not cover are checked.
+    pub unsampled: OrientationCheck,
+}
+
+/// One detected line to read.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct PlannedLine {
+    /// The crop's quad, along the reading direction.
+    pub quad: Quad,
+    /// The orientation sample's verdict on this line, when it was sampled.
+    pub upside_down: Option<bool>,
+}
+
+/// A recognized line with the quad it was read along.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReadLine {
+    /// The quad, turned when the line was read upside down.
+    pub quad: Quad,
+    /// 0, or 180 when the line was read upside down.
+    pub angle: u16,
+    /// What recognition read.
+    pub line: RecognizedLine,
+}
 
 /// The model files the pipeline needs, as bytes.
 pub struct ModelFiles<'a> {
@@ -88,6 +122,11 @@ impl OcrEngine {
         })
     }
 
+    /// The decoding limits.
+    pub fn limits(&self) -> &DecodeLimits {
+        &self.limits
+    }
+
     /// Replaces the decoding limits.
     pub fn set_limits(&mut self, limits: DecodeLimits) {
         self.limits = limits;
@@ -106,60 +145,130 @@ impl OcrEngine {
         Ok(out)
     }
 
-    /// Reads an already decoded image.
+    /// Reads an already decoded image: [`OcrEngine::plan_page`], then
+    /// [`OcrEngine::read_lines`] on every planned line, then
+    /// [`OcrEngine::assemble`]. Reading the plan's lines in parts (on other
+    /// instances, see [`split`]) gives the same output.
     pub fn read_image(
         &mut self,
         image: &RgbImage,
         options: &OcrOptions,
     ) -> Result<OcrOutput, OcrError> {
+        let start = Instant::now();
         let mut timings = Timings::default();
+        let plan = self.plan_page(image, options, &mut timings)?;
+        let lines = self.read_lines(image, &plan.lines, plan.unsampled, options, &mut timings)?;
+        timings.total = ms_since(start);
+        Ok(self.assemble(plan.page, &lines, options, timings))
+    }
+
+    /// Detects the page's lines and samples their orientation: the first
+    /// lines are classified until the page shows itself upright (or one line
+    /// is in doubt), which decides how the remaining lines are checked.
+    pub fn plan_page(
+        &mut self,
+        image: &RgbImage,
+        options: &OcrOptions,
+        timings: &mut Timings,
+    ) -> Result<PagePlan, OcrError> {
         let start = Instant::now();
         let (boxes, _map) = self.detector.detect(image, &options.detection)?;
-        timings.detection = ms_since(start);
+        timings.detection += ms_since(start);
 
-        let mut lines: Vec<(Quad, u16, RecognizedLine)> = Vec::with_capacity(boxes.len());
         let mut policy = OrientationPolicy::default();
+        let mut lines = Vec::with_capacity(boxes.len());
         for b in &boxes {
             // The detector's quads already run along the reading direction.
             let (w, h) = quad_size(&b.quad);
-            let mut quad = geometry::extend_along_text(
+            let quad = geometry::extend_along_text(
                 &b.quad,
                 (options.recognition.min_aspect * h - w) / 2.0,
                 image.width() as f32,
                 image.height() as f32,
             );
-            let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
-            let classify_first = options.orientation && policy.classify_before_reading();
-            let mut upside_down = false;
-            if classify_first {
-                let p = self.upside_down_probability(&crop, &mut timings)?;
+            let mut upside_down = None;
+            if options.orientation && policy.sampling() {
+                let crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
+                let p = self.upside_down_probability(&crop, timings)?;
                 policy.record(p);
-                upside_down = p > UPSIDE_DOWN_THRESHOLD;
-                if upside_down {
-                    (crop, quad) = turn_over(&crop, &quad);
+                upside_down = Some(p > UPSIDE_DOWN_THRESHOLD);
+            }
+            lines.push(PlannedLine { quad, upside_down });
+        }
+        let unsampled = if !options.orientation {
+            OrientationCheck::Skip
+        } else if policy.classify_before_reading() {
+            OrientationCheck::BeforeReading
+        } else {
+            OrientationCheck::AfterPoorRead
+        };
+        Ok(PagePlan {
+            page: PageSize {
+                width: image.width(),
+                height: image.height(),
+            },
+            lines,
+            unsampled,
+        })
+    }
+
+    /// Reads planned lines (any contiguous run of a plan's lines), checking
+    /// the orientation of lines the plan did not sample as `unsampled` says.
+    /// Empty lines and lines below `min_line_confidence` are dropped.
+    pub fn read_lines(
+        &mut self,
+        image: &RgbImage,
+        planned: &[PlannedLine],
+        unsampled: OrientationCheck,
+        options: &OcrOptions,
+        timings: &mut Timings,
+    ) -> Result<Vec<ReadLine>, OcrError> {
+        let mut lines = Vec::with_capacity(planned.len());
+        for planned_line in planned {
+            let mut quad = planned_line.quad;
+            let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
+            let upside_down = match planned_line.upside_down {
+                Some(known) => known,
+                None if unsampled == OrientationCheck::BeforeReading => {
+                    self.upside_down_probability(&crop, timings)? > UPSIDE_DOWN_THRESHOLD
                 }
-            }
-            let mut line = self.read_line(&crop, &quad, options, &mut timings)?;
-            if options.orientation
-                && !classify_first
-                && policy.classify_after_reading(line.confidence)
-                && self.upside_down_probability(&crop, &mut timings)? > UPSIDE_DOWN_THRESHOLD
-            {
-                upside_down = true;
+                None => false,
+            };
+            if upside_down {
                 (crop, quad) = turn_over(&crop, &quad);
-                line = self.read_line(&crop, &quad, options, &mut timings)?;
             }
-            let angle = if upside_down { 180 } else { 0 };
+            let mut line = self.read_line(&crop, &quad, options, timings)?;
+            let mut angle = if upside_down { 180 } else { 0 };
+            if planned_line.upside_down.is_none()
+                && unsampled == OrientationCheck::AfterPoorRead
+                && orientation::worth_checking_after_reading(line.confidence)
+                && self.upside_down_probability(&crop, timings)? > UPSIDE_DOWN_THRESHOLD
+            {
+                angle = 180;
+                (crop, quad) = turn_over(&crop, &quad);
+                line = self.read_line(&crop, &quad, options, timings)?;
+            }
             if line.text.trim().is_empty() || line.confidence < options.min_line_confidence {
                 continue;
             }
-            lines.push((quad, angle, line));
+            lines.push(ReadLine { quad, angle, line });
         }
+        Ok(lines)
+    }
 
-        let quads: Vec<Quad> = lines.iter().map(|(q, _, _)| *q).collect();
+    /// The output document of a page from its read lines (in plan order):
+    /// reading order, lines continuing each other on a row merged, text.
+    pub fn assemble(
+        &self,
+        page: PageSize,
+        lines: &[ReadLine],
+        options: &OcrOptions,
+        timings: Timings,
+    ) -> OcrOutput {
+        let quads: Vec<Quad> = lines.iter().map(|l| l.quad).collect();
         let order = layout_analysis::reading_order(&quads);
         // Merge on the exact quads, before they are rounded for JSON.
-        let ordered_quads: Vec<Quad> = order.iter().map(|&i| lines[i].0).collect();
+        let ordered_quads: Vec<Quad> = order.iter().map(|&i| lines[i].quad).collect();
         let lines: Vec<Line> = layout_analysis::merge_row_neighbours(&ordered_quads, ROW_MERGE_GAP)
             .into_iter()
             .map(|group| merge_lines(group.iter().map(|&k| to_output_line(&lines[order[k]]))))
@@ -169,18 +278,14 @@ impl OcrEngine {
             .map(|l| l.text.as_str())
             .collect::<Vec<_>>()
             .join("\n");
-        timings.total = ms_since(start);
-        Ok(OcrOutput {
-            page: PageSize {
-                width: image.width(),
-                height: image.height(),
-            },
+        OcrOutput {
+            page,
             lines,
             text,
             profile: options.profile.name().to_string(),
             model: self.models.clone(),
             timings_ms: options.timings.then_some(timings),
-        })
+        }
     }
 
     /// The classifier's probability that `crop` is upside down, timed.
@@ -245,7 +350,7 @@ fn merge_lines(mut parts: impl Iterator<Item = Line>) -> Line {
 /// Probability below which a character's second-best reading is reported.
 const ALTERNATIVE_BELOW: f32 = 0.9;
 
-fn to_output_line((quad, angle, line): &(Quad, u16, RecognizedLine)) -> Line {
+fn to_output_line(ReadLine { quad, angle, line }: &ReadLine) -> Line {
     let words = line
         .words
         .iter()
@@ -294,6 +399,6 @@ fn attach_alternatives(out: &mut Line, line: &RecognizedLine) {
     }
 }
 
-fn ms_since(t: Instant) -> f64 {
+pub(crate) fn ms_since(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 1e5).round() / 100.0
 }

@@ -147,7 +147,10 @@ pub const OPTIONS_SCHEMA: &str = r#"{
     "orientation": {"type": "boolean", "description": "Check each line for 180 degree rotation (default: on except in the fast profile)."},
     "min_confidence": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.5, "description": "Drop lines whose mean confidence is lower."},
     "max_side": {"type": "integer", "minimum": 64, "maximum": 8192, "description": "Longest side of the detection input in pixels."},
-    "min_side": {"type": "integer", "minimum": 32, "maximum": 4096, "description": "Shortest side the page is scaled up to for detection."}
+    "min_side": {"type": "integer", "minimum": 32, "maximum": 4096, "description": "Shortest side the page is scaled up to for detection."},
+    "split": {"enum": ["plan", "part", "join"], "description": "Set by the host to share one page between warm instances (plan the lines, read a part of them, join the parts); the joined result equals an unsplit read."},
+    "split_parts": {"type": "array", "description": "Set by the host: the planned lines a part reads."},
+    "split_context": {"type": "object", "description": "Set by the host: the plan's context for a part."}
   }
 }"#;
 
@@ -202,6 +205,9 @@ mod tests {
     fn schema_is_json() {
         let v: Value = serde_json::from_str(OPTIONS_SCHEMA).unwrap();
         let props = v["properties"].as_object().unwrap();
-        assert_eq!(props.len(), OPTION_NAMES.len());
+        assert_eq!(
+            props.len(),
+            OPTION_NAMES.len() + crate::split::OPTION_NAMES.len()
+        );
     }
 }

@@ -4,6 +4,7 @@ use crate::error::OcrError;
 use crate::inference::ShapedModel;
 use crate::preprocess::{resize, to_tensor, IMAGENET_RGB};
 use image::RgbImage;
+use serde::{Deserialize, Serialize};
 
 /// Classifier input size.
 const INPUT_W: u32 = 160;
@@ -64,7 +65,13 @@ pub struct OrientationPolicy {
 }
 
 impl OrientationPolicy {
-    /// Whether to classify the next line before reading it.
+    /// Whether the sample is still open: no line in doubt, not yet enough
+    /// surely upright lines.
+    pub fn sampling(&self) -> bool {
+        !self.doubtful && self.surely_upright < UPRIGHT_PAGE_SAMPLE
+    }
+
+    /// Whether lines after the sample are classified before they are read.
     pub fn classify_before_reading(&self) -> bool {
         self.doubtful || self.surely_upright < UPRIGHT_PAGE_SAMPLE
     }
@@ -77,11 +84,23 @@ impl OrientationPolicy {
             self.doubtful = true;
         }
     }
+}
 
-    /// Whether a line read without classifying it should be classified after all.
-    pub fn classify_after_reading(&self, confidence: f32) -> bool {
-        confidence < RECHECK_BELOW
-    }
+/// How the lines a page's orientation sample did not cover are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrientationCheck {
+    /// Not at all (the orientation option is off).
+    Skip,
+    /// Every line is classified before it is read (the page is in doubt).
+    BeforeReading,
+    /// Only lines that read poorly are classified, and read again when turned.
+    AfterPoorRead,
+}
+
+/// Whether a line read without classifying it should be classified after all.
+pub fn worth_checking_after_reading(confidence: f32) -> bool {
+    confidence < RECHECK_BELOW
 }
 
 /// Probability of the second of two scores, whether they are logits or already probabilities.
@@ -107,18 +126,20 @@ mod tests {
     fn an_upright_page_stops_classifying_confident_lines() {
         let mut policy = OrientationPolicy::default();
         for _ in 0..UPRIGHT_PAGE_SAMPLE {
-            assert!(policy.classify_before_reading());
+            assert!(policy.sampling());
             policy.record(0.01);
         }
+        assert!(!policy.sampling());
         assert!(!policy.classify_before_reading());
-        assert!(policy.classify_after_reading(0.5));
-        assert!(!policy.classify_after_reading(0.97));
+        assert!(worth_checking_after_reading(0.5));
+        assert!(!worth_checking_after_reading(0.97));
     }
 
     #[test]
     fn one_doubtful_line_keeps_every_line_classified() {
         let mut policy = OrientationPolicy::default();
         policy.record(0.95);
+        assert!(!policy.sampling());
         for _ in 0..20 {
             policy.record(0.01);
         }

@@ -99,6 +99,18 @@ pub struct Timings {
     pub total: f64,
 }
 
+impl Timings {
+    /// Adds another call's time, stage by stage (a split read's `total` is
+    /// the sum over its calls, not the wall time).
+    pub fn add(&mut self, other: &Timings) {
+        self.decode += other.decode;
+        self.detection += other.detection;
+        self.orientation += other.orientation;
+        self.recognition += other.recognition;
+        self.total += other.total;
+    }
+}
+
 /// Rounds a coordinate to 1/100 pixel so the JSON stays short and stable.
 pub fn round2(v: f32) -> f32 {
     (v * 100.0).round() / 100.0

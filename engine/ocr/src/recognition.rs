@@ -7,6 +7,7 @@ use crate::geometry::{quad_size, warp_quad, Point, Quad};
 use crate::inference::ShapedModel;
 use crate::preprocess::{resize, to_tensor, PADDLE_HALF};
 use image::RgbImage;
+use serde::{Deserialize, Serialize};
 
 /// Input height of the PP-OCRv5 recognition model.
 pub const LINE_HEIGHT: u32 = 48;
@@ -87,7 +88,7 @@ fn fold_full_width(s: &str) -> String {
 }
 
 /// One decoded character with where it sits in the CTC output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DecodedChar {
     /// The character (a class may hold more than one `char`).
     pub text: String,
@@ -310,7 +311,7 @@ fn second_best(row: &[f32], best: usize) -> Option<(usize, f32)> {
 }
 
 /// A recognized word with its box.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecognizedWord {
     /// The word's text.
     pub text: String,
@@ -321,7 +322,7 @@ pub struct RecognizedWord {
 }
 
 /// A recognized line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecognizedLine {
     /// Text with single spaces between words.
     pub text: String,

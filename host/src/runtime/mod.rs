@@ -11,6 +11,7 @@ pub mod pool;
 pub mod preinit;
 pub mod registry;
 pub mod sandbox;
+pub mod split;
 
 pub use cache::{CacheStatus, CompileCache};
 pub use engine::{GraceEngine, EPOCH_TICK};

@@ -382,7 +382,7 @@ impl Service {
             .compute
             .as_ref()
             .expect("the compute runtime lives as long as the service")
-            .spawn(async move { module.run(input).await });
+            .spawn(async move { module.run_shared(input).await });
         let result = match handle.await {
             Ok(r) => r,
             Err(e) => Err(RunError::Host(format!("module task failed: {e}"))),

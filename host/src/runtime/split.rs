@@ -1,0 +1,209 @@
+//! One call shared between several warm instances, so a single-threaded
+//! guest uses every core of the pool.
+//!
+//! A module opts in by offering the `split` option (`plan`, `part`, `join`)
+//! in its options schema. The host then:
+//! 1. calls `split: "plan"` on the input → `{"parts": [...], "context": ...}`;
+//! 2. shares the parts out in contiguous runs, one concurrent call each:
+//!    `split: "part"`, `split_parts`, `split_context` on the same input →
+//!    `{"results": [...], "summary": ...}`;
+//! 3. calls `split: "join"` on the JSON `{"context", "results", "summaries"}`
+//!    (results concatenated in plan order) → the answer.
+//!
+//! The module promises the joined answer equals an unsplit call's, so how
+//! many instances shared the work never shows in the result.
+
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use super::error::RunError;
+use super::module::{Descriptor, LoadedModule, ModuleInput, ModuleOutput};
+
+/// Fewer parts than this per call are not worth another instance's decode.
+pub const MIN_PARTS_PER_CALL: usize = 4;
+
+impl Descriptor {
+    /// Whether the module offers the `split` protocol.
+    pub fn splits(&self) -> bool {
+        let stages = &self.options_schema["properties"]["split"]["enum"];
+        ["plan", "part", "join"]
+            .iter()
+            .all(|stage| stages.as_array().is_some_and(|a| a.contains(&json!(stage))))
+    }
+}
+
+impl LoadedModule {
+    /// Runs the module once, shared between up to `pool_size` warm instances
+    /// when it offers `split` (otherwise, or when the caller already chose a
+    /// `split` stage, exactly [`LoadedModule::run`]). Parts wait for free
+    /// slots like any call, so a busy pool shares less.
+    pub async fn run_shared(
+        self: &Arc<Self>,
+        input: ModuleInput,
+    ) -> Result<ModuleOutput, RunError> {
+        let ways = self.pool_stats().size;
+        if ways < 2 || !self.descriptor().splits() {
+            return self.run(input).await;
+        }
+        let options = match serde_json::from_str::<Value>(&input.options) {
+            Ok(Value::Object(o)) if !o.contains_key("split") => o,
+            // Let the module itself answer malformed options.
+            _ => return self.run(input).await,
+        };
+        let ModuleInput {
+            data, media_type, ..
+        } = input;
+
+        let plan = self
+            .run(stage_input(&data, &media_type, &options, "plan", None))
+            .await?;
+        let mut plan = self.intermediate("plan", &plan)?;
+        let context = plan["context"].take();
+        let parts = match plan["parts"].take() {
+            Value::Array(parts) => parts,
+            _ => return Err(self.broken("plan", "has no \"parts\" list")),
+        };
+
+        let calls: Vec<_> = share_out(parts.len(), ways)
+            .into_iter()
+            .map(|range| {
+                let extra = json!({"split_parts": &parts[range], "split_context": &context});
+                let input = stage_input(&data, &media_type, &options, "part", Some(extra));
+                let module = Arc::clone(self);
+                // A task each, so the parts run on different worker threads.
+                tokio::spawn(async move { module.run(input).await })
+            })
+            .collect();
+        let (mut results, mut summaries) = (Vec::with_capacity(parts.len()), Vec::new());
+        let mut first_error = None;
+        for call in calls {
+            let answer = match call.await {
+                Ok(answer) => answer,
+                Err(e) => Err(RunError::Host(format!("a part's task failed: {e}"))),
+            };
+            let part = answer.and_then(|out| {
+                let mut part = self.intermediate("part", &out)?;
+                match part["results"].take() {
+                    Value::Array(r) => Ok((r, part["summary"].take())),
+                    _ => Err(self.broken("part", "has no \"results\" list")),
+                }
+            });
+            match part {
+                Ok((r, summary)) => {
+                    results.extend(r);
+                    summaries.push(summary);
+                }
+                // Keep awaiting the others so no call outlives the request.
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+
+        let joined = json!({"context": context, "results": results, "summaries": summaries});
+        let join_data = joined.to_string().into_bytes();
+        self.run(stage_input(
+            &join_data,
+            "application/json",
+            &options,
+            "join",
+            None,
+        ))
+        .await
+    }
+
+    /// A plan or part answer as JSON.
+    fn intermediate(&self, stage: &str, out: &ModuleOutput) -> Result<Value, RunError> {
+        serde_json::from_str(&out.document)
+            .map_err(|e| self.broken(stage, &format!("is not JSON ({e})")))
+    }
+
+    fn broken(&self, stage: &str, what: &str) -> RunError {
+        RunError::Internal(format!(
+            "module {} broke the split protocol: its {stage} answer {what}",
+            self.name()
+        ))
+    }
+}
+
+/// The input of one stage: the caller's options plus the stage's own.
+fn stage_input(
+    data: &[u8],
+    media_type: &str,
+    options: &Map<String, Value>,
+    stage: &str,
+    extra: Option<Value>,
+) -> ModuleInput {
+    let mut options = options.clone();
+    options.insert("split".into(), json!(stage));
+    if let Some(Value::Object(extra)) = extra {
+        options.extend(extra);
+    }
+    ModuleInput {
+        data: data.to_vec(),
+        media_type: media_type.to_string(),
+        options: Value::Object(options).to_string(),
+    }
+}
+
+/// Contiguous runs of `n` parts for at most `ways` calls, each at least
+/// [`MIN_PARTS_PER_CALL`] long where `n` allows, lengths differing by at most one.
+pub fn share_out(n: usize, ways: usize) -> Vec<std::ops::Range<usize>> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let calls = n.div_ceil(MIN_PARTS_PER_CALL).clamp(1, ways.max(1));
+    let (base, extra) = (n / calls, n % calls);
+    let mut start = 0;
+    (0..calls)
+        .map(|i| {
+            let len = base + usize::from(i < extra);
+            let range = start..start + len;
+            start += len;
+            range
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_shared_in_contiguous_even_runs() {
+        assert!(share_out(0, 2).is_empty());
+        assert_eq!(share_out(3, 2), vec![0..3]);
+        assert_eq!(share_out(5, 2), vec![0..3, 3..5]);
+        assert_eq!(share_out(40, 2), vec![0..20, 20..40]);
+        assert_eq!(share_out(10, 3), vec![0..4, 4..7, 7..10]);
+        assert_eq!(share_out(10, 1), vec![0..10]);
+        assert_eq!(share_out(10, 0), vec![0..10]);
+        for n in 0..50 {
+            for ways in 1..5 {
+                let runs = share_out(n, ways);
+                assert_eq!(runs.iter().map(|r| r.len()).sum::<usize>(), n);
+                assert!(runs.windows(2).all(|w| w[0].end == w[1].start));
+                assert!(runs.len() <= ways);
+            }
+        }
+    }
+
+    #[test]
+    fn a_module_splits_only_with_all_three_stages() {
+        let descriptor = |schema: Value| Descriptor {
+            name: "m".into(),
+            version: "1".into(),
+            summary: String::new(),
+            media_types: vec!["image/*".into()],
+            options_schema: schema,
+            output_schema: json!({}),
+        };
+        let all = json!({"properties": {"split": {"enum": ["plan", "part", "join"]}}});
+        let some = json!({"properties": {"split": {"enum": ["plan", "join"]}}});
+        assert!(descriptor(all).splits());
+        assert!(!descriptor(some).splits());
+        assert!(!descriptor(json!({})).splits());
+    }
+}
