@@ -300,6 +300,12 @@ fn argmax(row: &[f32]) -> (usize, f32) {
     best
 }
 
+/// A quad's side lengths in whole pixels (at least 1).
+fn quad_pixels(quad: &Quad) -> (u32, u32) {
+    let (w, h) = quad_size(quad);
+    (w.round().max(1.0) as u32, h.round().max(1.0) as u32)
+}
+
 fn second_best(row: &[f32], best: usize) -> Option<(usize, f32)> {
     let mut second = (0, f32::MIN);
     for (i, &p) in row.iter().enumerate() {
@@ -464,12 +470,16 @@ impl TextRecognizer {
 
     /// Cuts the line out of the page, upright and `LINE_HEIGHT` pixels high.
     pub fn crop_line(image: &RgbImage, quad: &Quad, max_width: u32) -> RgbImage {
-        let (w, h) = quad_size(quad);
-        let (cw, ch) = (w.round().max(1.0) as u32, h.round().max(1.0) as u32);
+        let (cw, ch) = quad_pixels(quad);
         let crop = warp_quad(image, quad, cw, ch);
-        let target_w =
-            ((LINE_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(8, max_width);
-        resize(&crop, target_w, LINE_HEIGHT)
+        resize(&crop, Self::crop_width(quad, max_width), LINE_HEIGHT)
+    }
+
+    /// Width of [`TextRecognizer::crop_line`]'s crop of `quad`: what
+    /// recognizing the line costs, roughly in proportion.
+    pub fn crop_width(quad: &Quad, max_width: u32) -> u32 {
+        let (cw, ch) = quad_pixels(quad);
+        ((LINE_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(8, max_width)
     }
 
     /// Recognizes one upright line crop `LINE_HEIGHT` pixels high; `quad` is

@@ -2,9 +2,10 @@
 //! use several cores: the `split` option's three stages.
 //!
 //! The host drives them without knowing what a part is:
-//! - `split: "plan"` on the image → `{"parts": [...], "context": ...}`;
-//!   here the parts are the detected lines, the context the page size, the
-//!   orientation verdict for unsampled lines and the plan's timings.
+//! - `split: "plan"` on the image → `{"parts": [...], "costs": [...],
+//!   "context": ...}`; here the parts are the detected lines, their costs
+//!   crop widths, the context the page size, the orientation verdict for
+//!   unsampled lines and the plan's timings.
 //! - `split: "part"` on the same image, with `split_parts` (a contiguous run
 //!   of the plan's parts) and `split_context` → `{"results": [...],
 //!   "summary": ...}`: the lines read, and that part's timings.
@@ -17,6 +18,7 @@
 use crate::error::OcrError;
 use crate::options::OcrOptions;
 use crate::output::{OcrOutput, PageSize, Timings};
+use crate::recognition::TextRecognizer;
 use crate::{decode_image, ms_since, OcrEngine, OrientationCheck, PlannedLine, ReadLine};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -41,6 +43,9 @@ pub struct PlanContext {
 pub struct PlanDocument {
     /// The lines to read, in detection order.
     pub parts: Vec<PlannedLine>,
+    /// What reading each line costs, in arbitrary units, so the host can
+    /// share the lines out evenly by time rather than by count.
+    pub costs: Vec<f32>,
     /// Shared by every part and the join.
     pub context: PlanContext,
 }
@@ -105,7 +110,13 @@ pub fn run(
             };
             let plan = engine.plan_page(&image, &ocr_options, &mut timings)?;
             timings.total = ms_since(start);
+            let costs = plan
+                .lines
+                .iter()
+                .map(|line| read_cost(line, plan.unsampled, &ocr_options))
+                .collect();
             let document = PlanDocument {
+                costs,
                 parts: plan.lines,
                 context: PlanContext {
                     page: plan.page,
@@ -165,6 +176,18 @@ pub fn run(
             "unknown split stage {other:?} (expected \"plan\", \"part\" or \"join\")"
         ))),
     }
+}
+
+/// A line's reading cost in crop pixels: its crop width, plus a per-line
+/// overhead and the orientation check where it will run. Measured natively
+/// on SROIE receipts: about 0.12 ms per crop pixel, 9 ms per line, 3 ms per
+/// classified line.
+fn read_cost(line: &PlannedLine, unsampled: OrientationCheck, options: &OcrOptions) -> f32 {
+    const PER_LINE: f32 = 75.0;
+    const CLASSIFIER: f32 = 25.0;
+    let width = TextRecognizer::crop_width(&line.quad, options.recognition.max_width) as f32;
+    let classified = line.upside_down.is_none() && unsampled == OrientationCheck::BeforeReading;
+    width + PER_LINE + if classified { CLASSIFIER } else { 0.0 }
 }
 
 fn from_value<T: serde::de::DeserializeOwned>(

