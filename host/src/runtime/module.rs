@@ -151,7 +151,7 @@ pub struct LoadedModule {
     engine: GraceEngine,
     pre: bindings::ModulePre<HostState>,
     limits: Limits,
-    pool: InstancePool,
+    pub(crate) pool: InstancePool,
     report: LoadReport,
 }
 
@@ -347,6 +347,16 @@ impl LoadedModule {
         limits: &Limits,
     ) -> Result<ModuleOutput, RunError> {
         let _slot = self.pool.slot().await;
+        self.run_in_slot(input, limits).await
+    }
+
+    /// Runs the module once on a warm instance; the caller holds a slot.
+    pub(crate) async fn run_in_slot(
+        &self,
+        input: ModuleInput,
+        limits: &Limits,
+    ) -> Result<ModuleOutput, RunError> {
+        self.pool.note_call();
         let mut warm = match self.pool.take() {
             Some(w) => w,
             None => {

@@ -1,9 +1,9 @@
 //! Warm instances of one module, reused across calls.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::Store;
 
 use super::bindings;
@@ -36,7 +36,7 @@ pub struct PoolStats {
 pub(crate) struct InstancePool {
     size: usize,
     idle: Mutex<Vec<Warm>>,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
     created: AtomicU64,
     discarded: AtomicU64,
     calls: AtomicU64,
@@ -48,20 +48,29 @@ impl InstancePool {
         InstancePool {
             size,
             idle: Mutex::new(Vec::with_capacity(size)),
-            permits: Semaphore::new(size),
+            permits: Arc::new(Semaphore::new(size)),
             created: AtomicU64::new(0),
             discarded: AtomicU64::new(0),
             calls: AtomicU64::new(0),
         }
     }
 
-    /// Waits for a call slot.
-    pub(crate) async fn slot(&self) -> SemaphorePermit<'_> {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        self.permits
-            .acquire()
+    /// Waits for a call slot (held until the permit drops).
+    pub(crate) async fn slot(&self) -> OwnedSemaphorePermit {
+        Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .expect("the pool semaphore is never closed")
+    }
+
+    /// A call slot if one is free now, without waiting.
+    pub(crate) fn try_slot(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.permits).try_acquire_owned().ok()
+    }
+
+    /// Records a call started.
+    pub(crate) fn note_call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Takes a warm instance, most recently used first (its caches are hottest).

@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use tokio::sync::OwnedSemaphorePermit;
+
 use super::error::RunError;
 use super::module::{Descriptor, LoadedModule, ModuleInput, ModuleOutput};
 
@@ -36,29 +38,42 @@ impl Descriptor {
 }
 
 impl LoadedModule {
-    /// Runs the module once, shared between up to `pool_size` warm instances
-    /// when it offers `split` (otherwise, or when the caller already chose a
-    /// `split` stage, exactly [`LoadedModule::run`]). Parts wait for free
-    /// slots like any call, so a busy pool shares less.
+    /// Runs the module once, shared between the instances that are idle when
+    /// its turn comes, if it offers `split` (otherwise, with one idle
+    /// instance, or when the caller already chose a `split` stage, exactly
+    /// [`LoadedModule::run`]).
+    ///
+    /// The call waits for its slot like any other, then takes only slots free
+    /// at that moment and holds them to the end: taking more by waiting
+    /// would queue the parts and the join behind later requests, so under
+    /// load every request would finish late.
     pub async fn run_shared(
         self: &Arc<Self>,
         input: ModuleInput,
     ) -> Result<ModuleOutput, RunError> {
-        let ways = self.pool_stats().size;
-        if ways < 2 || !self.descriptor().splits() {
-            return self.run(input).await;
-        }
+        let limits = self.limits();
         let options = match serde_json::from_str::<Value>(&input.options) {
-            Ok(Value::Object(o)) if !o.contains_key("split") => o,
-            // Let the module itself answer malformed options.
+            Ok(Value::Object(o)) if self.descriptor().splits() && !o.contains_key("split") => o,
+            // Not shareable; malformed options are the module's to answer.
             _ => return self.run(input).await,
         };
+        let own = self.pool.slot().await;
+        let mut slots: Vec<OwnedSemaphorePermit> = std::iter::once(own)
+            .chain(std::iter::from_fn(|| self.pool.try_slot()))
+            .take(self.pool_stats().size)
+            .collect();
+        if slots.len() < 2 {
+            return self.run_in_slot(input, &limits).await;
+        }
         let ModuleInput {
             data, media_type, ..
         } = input;
 
         let plan = self
-            .run(stage_input(&data, &media_type, &options, "plan", None))
+            .run_in_slot(
+                stage_input(&data, &media_type, &options, "plan", None),
+                &limits,
+            )
             .await?;
         let mut plan = self.intermediate("plan", &plan)?;
         let context = plan["context"].take();
@@ -67,17 +82,27 @@ impl LoadedModule {
             _ => return Err(self.broken("plan", "has no \"parts\" list")),
         };
 
-        let costs = part_costs(&plan["costs"], parts.len());
-        let calls: Vec<_> = share_out(&costs, ways)
+        let runs = share_out(&part_costs(&plan["costs"], parts.len()), slots.len());
+        // The first slot stays for the join; the others go with their parts
+        // (unused ones are freed now).
+        let join_slot = slots.remove(0);
+        let mut part_slots = std::iter::once(None).chain(slots.into_iter().map(Some));
+        let calls: Vec<_> = runs
             .into_iter()
             .map(|range| {
                 let extra = json!({"split_parts": &parts[range], "split_context": &context});
                 let input = stage_input(&data, &media_type, &options, "part", Some(extra));
                 let module = Arc::clone(self);
+                let slot = part_slots.next().flatten();
                 // A task each, so the parts run on different worker threads.
-                tokio::spawn(async move { module.run(input).await })
+                tokio::spawn(async move {
+                    let answer = module.run_in_slot(input, &limits).await;
+                    drop(slot);
+                    answer
+                })
             })
             .collect();
+        drop(part_slots);
         let (mut results, mut summaries) = (Vec::with_capacity(parts.len()), Vec::new());
         let mut first_error = None;
         for call in calls {
@@ -107,14 +132,14 @@ impl LoadedModule {
 
         let joined = json!({"context": context, "results": results, "summaries": summaries});
         let join_data = joined.to_string().into_bytes();
-        self.run(stage_input(
-            &join_data,
-            "application/json",
-            &options,
-            "join",
-            None,
-        ))
-        .await
+        let answer = self
+            .run_in_slot(
+                stage_input(&join_data, "application/json", &options, "join", None),
+                &limits,
+            )
+            .await;
+        drop(join_slot);
+        answer
     }
 
     /// A plan or part answer as JSON.
