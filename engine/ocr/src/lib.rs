@@ -122,11 +122,6 @@ impl OcrEngine {
         })
     }
 
-    /// The decoding limits.
-    pub fn limits(&self) -> &DecodeLimits {
-        &self.limits
-    }
-
     /// Replaces the decoding limits.
     pub fn set_limits(&mut self, limits: DecodeLimits) {
         self.limits = limits;
@@ -134,15 +129,26 @@ impl OcrEngine {
 
     /// Reads an encoded image.
     pub fn read(&mut self, bytes: &[u8], options: &OcrOptions) -> Result<OcrOutput, OcrError> {
-        let start = Instant::now();
-        let image = decode_image(bytes, &self.limits)?;
-        let decode_ms = ms_since(start);
+        let (image, decoding) = self.decode(bytes)?;
         let mut out = self.read_image(&image, options)?;
         if let Some(t) = out.timings_ms.as_mut() {
-            t.decode = decode_ms;
-            t.total += decode_ms;
+            t.add(&decoding);
         }
         Ok(out)
+    }
+
+    /// Decodes an encoded image within the limits; the timings hold the
+    /// decode time (as `decode` and `total`).
+    pub fn decode(&self, bytes: &[u8]) -> Result<(RgbImage, Timings), OcrError> {
+        let start = Instant::now();
+        let image = decode_image(bytes, &self.limits)?;
+        let ms = ms_since(start);
+        let timings = Timings {
+            decode: ms,
+            total: ms,
+            ..Timings::default()
+        };
+        Ok((image, timings))
     }
 
     /// Reads an already decoded image: [`OcrEngine::plan_page`], then

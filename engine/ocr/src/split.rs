@@ -19,7 +19,7 @@ use crate::error::OcrError;
 use crate::options::OcrOptions;
 use crate::output::{OcrOutput, PageSize, Timings};
 use crate::recognition::TextRecognizer;
-use crate::{decode_image, ms_since, OcrEngine, OrientationCheck, PlannedLine, ReadLine};
+use crate::{ms_since, OcrEngine, OrientationCheck, PlannedLine, ReadLine};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::time::Instant;
@@ -103,11 +103,7 @@ pub fn run(
     match stage.as_str() {
         "plan" => {
             let start = Instant::now();
-            let image = decode_image(data, engine.limits())?;
-            let mut timings = Timings {
-                decode: ms_since(start),
-                ..Timings::default()
-            };
+            let (image, mut timings) = engine.decode(data)?;
             let plan = engine.plan_page(&image, &ocr_options, &mut timings)?;
             timings.total = ms_since(start);
             let costs = plan
@@ -130,11 +126,7 @@ pub fn run(
             let parts: Vec<PlannedLine> = from_value("split_parts", parts)?;
             let context: PlanContext = from_value("split_context", context)?;
             let start = Instant::now();
-            let image = decode_image(data, engine.limits())?;
-            let mut timings = Timings {
-                decode: ms_since(start),
-                ..Timings::default()
-            };
+            let (image, mut timings) = engine.decode(data)?;
             if (image.width(), image.height()) != (context.page.width, context.page.height) {
                 return Err(invalid(format!(
                     "the part's image is {}x{} pixels, the plan's page {}x{}",

@@ -268,11 +268,7 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
         wasm => {
             // One worker and one instance, or two of each for a shared page.
             let ways = if wasm == "wasm-shared" { 2 } else { 1 };
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(ways)
-                .enable_all()
-                .build()
-                .expect("tokio");
+            let rt = runtime_with_workers(ways);
             let engine = grace::GraceEngine::new().expect("engine");
             let path = grace_tests::component_path("ocr");
             let module = std::sync::Arc::new(
@@ -327,8 +323,13 @@ fn peak_rss_kb() -> u64 {
 
 /// A one-worker tokio runtime, so the component is timed on one thread like the peers.
 fn single_thread_runtime() -> tokio::runtime::Runtime {
+    runtime_with_workers(1)
+}
+
+/// A tokio runtime with `workers` worker threads.
+fn runtime_with_workers(workers: usize) -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(workers)
         .enable_all()
         .build()
         .expect("tokio")
