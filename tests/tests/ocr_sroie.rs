@@ -22,6 +22,7 @@ fn sroie_dev_balanced_word_f1_and_cer() {
     let options = OcrOptions::for_profile(Profile::Balanced);
     let mut words = WordScore::new();
     let mut cer = CharErrorRate::new();
+    let mut cer_rows = CharErrorRate::new();
     for doc in &docs {
         let bytes = std::fs::read(&doc.image).expect("image");
         let out = engine.read(&bytes, &options).expect("read");
@@ -30,6 +31,7 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         one.add(&out.text, &gt);
         words.merge(&one);
         cer.add(&out.text, &gt);
+        cer_rows.add(&out.text, &doc.gt_text_in_rows());
         if let Some(dump) = std::env::var_os("GRACE_EVAL_DUMP") {
             let path = std::path::Path::new(&dump).join(format!("{}.json", doc.id));
             std::fs::write(path, serde_json::to_string(&out).unwrap()).expect("dump folder exists");
@@ -39,19 +41,22 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         }
     }
     println!(
-        "sroie-dev balanced: word P {:.4} R {:.4} F1 {:.4}, CER {:.4}",
+        "sroie-dev balanced: word P {:.4} R {:.4} F1 {:.4}, CER {:.4} (ground truth in file order), {:.4} (in row order)",
         words.precision(),
         words.recall(),
         words.f1(),
-        cer.cer()
+        cer.cer(),
+        cer_rows.cer()
     );
-    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2). F1 is there (0.814)
-    // and asserted as the goal. CER is not yet (0.129). Much of what is left
-    // is order the ground truth imposes (it lists some receipts' table
-    // columns one after the other, footers mid-page) and print too small or
-    // faint for the models (lone `:` never detected, `QTY` read `aty`); the
-    // ceiling sits just above today's figure, so any regression fails while
-    // the gap stays visible.
+    // The goal is F1 >= 0.80 and CER <= 0.12 (issue 2), CER over the
+    // ground-truth lines in file order. F1 is there (0.814) and asserted as
+    // the goal. The file-order CER is not (0.129), and it measures the
+    // annotators' line order as much as reading: perfect text read row by
+    // row scores 0.082 against the file order (`tests/eval/tests/datasets.rs`),
+    // since some receipts list a table column by column or a footer
+    // mid-page, and one (`001`) annotates two lines twice. Against the same
+    // lines in row order Grace's CER is 0.073. Both ceilings sit just above
+    // today's figures, so any regression fails while the gap stays visible.
     assert!(
         words.f1() >= 0.80,
         "word F1 {:.4} fell below the 0.80 goal",
@@ -61,5 +66,10 @@ fn sroie_dev_balanced_word_f1_and_cer() {
         cer.cer() <= 0.135,
         "CER {:.4} rose above the 0.135 ceiling",
         cer.cer()
+    );
+    assert!(
+        cer_rows.cer() <= 0.08,
+        "CER in row order {:.4} rose above the 0.08 ceiling",
+        cer_rows.cer()
     );
 }

@@ -124,6 +124,7 @@ fn list_files(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, DatasetError> {
 /// SROIE 2019 scanned receipts (`sroie-dev/`): images, line ground truth, key fields.
 pub mod sroie {
     use super::{list_files, read_text, DatasetError};
+    use crate::metrics::{row_order, LineSpan};
     use serde::Deserialize;
     use std::path::{Path, PathBuf};
 
@@ -137,6 +138,13 @@ pub mod sroie {
         pub quad: [[f32; 2]; 4],
         /// The line's text (may contain commas).
         pub text: String,
+    }
+
+    impl GtLine {
+        /// The line's horizontal start and vertical extent.
+        pub fn span(&self) -> LineSpan {
+            LineSpan::of_points(self.quad.map(|[x, y]| (x, y)))
+        }
     }
 
     /// The SROIE task-3 key fields, as printed on the receipt.
@@ -170,6 +178,20 @@ pub mod sroie {
         /// Ground-truth text: the lines in file order joined by `'\n'`.
         pub fn gt_text(&self) -> String {
             let lines: Vec<&str> = self.lines.iter().map(|l| l.text.as_str()).collect();
+            lines.join("\n")
+        }
+
+        /// Ground-truth text in row order: the same lines read top to bottom,
+        /// left to right ([`row_order`]), joined by `'\n'`. The file order is
+        /// the annotators' (some receipts list a table column by column, or a
+        /// footer mid-page), which no reader reproduces; this order is what
+        /// any top-to-bottom reader produces from perfect recognition.
+        pub fn gt_text_in_rows(&self) -> String {
+            let spans: Vec<LineSpan> = self.lines.iter().map(GtLine::span).collect();
+            let lines: Vec<&str> = row_order(&spans)
+                .into_iter()
+                .map(|i| self.lines[i].text.as_str())
+                .collect();
             lines.join("\n")
         }
     }

@@ -200,6 +200,62 @@ fn doc_cer(edits: usize, gt_chars: usize) -> f64 {
     }
 }
 
+/// A ground-truth line's horizontal start and vertical extent, for [`row_order`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineSpan {
+    /// Leftmost x.
+    pub x0: f32,
+    /// Top y.
+    pub y0: f32,
+    /// Bottom y.
+    pub y1: f32,
+}
+
+impl LineSpan {
+    /// The span of a box given by its corner points.
+    pub fn of_points(points: impl IntoIterator<Item = (f32, f32)>) -> Self {
+        let mut span = LineSpan {
+            x0: f32::INFINITY,
+            y0: f32::INFINITY,
+            y1: f32::NEG_INFINITY,
+        };
+        for (x, y) in points {
+            span.x0 = span.x0.min(x);
+            span.y0 = span.y0.min(y);
+            span.y1 = span.y1.max(y);
+        }
+        span
+    }
+
+    fn centre(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+}
+
+/// Indices of ground-truth lines in row order, the order any top-to-bottom
+/// reader gives perfect text: sorted by vertical centre, a line joins the
+/// current row when its centre lies within the vertical extent of the row's
+/// first line, and each row is read left to right. Datasets list lines in
+/// their annotators' order, which can run down a table column by column.
+pub fn row_order(spans: &[LineSpan]) -> Vec<usize> {
+    let mut by_centre: Vec<usize> = (0..spans.len()).collect();
+    by_centre.sort_by(|&a, &b| spans[a].centre().total_cmp(&spans[b].centre()));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for i in by_centre {
+        let cy = spans[i].centre();
+        match rows.last_mut() {
+            Some(row) if (spans[row[0]].y0..=spans[row[0]].y1).contains(&cy) => row.push(i),
+            _ => rows.push(vec![i]),
+        }
+    }
+    rows.into_iter()
+        .flat_map(|mut row| {
+            row.sort_by(|&a, &b| spans[a].x0.total_cmp(&spans[b].x0));
+            row
+        })
+        .collect()
+}
+
 /// Word score and CERs of one engine over documents, as the tests and the benchmark report them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OcrScore {
@@ -347,6 +403,34 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn row_order_reads_a_column_wise_table_row_by_row() {
+        let span = |x0: f32, y0: f32| LineSpan {
+            x0,
+            y0,
+            y1: y0 + 20.0,
+        };
+        // Annotated column by column, with the footer between the columns.
+        let spans = [
+            span(10.0, 0.0),   // ITEM
+            span(10.0, 40.0),  // PEN
+            span(10.0, 200.0), // THANK YOU
+            span(200.0, 3.0),  // AMOUNT
+            span(200.0, 42.0), // 1.50
+        ];
+        assert_eq!(row_order(&spans), [0, 3, 1, 4, 2]);
+        assert!(row_order(&[]).is_empty());
+        let tilted = LineSpan::of_points([(5.0, 10.0), (50.0, 4.0), (52.0, 20.0), (7.0, 26.0)]);
+        assert_eq!(
+            tilted,
+            LineSpan {
+                x0: 5.0,
+                y0: 4.0,
+                y1: 26.0
+            }
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! ocr component's cold start, on the first page).
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
-use grace_eval::metrics::{CharErrorRate, WordScore};
+use grace_eval::metrics::{row_order, CharErrorRate, LineSpan, WordScore};
 use grace_eval::peers::{run_rapidocr, run_tesseract, PeerRun, RapidOcrOptions, TesseractOptions};
 use grace_ocr::{OcrOptions, Profile};
 use std::io::{BufRead, Write};
@@ -32,7 +32,10 @@ fn runtime_label(runtime: &str) -> &'static str {
 /// One image with its ground-truth text.
 struct Sample {
     path: PathBuf,
+    /// The truth's lines in the dataset's order.
     truth: String,
+    /// The same lines in row order ([`row_order`]).
+    truth_in_rows: String,
 }
 
 fn main() {
@@ -61,6 +64,7 @@ fn main() {
                 .map(|d| Sample {
                     path: d.image.clone(),
                     truth: d.gt_text(),
+                    truth_in_rows: d.gt_text_in_rows(),
                 })
                 .collect();
             sets.push(("sroie-dev", samples));
@@ -75,8 +79,10 @@ fn main() {
 
     for (set, samples) in &sets {
         println!("\n## {set}: {} images\n", samples.len());
-        println!("| engine | profile | median s/image | peak RSS MiB | word F1 | CER |");
-        println!("| --- | --- | ---: | ---: | ---: | ---: |");
+        println!(
+            "| engine | profile | median s/image | peak RSS MiB | word F1 | CER | CER (rows) |"
+        );
+        println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         let mut native_median = std::collections::BTreeMap::new();
         let single = [
             ("native", "fast"),
@@ -94,7 +100,7 @@ fn main() {
         for &(runtime, profile) in configs.iter().chain(&TWO_CORES) {
             match run_child(runtime, profile, samples) {
                 Ok(run) => {
-                    let (f1, cer) = score(samples, |p| run.text_of(p));
+                    let (f1, cer, cer_rows) = score(samples, |p| run.text_of(p));
                     let med = run.median_seconds().unwrap_or(f64::NAN);
                     let ratio = if runtime == "native" {
                         native_median.insert(profile, med);
@@ -106,14 +112,14 @@ fn main() {
                             .unwrap_or_default()
                     };
                     println!(
-                        "| grace {} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} |",
+                        "| grace {} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} |",
                         runtime_label(runtime),
                         run.peak_rss_kb
                             .map(|k| format!("{:.0}", k as f64 / 1024.0))
                             .unwrap_or("?".into())
                     );
                 }
-                Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | |"),
+                Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | | |"),
             }
         }
         let paths: Vec<PathBuf> = samples.iter().map(|s| s.path.clone()).collect();
@@ -143,16 +149,16 @@ fn main() {
         for (name, run) in peers {
             match run {
                 Ok(run) => {
-                    let (f1, cer) = score(samples, |p| run.text_of(p));
+                    let (f1, cer, cer_rows) = score(samples, |p| run.text_of(p));
                     println!(
-                        "| {name} | default | {:.3} | {} | {f1:.4} | {cer:.4} |",
+                        "| {name} | default | {:.3} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} |",
                         run.median_seconds().unwrap_or(f64::NAN),
                         run.peak_rss_kb
                             .map(|k| format!("{:.0}", k as f64 / 1024.0))
                             .unwrap_or("?".into())
                     );
                 }
-                Err(e) => println!("| {name} | | failed: {e} | | | |"),
+                Err(e) => println!("| {name} | | failed: {e} | | | | |"),
             }
         }
     }
@@ -163,16 +169,18 @@ fn main() {
     grace_tests::pdf_bench::run(&single_thread_runtime());
 }
 
-/// Word F1 and CER of a run against the samples' truth.
-fn score<'a>(samples: &[Sample], text_of: impl Fn(&Path) -> Option<&'a str>) -> (f64, f64) {
+/// Word F1, CER and CER against the truth in row order of a run.
+fn score<'a>(samples: &[Sample], text_of: impl Fn(&Path) -> Option<&'a str>) -> (f64, f64, f64) {
     let mut words = WordScore::new();
     let mut cer = CharErrorRate::new();
+    let mut cer_rows = CharErrorRate::new();
     for s in samples {
         let text = text_of(&s.path).unwrap_or("");
         words.add(text, &s.truth);
         cer.add(text, &s.truth);
+        cer_rows.add(text, &s.truth_in_rows);
     }
-    (words.f1(), cer.cer())
+    (words.f1(), cer.cer(), cer_rows.cer())
 }
 
 /// Writes `count` generated Spanish documents (every other one degraded) under the target dir.
@@ -196,13 +204,26 @@ fn generated_spanish(count: usize) -> Vec<Sample> {
             let (bytes, ext) = doc.file_bytes().expect("encode sample");
             let path = dir.join(format!("{i:03}.{ext}"));
             std::fs::write(&path, bytes).expect("write sample");
-            let truth = doc
-                .lines
-                .iter()
-                .map(|l| l.text.as_str())
+            let text_of = |i: usize| doc.lines[i].text.as_str();
+            let truth = (0..doc.lines.len())
+                .map(text_of)
                 .collect::<Vec<_>>()
                 .join("\n");
-            Sample { path, truth }
+            let spans: Vec<LineSpan> = doc
+                .lines
+                .iter()
+                .map(|l| LineSpan::of_points(l.quad.map(|[x, y]| (x, y))))
+                .collect();
+            let truth_in_rows = row_order(&spans)
+                .into_iter()
+                .map(text_of)
+                .collect::<Vec<_>>()
+                .join("\n");
+            Sample {
+                path,
+                truth,
+                truth_in_rows,
+            }
         })
         .collect()
 }

@@ -7,7 +7,7 @@
 //! Usage: `peer-eval [--dataset DIR] [--limit N] [--peers rapidocr,rapidocr-v4,tesseract] [--psm 3[,4,6]] [--tess-langs eng+spa] [--dump DIR]`
 
 use grace_eval::datasets::{self, sroie};
-use grace_eval::metrics::OcrScore;
+use grace_eval::metrics::{CharErrorRate, OcrScore};
 use grace_eval::peers::{self, PeerRun, RapidModels, RapidOcrOptions, TesseractOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,8 +56,18 @@ fn parse_args() -> Result<Args, String> {
 
 fn header() {
     println!(
-        "{:<58} {:>4} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>9} {:>8}",
-        "engine", "docs", "P", "R", "F1", "CER", "CERdoc", "CER(cs)", "median s", "peak MB"
+        "{:<58} {:>4} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7} {:>9} {:>8}",
+        "engine",
+        "docs",
+        "P",
+        "R",
+        "F1",
+        "CER",
+        "CERrows",
+        "CERdoc",
+        "CER(cs)",
+        "median s",
+        "peak MB"
     );
 }
 
@@ -69,19 +79,23 @@ fn row(
     rss_kb: Option<u64>,
 ) {
     let mut score = OcrScore::new();
+    // The same lines in row order: the file order is the annotators'.
+    let mut in_rows = CharErrorRate::new();
     for (doc, text) in docs.iter().zip(texts) {
         score.add(text, &doc.gt_text());
+        in_rows.add(text, &doc.gt_text_in_rows());
     }
     let (w, c, cs) = (score.words, score.chars, score.chars_case_sensitive);
     let opt = |v: Option<f64>, digits: usize| v.map_or("-".to_owned(), |v| format!("{v:.digits$}"));
     println!(
-        "{:<58} {:>4} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>9} {:>8}",
+        "{:<58} {:>4} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>6.3} {:>7.3} {:>9} {:>8}",
         name,
         w.docs,
         w.precision(),
         w.recall(),
         w.f1(),
         c.cer(),
+        in_rows.cer(),
         c.mean_doc_cer(),
         cs.cer(),
         opt(median, 3),
