@@ -13,8 +13,8 @@ use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
 use grace_invoice_rules::{
-    canonical_legal_form, repair_company_name, repair_spanish_address, repair_spanish_text,
-    spanish_name_case, Locale,
+    canonical_legal_form, repair_company_name, repair_company_words, repair_spanish_address,
+    repair_spanish_text, spanish_name_case, Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -506,7 +506,9 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         )));
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = if ctx.locale == Locale::EsEs {
-            spanish_name_case(&canonical_legal_form(&repair_spanish_text(&value)))
+            spanish_name_case(&canonical_legal_form(&repair_spanish_text(
+                &repair_company_words(&value),
+            )))
         } else {
             value
         };

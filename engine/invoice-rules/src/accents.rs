@@ -28,7 +28,7 @@ const WORDS: &str = include_str!("../data/es_words.txt");
 
 /// `(plain spelling, word)` rows in the file's order, split once per
 /// process (or warm component instance): a few milliseconds, no map.
-fn rows() -> &'static [(&'static str, &'static str)] {
+pub(crate) fn lexicon() -> &'static [(&'static str, &'static str)] {
     static ROWS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
     ROWS.get_or_init(|| {
         WORDS
@@ -41,14 +41,14 @@ fn rows() -> &'static [(&'static str, &'static str)] {
 
 /// The words spelled `plain` once accents are dropped (binary search).
 fn forms(plain: &str) -> &'static [(&'static str, &'static str)] {
-    let rows = rows();
+    let rows = lexicon();
     let start = rows.partition_point(|&(p, _)| p < plain);
     let end = start + rows[start..].partition_point(|&(p, _)| p == plain);
     &rows[start..end]
 }
 
-/// True when `word` is in the lexicon.
-fn is_word(plain: &str, word: &str) -> bool {
+/// True when `word` (spelled `plain` without accents) is in the lexicon.
+pub(crate) fn is_plain_word(plain: &str, word: &str) -> bool {
     forms(plain).iter().any(|&(_, w)| w == word)
 }
 
@@ -77,6 +77,18 @@ fn names() -> &'static [(String, &'static str)] {
     })
 }
 
+/// True when `word` is a word of the lexicon in any accenting, the plural of
+/// one, or a listed name.
+pub(crate) fn is_known_word(word: &str) -> bool {
+    let p = plain(word);
+    !forms(&p).is_empty() || plural_of_a_word(&p) || is_listed_name(&p)
+}
+
+/// True when `plain` (folded) spells one of the hand-listed names.
+pub(crate) fn is_listed_name(plain: &str) -> bool {
+    names().iter().any(|(folded, _)| folded == plain)
+}
+
 /// `text` with two capitalized words OCR glued together split again when one
 /// of them is a listed name (`NuriaVazquez` → `Nuria Vazquez`); brands
 /// written in camel case (`CaixaBank`) name no listed name and stay.
@@ -102,10 +114,7 @@ fn split_glued_name(token: &str) -> Option<String> {
     if !word_like(&first) || !word_like(&second) {
         return None;
     }
-    let listed = |w: &str| {
-        let p = plain(&w.to_lowercase());
-        names().iter().any(|(folded, _)| *folded == p)
-    };
+    let listed = |w: &str| is_listed_name(&plain(w));
     (listed(&first) || listed(&second)).then(|| format!("{first} {second}{}", &token[core.len()..]))
 }
 
@@ -155,7 +164,7 @@ fn proper_name(word: &str, prev: &str) -> Option<String> {
     }
     let lower = word.to_lowercase();
     let p = plain(&lower);
-    if p != lower || !is_word(&p, &p) {
+    if p != lower || !is_plain_word(&p, &p) {
         return None;
     }
     let mut matches = names()
@@ -177,7 +186,7 @@ fn restore_word(word: &str) -> Option<String> {
     }
     let lower = word.to_lowercase();
     let p = plain(&lower);
-    if is_word(&p, &lower) || plural_of_a_word(&p) {
+    if is_plain_word(&p, &lower) || plural_of_a_word(&p) {
         return None;
     }
     let fixed = if p == lower {
@@ -198,8 +207,8 @@ fn restore_word(word: &str) -> Option<String> {
 
 /// A plural (`-s`, `-es`) of a word written without accents (`cortes`,
 /// `reyes`): the list holds few plurals, so it is a word too.
-fn plural_of_a_word(plain: &str) -> bool {
-    let plain_word = |stem: &str| is_word(stem, stem);
+pub(crate) fn plural_of_a_word(plain: &str) -> bool {
+    let plain_word = |stem: &str| is_plain_word(stem, stem);
     plain.strip_suffix('s').is_some_and(plain_word)
         || plain.strip_suffix("es").is_some_and(plain_word)
 }
@@ -253,7 +262,7 @@ mod tests {
 
     #[test]
     fn the_lexicon_is_sorted_by_plain_spelling() {
-        let rows = rows();
+        let rows = lexicon();
         assert!(rows.len() > 80_000);
         assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0));
         assert!(rows.iter().all(|&(p, w)| plain(w) == p));

@@ -12,6 +12,7 @@
 pub mod accents;
 pub mod amount;
 pub mod clabe;
+pub mod company_words;
 pub mod contact;
 pub mod date;
 pub mod iban;
@@ -19,6 +20,7 @@ pub mod locale;
 pub mod spanish_address;
 pub mod spanish_case;
 pub mod spanish_places;
+pub mod spanish_streets;
 pub mod tax_id;
 
 pub mod lookalike;
@@ -27,6 +29,7 @@ mod text;
 pub use accents::restore_spanish_accents;
 pub use amount::{find_amounts, parse_amount, Amount, AmountError, AmountMatch, Decimal};
 pub use clabe::{validate_clabe, Clabe, ClabeError};
+pub use company_words::repair_company_words;
 pub use contact::{normalize_phone, validate_email, ContactError, Phone};
 pub use date::{find_dates, parse_date, respace_month_name, Date, DateError, DateMatch, DateOrder};
 pub use iban::{validate_ccc, validate_iban, Iban, IbanError};
@@ -37,6 +40,7 @@ pub use lookalike::{
 pub use spanish_address::repair_spanish_address;
 pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use spanish_places::repair_place_names;
+pub use spanish_streets::repair_street_name;
 pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
 pub use text::levenshtein;
 

@@ -41,9 +41,19 @@ fn mark_read_twice(text: &str) -> String {
 
 /// A company name whose legal form OCR broke with spaces (`S. L.`,
 /// `S.L. U.`, `S. A.`) with the form closed up again (`S.L.`, `S.L.U.`,
-/// `S.A.`). Forms written without dots, or already whole, stay as printed.
+/// `S.A.`), and a form whose faint `S` OCR lost (`, .A.` → `, S.A.`).
+/// Forms written without dots, or already whole, stay as printed.
 pub fn canonical_legal_form(name: &str) -> String {
-    let tokens: Vec<&str> = name.split_whitespace().collect();
+    let mut tokens: Vec<&str> = name.split_whitespace().collect();
+    let lost_s = tokens.len() >= 2
+        && tokens
+            .last()
+            .is_some_and(|t| matches!(*t, ".A." | ".L." | ".L.U." | ".A.U." | ".C." | ".Coop."));
+    let restored;
+    if lost_s {
+        restored = format!("S{}", tokens.pop().expect("checked above"));
+        tokens.push(&restored);
+    }
     let is_form_piece = |t: &&&str| {
         let b = t.as_bytes();
         b.len() >= 2
@@ -248,6 +258,11 @@ mod tests {
             canonical_legal_form("Librería La Alameda, S. A."),
             "Librería La Alameda, S.A."
         );
+        assert_eq!(
+            canonical_legal_form("Traducciones Sevilla, .A."),
+            "Traducciones Sevilla, S.A."
+        );
+        assert_eq!(canonical_legal_form(".A."), ".A.");
         assert_eq!(
             canonical_legal_form("Talleres Hermanos S.L."),
             "Talleres Hermanos S.L."

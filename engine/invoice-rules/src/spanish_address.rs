@@ -12,6 +12,7 @@
 use crate::lookalike::{is_floor, is_floor_or_door_number, repair_spanish_text};
 use crate::spanish_case::spanish_address_case;
 use crate::spanish_places::repair_place_names;
+use crate::spanish_streets::repair_street_name;
 
 /// Glyphs OCR reads for the ordinal mark `º` after a floor number or `n`.
 const MARK_LOOKALIKES: &[char] = &['º', '°', 'Ω', '%', '=', '\'', '"', '#', 'e', 'o'];
@@ -23,8 +24,8 @@ const DOOR_WORDS: &[&str] = &[
 
 /// Repairs a Spanish address: spacing, the marks of `nº`, floor and door,
 /// then [`repair_spanish_text`] (ordinals, `El`, accents), the capitals of
-/// [`spanish_address_case`] and the town and province of
-/// [`repair_place_names`].
+/// [`spanish_address_case`], the town and province of
+/// [`repair_place_names`] and the street name of [`repair_street_name`].
 pub fn repair_spanish_address(text: &str) -> String {
     let spaced = restore_spaces(text);
     let tokens: Vec<&str> = spaced.split(' ').collect();
@@ -42,7 +43,9 @@ pub fn repair_spanish_address(text: &str) -> String {
             .or_else(|| digit_in_word(t));
         out.push(fixed.unwrap_or_else(|| t.to_string()));
     }
-    repair_place_names(&spanish_address_case(&repair_spanish_text(&out.join(" "))))
+    repair_street_name(&repair_place_names(&spanish_address_case(
+        &repair_spanish_text(&out.join(" ")),
+    )))
 }
 
 /// Abbreviations an address writes with a period (`Avda.`, `Pza.`).
