@@ -416,6 +416,22 @@ pub fn score_generated(docs: &[GeneratedDoc], outs: &[InvoiceOutput]) -> Generat
                     && g.description == w.description
             });
         s.line_items.add(items_ok);
+        if !items_ok {
+            let want: Vec<(&str, &str)> = t
+                .line_items
+                .iter()
+                .map(|w| (w.description.as_str(), w.amount.as_str()))
+                .collect();
+            let got: Vec<(&str, &str)> = out
+                .line_items
+                .iter()
+                .map(|g| (g.description.as_str(), g.amount.as_deref().unwrap_or("-")))
+                .collect();
+            s.misses.push(format!(
+                "seed {} {:?} line_items: got {got:?} want {want:?}",
+                doc.seed, doc.kind
+            ));
+        }
     }
     s
 }

@@ -56,6 +56,14 @@ fn generated_spanish_documents_fields_validations_boxes() {
         "validations hold on {:.3} of documents, below 0.95",
         score.validations.accuracy()
     );
+    // Line items (every item's description and amount exact, none missing
+    // or extra): mostly misread descriptions keep this below the fields.
+    // Held at what Grace reads today (0.71) so a regression fails.
+    assert!(
+        score.line_items.accuracy() >= 0.70,
+        "line items exact on {:.3} of documents, below 0.70",
+        score.line_items.accuracy()
+    );
     assert_eq!(
         score.boxes.matched, score.boxes.total,
         "every correct field's box must overlap where its value is printed"
@@ -99,6 +107,12 @@ fn generated_spanish_documents_from_their_own_text() {
         score.validations.accuracy() >= 0.95,
         "validations {:.3}",
         score.validations.accuracy()
+    );
+    // Tables under their headers and till receipts without them.
+    assert!(
+        score.line_items.accuracy() >= 0.97,
+        "line items {:.3}",
+        score.line_items.accuracy()
     );
     assert_eq!(score.boxes.matched, score.boxes.total);
 }

@@ -202,7 +202,11 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         payment_method: fields::payment_method(&ctx),
     };
     let tax_lines = output_tax_lines(&tax_at, &fields);
-    let line_items = line_items::line_items(&ctx);
+    let totals: Vec<grace_invoice_rules::Decimal> = [&fields.total, &fields.subtotal]
+        .into_iter()
+        .filter_map(|f| f.as_ref()?.value.parse().ok())
+        .collect();
+    let line_items = line_items::line_items(&ctx, &totals);
     let validations = validations::validate(&fields, &tax_lines, &line_items);
     let mut out = InvoiceOutput {
         doc_type: doc_type::doc_type(page, fields.total.is_some()),
