@@ -82,6 +82,14 @@ fn misread_word(word: &str) -> Option<String> {
         if len + 3 < target.len() || len > target.len() + 1 {
             continue;
         }
+        // One edit leaves the first letter, or the second, or shifts one
+        // onto the other: a cheap test that skips most of the list.
+        let mut head = row_plain.chars();
+        let (r0, r1) = (head.next(), head.next());
+        let (t0, t1) = (target.first().copied(), target.get(1).copied());
+        if r0 != t0 && r1 != t1 && r1 != t0 && r0 != t1 {
+            continue;
+        }
         for (form_plain, form) in spellings(row_plain, row_word) {
             let form_chars: Vec<char> = form_plain.chars().collect();
             // Endings are inflection (`comercial`/`comerciar`, gender,
