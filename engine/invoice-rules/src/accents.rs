@@ -19,7 +19,7 @@
 use std::sync::OnceLock;
 
 use crate::spanish_case::capitalize;
-use crate::text::fold as plain;
+use crate::text::{fold as plain, map_words};
 
 /// Every word, lowercase, one per line, `plain word` when its accents make
 /// it differ from its plain spelling, sorted by the plain spelling; `#`
@@ -121,29 +121,12 @@ fn split_glued_name(token: &str) -> Option<String> {
 /// `text` with every lowercase or capitalized word the lexicon can repair
 /// repaired; everything else, spacing and punctuation included, as it was.
 pub fn restore_spanish_accents(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut word = String::new();
     let mut prev = String::new();
-    for c in text.chars() {
-        if c.is_alphabetic() {
-            word.push(c);
-            continue;
-        }
-        flush(&mut word, &mut prev, &mut out);
-        out.push(c);
-    }
-    flush(&mut word, &mut prev, &mut out);
-    out
-}
-
-fn flush(word: &mut String, prev: &mut String, out: &mut String) {
-    if !word.is_empty() {
-        let fixed = proper_name(word, prev)
-            .or_else(|| restore_word(word))
-            .unwrap_or_else(|| word.clone());
-        out.push_str(&fixed);
-        *prev = std::mem::take(word);
-    }
+    map_words(text, |word| {
+        let fixed = proper_name(word, &prev).or_else(|| restore_word(word));
+        prev = word.to_string();
+        fixed
+    })
 }
 
 /// A capitalized word that is both a common word and, with its accent or

@@ -12,7 +12,7 @@
 
 use crate::accents::{is_listed_name, is_plain_word, lexicon, plural_of_a_word};
 use crate::spanish_case::capitalize;
-use crate::text::{fold as plain, levenshtein};
+use crate::text::{fold as plain, levenshtein, map_words};
 
 /// Words shorter than this are left as read: short words have too many
 /// neighbours, and the list lacks many short names.
@@ -22,31 +22,15 @@ const MIN_GUESSED_LETTERS: usize = 9;
 /// without its `í` at the head of the name ([`trade_at_head`]) repaired;
 /// everything else, spacing and punctuation included, as it was.
 pub fn repair_company_words(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    let mut word = String::new();
-    let mut words_seen = 0;
-    let mut flush = |word: &mut String, out: &mut String| {
-        if word.is_empty() {
-            return;
-        }
-        let fixed = (words_seen == 0)
+    let mut at_head = true;
+    map_words(name, |word| {
+        let fixed = at_head
             .then(|| trade_at_head(word))
             .flatten()
             .or_else(|| misread_word(word));
-        out.push_str(fixed.as_deref().unwrap_or(word));
-        word.clear();
-        words_seen += 1;
-    };
-    for c in name.chars() {
-        if c.is_alphabetic() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+        at_head = false;
+        fixed
+    })
 }
 
 /// A capitalized word ending in `-era` whose trade in `-ería` is a word

@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use crate::text::{fold, levenshtein};
+use crate::text::{levenshtein, squash};
 
 /// `code|province names|towns` lines, names separated by `;`, `#` comments.
 const PLACES: &str = include_str!("../data/es_places.txt");
@@ -39,11 +39,6 @@ fn provinces() -> &'static [Province] {
             })
             .collect()
     })
-}
-
-/// A name reduced to what OCR cannot get wrong by spacing or accents.
-fn squash(name: &str) -> Vec<char> {
-    fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// The listed name `read` stands for: itself when listed, else the one

@@ -17,7 +17,7 @@
 use std::sync::OnceLock;
 
 use crate::accents::is_known_word;
-use crate::text::{fold, levenshtein};
+use crate::text::{levenshtein, squash};
 
 /// One listed street name per line, `#` comments.
 const STREETS: &str = include_str!("../data/es_streets.txt");
@@ -63,7 +63,7 @@ fn streets() -> &'static [(Vec<char>, &'static str)] {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|l| {
                 let core = split_connector(l).1;
-                (letters(core), core)
+                (squash(core), core)
             })
             .collect()
     })
@@ -89,11 +89,6 @@ fn split_connector(name: &str) -> (&'static str, &str) {
         }
     }
     ("", name)
-}
-
-/// The letters and digits of `s`, folded (no accents, lowercase).
-fn letters(s: &str) -> Vec<char> {
-    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// `address` with the street name after its type replaced by the listed
@@ -135,7 +130,7 @@ fn street_name_span(address: &str) -> Option<(usize, usize)> {
 /// The listed street (without connector) `name` (without connector) stands
 /// for, if exactly one.
 fn listed_street(name: &str) -> Option<&'static str> {
-    let read = letters(name);
+    let read = squash(name);
     if read.len() < 4 {
         return None;
     }

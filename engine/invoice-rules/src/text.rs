@@ -40,6 +40,36 @@ pub(crate) fn is_id_separator(c: char) -> bool {
         )
 }
 
+/// A name reduced to what OCR cannot get wrong by spacing or accents: its
+/// letters and digits, folded ([`fold`]).
+pub(crate) fn squash(name: &str) -> Vec<char> {
+    fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// `text` with each run of letters passed to `fix` (in order, so `fix` may
+/// remember the words before) and replaced by what it returns; everything
+/// else, spacing and punctuation included, kept as it was.
+pub(crate) fn map_words(text: &str, mut fix: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(fix(word).as_deref().unwrap_or(word));
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Folds the accented Latin letters of Spanish, Portuguese, French and
 /// German to ASCII lowercase so month names and keywords match with or
 /// without accents and in any case.
