@@ -2,7 +2,7 @@
 //! else the nearest text to its right on the same row, else the text just
 //! below it in the same column (the positional extraction of seed 000).
 
-use crate::labels::{labels_in_line, LabelHit};
+use crate::labels::{labels_in_line, LabelHit, LabelKind};
 use crate::layout::{Page, Span};
 use crate::output::KeyValue;
 
@@ -56,9 +56,15 @@ pub fn value_spans(page: &Page, hit: &LabelHit) -> Vec<Span> {
 
 /// True when the line begins with a label.
 pub fn starts_with_label(page: &Page, line: usize) -> bool {
+    leading_label(page, line).is_some()
+}
+
+/// What the label the line begins with means, when it begins with one.
+pub fn leading_label(page: &Page, line: usize) -> Option<LabelKind> {
     labels_in_line(page, line)
         .first()
-        .is_some_and(|h| page.lines[line].words[..h.span.start].is_empty())
+        .filter(|h| page.lines[line].words[..h.span.start].is_empty())
+        .map(|h| h.kind)
 }
 
 /// The `key_values` list: every non-heading label with the first text found

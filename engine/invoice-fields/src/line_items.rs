@@ -7,8 +7,8 @@
 use grace_invoice_rules::{find_amounts, repair_spanish_text, Decimal, Locale};
 
 use crate::fields::Ctx;
-use crate::key_values::starts_with_label;
-use crate::labels::{header_labels, labels_in_line, LabelKind};
+use crate::key_values::leading_label;
+use crate::labels::{header_labels, LabelKind};
 use crate::layout::{Page, Rect, Span};
 use crate::output::LineItem;
 use crate::tax_lines::{dist, rate_in, rate_string};
@@ -48,18 +48,17 @@ pub fn line_items(ctx: &Ctx, totals: &[Decimal]) -> Vec<LineItem> {
 /// label words (`Cambio de aceite`) can begin a description.
 fn starts_totals(page: &Page, row: &[usize]) -> bool {
     row.iter().any(|&l| {
-        starts_with_label(page, l)
-            && labels_in_line(page, l).first().is_some_and(|h| {
-                matches!(
-                    h.kind,
-                    LabelKind::Subtotal
-                        | LabelKind::Total
-                        | LabelKind::TaxTotal
-                        | LabelKind::TaxBase
-                        | LabelKind::Withholding
-                        | LabelKind::AmountDue
-                )
-            })
+        matches!(
+            leading_label(page, l),
+            Some(
+                LabelKind::Subtotal
+                    | LabelKind::Total
+                    | LabelKind::TaxTotal
+                    | LabelKind::TaxBase
+                    | LabelKind::Withholding
+                    | LabelKind::AmountDue
+            )
+        )
     })
 }
 
@@ -188,16 +187,14 @@ fn receipt_items(ctx: &Ctx, totals: &[Decimal]) -> Vec<LineItem> {
         if starts_totals(page, row) {
             break;
         }
-        let Some(priced) = priced_row(ctx, row) else {
+        let text = row_text(page, row);
+        let Some(priced) = priced_row(ctx, row, &text) else {
             // A wrapped description goes on with any text (`800 W`, `L`);
             // a labelled row (`Fecha: ...`) is no description.
-            let labelled = row.iter().any(|&l| {
-                starts_with_label(page, l)
-                    && labels_in_line(page, l)
-                        .first()
-                        .is_some_and(|h| col_of(h.kind).is_none())
-            });
-            let describes = !labelled && row_text(page, row).chars().any(char::is_alphanumeric);
+            let labelled = row
+                .iter()
+                .any(|&l| leading_label(page, l).is_some_and(|k| col_of(k).is_none()));
+            let describes = !labelled && text.chars().any(char::is_alphanumeric);
             if describes {
                 pending.extend(
                     row.iter()
@@ -304,11 +301,10 @@ fn row_text(page: &Page, row: &[usize]) -> String {
         .join(" ")
 }
 
-/// The row split at the price that ends it (two decimals, an optional `€`
-/// or `EUR` after it); `None` when it does not end in one.
-fn priced_row(ctx: &Ctx, row: &[usize]) -> Option<PricedRow> {
-    let page = ctx.page;
-    let text = row_text(page, row);
+/// The row (its lines joined as `text`) split at the price that ends it
+/// (two decimals, an optional `€` or `EUR` after it); `None` when it does
+/// not end in one.
+fn priced_row(ctx: &Ctx, row: &[usize], text: &str) -> Option<PricedRow> {
     let trimmed = text
         .trim_end()
         .trim_end_matches("EUR")
@@ -326,7 +322,7 @@ fn priced_row(ctx: &Ctx, row: &[usize]) -> Option<PricedRow> {
     Some(PricedRow {
         body: trimmed[..start].trim().to_string(),
         amount: price.amount.value,
-        spans: row.iter().map(|&l| page.line_span(l)).collect(),
+        spans: row.iter().map(|&l| ctx.page.line_span(l)).collect(),
     })
 }
 
