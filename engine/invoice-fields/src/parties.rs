@@ -13,8 +13,8 @@ use crate::labels::{norm_word, LabelKind};
 use crate::layout::Span;
 use crate::output::{Field, Source};
 use grace_invoice_rules::{
-    canonical_legal_form, repair_company_name, repair_company_words, repair_spanish_address,
-    repair_spanish_text, spanish_name_case, Locale,
+    canonical_legal_form, repair_company_name, repair_company_words, repair_malaysian_address,
+    repair_spanish_address, repair_spanish_text, spanish_name_case, Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -306,12 +306,61 @@ fn ends_block(ctx: &Ctx, line: usize) -> bool {
         || is_web_address(&lower)
         || is_title(text)
         || first.starts_with("tel")
-        || matches!(first.as_str(), "hp" | "fax" | "phone" | "telefono" | "tfno" | "movil")
-        // A phone number alone on its line.
+        || matches!(
+            first.as_str(),
+            "hp" | "fax" | "phone" | "telefono" | "tfno" | "movil" | "table" | "mesa"
+        )
+        // `T EL:` with a space OCR put in the label.
+        || ["tel:", "tel."].iter().any(|l| lower.replace(' ', "").starts_with(l))
+        // A phone number alone on its line, or after a label of its own
+        // (`myNEWS careline: 1800 88 1231`).
         || (digits >= 7 && letters <= 2 && !is_registration(text))
+        || is_labelled_phone(text)
         || !grace_invoice_rules::find_dates(text, ctx.order).is_empty()
         || !crate::fields::tax_ids(&single_line(page, line)).is_empty()
         || starts_with_label_of(ctx, line, &[LabelKind::TaxId, LabelKind::Phone])
+}
+
+/// An address line's words, a final period read as a comma where OCR
+/// offered the comma as its second reading (`SENTOSA.` → `SENTOSA,`,
+/// `1851-B.` → `1851-B,`): the two are one smudge apart in small print and
+/// an address separates its parts with commas. Abbreviations (`NO.`,
+/// `JLN.`) and the address's last word keep their period.
+fn address_line_text(line: &crate::layout::Line, last_line: bool) -> String {
+    let n = line.words.len();
+    line.words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let chars = w.text.chars().count();
+            let alnum = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+            let comma_offered = w
+                .alternatives
+                .iter()
+                .any(|(i, alt)| *i + 1 == chars && alt == ",");
+            match w.text.strip_suffix('.') {
+                Some(stem) if comma_offered && alnum >= 4 && !(last_line && i + 1 == n) => {
+                    format!("{stem},")
+                }
+                _ => w.text.clone(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `label: number` where the number has seven digits or more and nothing
+/// but digits, spaces, dashes, brackets and `+` (a careline, a hotline).
+fn is_labelled_phone(text: &str) -> bool {
+    let Some((label, number)) = text.rsplit_once(':') else {
+        return false;
+    };
+    let digits = number.chars().filter(|c| c.is_ascii_digit()).count();
+    digits >= 7
+        && !label.chars().any(|c| c.is_ascii_digit())
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+'))
 }
 
 /// A line a receipt prints between its name and its address: the date, a
@@ -374,12 +423,16 @@ fn is_registration(text: &str) -> bool {
     let has_digit = t.chars().any(|c| c.is_ascii_digit());
     let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    // `789417-W`, `(801580-T)`: a company number alone on its line.
+    // `789417-W`, `(801580-T)`: a company number alone on its line; not
+    // a street number after its word (`NO 43-45-47G`, `LOT 2685`).
     let number_only = digits >= 5
         && letters <= 3
         && words.len() <= 3
         && !t.contains(',')
-        && !is_postcode_and_place(t);
+        && !is_postcode_and_place(t)
+        && !words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "no" | "lot" | "unit" | "blok" | "block"));
     number_only
         || (t.starts_with('(') && t.ends_with(')') && has_digit)
         // `(GST ID :0020...` with its closing bracket or label misread.
@@ -559,7 +612,19 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     if addr.is_empty() {
         return;
     }
-    let texts: Vec<String> = addr.iter().map(|&l| page.lines[l].text.clone()).collect();
+    // A Spanish address is repaired in its value below (abbreviations such
+    // as `Avda.` keep their period there); elsewhere the commas OCR offered
+    // and a Malaysian address's misread words are put back in what it prints.
+    let texts: Vec<String> = if ctx.locale == Locale::EsEs {
+        addr.iter().map(|&l| page.lines[l].text.clone()).collect()
+    } else {
+        let read: Vec<String> = addr
+            .iter()
+            .enumerate()
+            .map(|(k, &l)| address_line_text(&page.lines[l], k + 1 == addr.len()))
+            .collect();
+        repair_malaysian_address(&read).unwrap_or(read)
+    };
     let spans: Vec<Span> = addr.iter().map(|&l| page.line_span(l)).collect();
     let conf = spans.iter().map(|&s| page.span_confidence(s)).sum::<f32>() / spans.len() as f32;
     let joined = join_address(&texts);
@@ -729,6 +794,52 @@ mod tests {
         let (v, _) = run("Librería Sol S.L.\nNIF: B12345674\nCalle Mayor 12\n28001 Madrid");
         assert_eq!(v.address.unwrap().value, "Calle Mayor 12, 28001 Madrid");
         assert_eq!(v.tax_id.unwrap().value, "B12345674");
+    }
+
+    fn run_en(text: &str) -> Party {
+        let page = Page::from_text(text);
+        let ctx = Ctx::new(&page, Locale::EnUs, DateOrder::DayFirst);
+        let ids = tax_ids(&page);
+        parties(&ctx, &ids).0
+    }
+
+    #[test]
+    fn an_address_ends_at_a_careline_a_split_tel_label_or_a_table() {
+        for stop in ["myNEWS careline: 1800 88 1231", "T EL: 03 - 8079 0255", "TABLE A10"] {
+            let v = run_en(&format!(
+                "KEDAI MAJU SDN BHD\n75, JALAN SS 22/19, DAMANSARA JAYA,\n47400 PETALING JAYA\n{stop}\nTHANK YOU"
+            ));
+            assert_eq!(
+                v.address.unwrap().raw,
+                "75, JALAN SS 22/19, DAMANSARA JAYA,\n47400 PETALING JAYA",
+                "{stop}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_street_number_is_not_a_company_number() {
+        let v = run_en(
+            "FUYI MINIMARKET\nBR No.: 0195932-X\nNO 43-45-47G\nTAMAN SEJATI,\n45600 BATANG BERJUNTAI\nGST No.: 001601310720",
+        );
+        assert_eq!(
+            v.address.unwrap().raw,
+            "NO 43-45-47G\nTAMAN SEJATI,\n45600 BATANG BERJUNTAI"
+        );
+        assert!(is_registration("(801580-T)"));
+        assert!(is_registration("789417-W"));
+        assert!(!is_registration("NO 43-45-47G"));
+    }
+
+    #[test]
+    fn a_malaysian_address_gets_its_misread_words_back() {
+        let v = run_en(
+            "BOOK TA.K SDN BHD\nNO. 53, JALAN ESAR,\n45600 BAIANG BERJUNTAI\nSELANGORDARUL EHSAN\nGST ID: 000306020352",
+        );
+        assert_eq!(
+            v.address.unwrap().raw,
+            "NO. 53, JALAN BESAR,\n45600 BATANG BERJUNTAI\nSELANGOR DARUL EHSAN"
+        );
     }
 
     #[test]

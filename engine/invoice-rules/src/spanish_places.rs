@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use crate::text::{levenshtein, squash};
+use crate::text::{closest_listed, in_case_of};
 
 /// `code|province names|towns` lines, names separated by `;`, `#` comments.
 const PLACES: &str = include_str!("../data/es_places.txt");
@@ -39,53 +39,6 @@ fn provinces() -> &'static [Province] {
             })
             .collect()
     })
-}
-
-/// The listed name `read` stands for: itself when listed, else the one
-/// nearest name when close enough; `None` when unknown or ambiguous.
-fn closest(read: &str, listed: &[&'static str]) -> Option<&'static str> {
-    let key = squash(read);
-    if key.len() < 4 {
-        return None;
-    }
-    let allowed = if key.len() >= 8 { 2 } else { 1 };
-    let mut best: Option<(usize, Vec<char>, &'static str)> = None;
-    let mut tie = false;
-    for &name in listed {
-        let squashed = squash(name);
-        let d = levenshtein(&key, &squashed);
-        match &best {
-            // Spellings of one name (`Valencia`, `València`) are no tie.
-            Some((bd, bs, _)) if d == *bd && squashed != *bs => tie = true,
-            Some((bd, _, _)) if d >= *bd => {}
-            _ => {
-                best = Some((d, squashed, name));
-                tie = false;
-            }
-        }
-    }
-    let (d, _, name) = best?;
-    if d > allowed || tie {
-        return None;
-    }
-    // A name read right (accents and all) stays the spelling printed.
-    let exact = listed
-        .iter()
-        .copied()
-        .find(|n| n.to_lowercase() == read.to_lowercase());
-    Some(exact.unwrap_or(name))
-}
-
-/// `name` in the case the print used: capitals stay capitals (a misread
-/// `l` in `MADRlD` does not make it lowercase print).
-fn in_case_of(name: &str, read: &str) -> String {
-    let letters: Vec<char> = read.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    if letters.len() > 1 && upper * 4 >= letters.len() * 3 {
-        name.to_uppercase()
-    } else {
-        name.to_string()
-    }
 }
 
 /// Byte range of the last five-digit postcode of a known province.
@@ -125,7 +78,7 @@ pub fn repair_place_names(text: &str) -> String {
     let town_read = rest[..town_end].trim_matches(|c: char| !c.is_alphanumeric());
     let mut out = text[..code_end].to_string();
     let mut tail = &rest[town_end..];
-    match closest(town_read, &province.towns) {
+    match closest_listed(town_read, &province.towns) {
         Some(town) if !town_read.is_empty() => {
             out.push(' ');
             out.push_str(&in_case_of(town, town_read));
@@ -140,7 +93,7 @@ pub fn repair_place_names(text: &str) -> String {
     if let Some(inner) = tail.strip_prefix('(') {
         let close = inner.find(')').unwrap_or(inner.len());
         let read = inner[..close].trim();
-        if let Some(name) = closest(read, &province.names) {
+        if let Some(name) = closest_listed(read, &province.names) {
             out.push('(');
             out.push_str(&in_case_of(name, read));
             tail = &inner[close..];

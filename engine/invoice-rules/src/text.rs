@@ -46,6 +46,53 @@ pub(crate) fn squash(name: &str) -> Vec<char> {
     fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
+/// The listed name `read` stands for: itself when listed, else the one
+/// nearest name when close enough; `None` when unknown or ambiguous.
+pub(crate) fn closest_listed(read: &str, listed: &[&'static str]) -> Option<&'static str> {
+    let key = squash(read);
+    if key.len() < 4 {
+        return None;
+    }
+    let allowed = if key.len() >= 8 { 2 } else { 1 };
+    let mut best: Option<(usize, Vec<char>, &'static str)> = None;
+    let mut tie = false;
+    for &name in listed {
+        let squashed = squash(name);
+        let d = levenshtein(&key, &squashed);
+        match &best {
+            // Spellings of one name (`Valencia`, `València`) are no tie.
+            Some((bd, bs, _)) if d == *bd && squashed != *bs => tie = true,
+            Some((bd, _, _)) if d >= *bd => {}
+            _ => {
+                best = Some((d, squashed, name));
+                tie = false;
+            }
+        }
+    }
+    let (d, _, name) = best?;
+    if d > allowed || tie {
+        return None;
+    }
+    // A name read right (accents and all) stays the spelling printed.
+    let exact = listed
+        .iter()
+        .copied()
+        .find(|n| n.to_lowercase() == read.to_lowercase());
+    Some(exact.unwrap_or(name))
+}
+
+/// `name` in the case the print used: capitals stay capitals (a misread
+/// `l` in `MADRlD` does not make it lowercase print).
+pub(crate) fn in_case_of(name: &str, read: &str) -> String {
+    let letters: Vec<char> = read.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if letters.len() > 1 && upper * 4 >= letters.len() * 3 {
+        name.to_uppercase()
+    } else {
+        name.to_string()
+    }
+}
+
 /// `text` with each run of letters passed to `fix` (in order, so `fix` may
 /// remember the words before) and replaced by what it returns; everything
 /// else, spacing and punctuation included, kept as it was.

@@ -567,31 +567,37 @@ fn narrow(c: &DecodedChar) -> bool {
     matches!(c.text.as_str(), "i" | "l" | "j" | "1")
 }
 
-/// Reads a `0` flanked by letters in an otherwise digit-free word as the
-/// letter `o`/`O` (`s0bre` → `sobre`, `JOH0R` → `JOHOR`): the recognizer
-/// confuses the two, and a word of letters has no zero in the middle.
-/// Codes that carry other digits (`A0225`, `K3-0B`) are left alone.
-fn zero_between_letters(word: &str) -> String {
+/// Reads a digit flanked by letters in an otherwise digit-free word as the
+/// letter it resembles: `0` as `o`/`O` (`s0bre` → `sobre`, `JOH0R` →
+/// `JOHOR`), `1` between lowercase letters as `l` (`Peta1ing` →
+/// `Petaling`; between capitals it could be `I` or `L`, so it stays). The
+/// recognizer confuses them, and a word of letters has no digit in the
+/// middle. Codes that carry other digits (`A0225`, `K3-0B`) are left alone.
+fn digit_between_letters(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
-    if chars
-        .iter()
-        .filter(|c| c.is_ascii_digit())
-        .any(|&c| c != '0')
-    {
-        return word.to_string();
-    }
-    let mut out = chars.clone();
-    for i in 1..chars.len().saturating_sub(1) {
-        let (before, after) = (chars[i - 1], chars[i + 1]);
-        if chars[i] == '0' && before.is_alphabetic() && after.is_alphabetic() {
-            out[i] = if before.is_uppercase() && after.is_uppercase() {
-                'O'
-            } else {
-                'o'
-            };
+    let letter_for = |i: usize| -> Option<char> {
+        let (before, after) = (*chars.get(i.checked_sub(1)?)?, *chars.get(i + 1)?);
+        match chars[i] {
+            '0' if before.is_alphabetic() && after.is_alphabetic() => {
+                Some(if before.is_uppercase() && after.is_uppercase() {
+                    'O'
+                } else {
+                    'o'
+                })
+            }
+            '1' if before.is_lowercase() && after.is_lowercase() => Some('l'),
+            _ => None,
+        }
+    };
+    let mut out = String::with_capacity(word.len());
+    for (i, &c) in chars.iter().enumerate() {
+        match (c.is_ascii_digit(), letter_for(i)) {
+            (true, Some(letter)) => out.push(letter),
+            (true, None) => return word.to_string(),
+            _ => out.push(c),
         }
     }
-    out.into_iter().collect()
+    out
 }
 
 /// Reads a round letter among an amount's two decimals as `0` (`15.0c` →
@@ -825,7 +831,8 @@ fn assemble_line(
     let words: Vec<RecognizedWord> = words
         .into_iter()
         .map(|w| {
-            let text = zero_between_letters(&w.iter().map(|c| c.text.as_str()).collect::<String>());
+            let text =
+                digit_between_letters(&w.iter().map(|c| c.text.as_str()).collect::<String>());
             let text = dollar_before_amount(&zero_in_cents(&text));
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
             let x0 = w[0].start as f32 * px_per_step;
@@ -1045,12 +1052,17 @@ mod tests {
     }
 
     #[test]
-    fn zero_between_letters_is_a_letter() {
-        assert_eq!(zero_between_letters("s0bre"), "sobre");
-        assert_eq!(zero_between_letters("JOH0R"), "JOHOR");
-        assert_eq!(zero_between_letters("A0225"), "A0225");
-        assert_eq!(zero_between_letters("100"), "100");
-        assert_eq!(zero_between_letters("0ferta"), "0ferta");
+    fn a_digit_between_letters_is_a_letter() {
+        assert_eq!(digit_between_letters("s0bre"), "sobre");
+        assert_eq!(digit_between_letters("JOH0R"), "JOHOR");
+        assert_eq!(digit_between_letters("Peta1ing"), "Petaling");
+        assert_eq!(digit_between_letters("PETA1ING"), "PETA1ING");
+        assert_eq!(digit_between_letters("A0225"), "A0225");
+        assert_eq!(digit_between_letters("Sa10n"), "Sa10n");
+        assert_eq!(digit_between_letters("100"), "100");
+        assert_eq!(digit_between_letters("0ferta"), "0ferta");
+        assert_eq!(digit_between_letters("C0C0NUT"), "COCONUT");
+        assert_eq!(digit_between_letters("1eche"), "1eche");
     }
 
     #[test]
