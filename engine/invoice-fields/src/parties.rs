@@ -805,7 +805,11 @@ mod tests {
 
     #[test]
     fn an_address_ends_at_a_careline_a_split_tel_label_or_a_table() {
-        for stop in ["myNEWS careline: 1800 88 1231", "T EL: 03 - 8079 0255", "TABLE A10"] {
+        for stop in [
+            "myNEWS careline: 1800 88 1231",
+            "T EL: 03 - 8079 0255",
+            "TABLE A10",
+        ] {
             let v = run_en(&format!(
                 "KEDAI MAJU SDN BHD\n75, JALAN SS 22/19, DAMANSARA JAYA,\n47400 PETALING JAYA\n{stop}\nTHANK YOU"
             ));

@@ -249,10 +249,11 @@ fn digits_for_letters(read: &str) -> Option<String> {
         .then(|| cased_like(&letters, &read.replace(|c: char| c.is_ascii_digit(), "X")))
 }
 
-/// A street name glued to its section number (`Tampoi7/4` → `Tampoi
-/// 7/4`): three letters or more, then `digits/digits`. Codes such as
-/// `SS21/39` keep their two letters glued.
-fn split_section_number(read: &str) -> Option<String> {
+/// A street name glued to its number (`Tampoi7/4` → `Tampoi 7/4`,
+/// `PUTRA1` → `PUTRA 1`): three letters or more, then a section number
+/// `digits/code`, or a listed word then one to three digits. Codes such as
+/// `SS21/39` and names such as `UPTOWN3` keep their number glued.
+fn split_street_number(read: &str) -> Option<String> {
     let split = read.find(|c: char| c.is_ascii_digit())?;
     let (name, number) = read.split_at(split);
     let section = number.split_once('/').is_some_and(|(a, b)| {
@@ -261,8 +262,12 @@ fn split_section_number(read: &str) -> Option<String> {
             && a.chars().all(|c| c.is_ascii_digit())
             && b.chars().all(|c| c.is_ascii_alphanumeric())
     });
-    (name.chars().count() >= 3 && is_letters(name) && section)
-        .then(|| format!("{} {number}", repair_word(name)))
+    let short_number =
+        (1..=3).contains(&number.len()) && number.chars().all(|c| c.is_ascii_digit());
+    let splits = name.chars().count() >= 3
+        && is_letters(name)
+        && (section || (short_number && is_known(name)));
+    splits.then(|| format!("{} {number}", repair_word(name)))
 }
 
 /// A five-digit postcode, with the look-alikes OCR puts in one (`B1750`).
@@ -382,7 +387,7 @@ fn repair_word(word: &str) -> String {
     let fixed = split_glued(core)
         .or_else(|| lookalike_word(core))
         .or_else(|| digits_for_letters(core))
-        .or_else(|| split_section_number(core));
+        .or_else(|| split_street_number(core));
     match fixed {
         Some(fixed) => format!("{lead}{fixed}{trail}"),
         None => word.to_string(),
@@ -451,6 +456,17 @@ mod tests {
             repair(&["12, Jaian Tampoi 7/4,Kawasan Perirndustrian"]),
             ["12, Jalan Tampoi 7/4,Kawasan Perindustrian"]
         );
+        assert_eq!(
+            repair(&["NO.53 JALAN PUTRA1,", "TAMAN SRI PUTRA,"]),
+            ["NO.53 JALAN PUTRA 1,", "TAMAN SRI PUTRA,"]
+        );
+        for line in [
+            "LEVEL 6, JALAN DAMANSARA UPTOWN3",
+            "NO.3, JALAN SS21/39,47400",
+            "NO. 17-G, JALAN U13/X",
+        ] {
+            assert_eq!(repair(&[line]), [line], "{line}");
+        }
         assert_eq!(
             repair(&["1, Jalan Desa Tebrau,", "Tamar Desa Tebrau,"]),
             ["1, Jalan Desa Tebrau,", "Taman Desa Tebrau,"]
