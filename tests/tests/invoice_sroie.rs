@@ -57,8 +57,8 @@ fn sroie_dev_key_fields() {
         s.date.accuracy()
     );
     assert!(
-        s.company_ci.accuracy() >= 0.70 && s.company.accuracy() >= 0.65,
-        "company {:.3} (ignoring case {:.3}) fell below today's 0.65 (issue floor 0.70)",
+        s.company_ci.accuracy() >= 0.70 && s.company.accuracy() >= 0.68,
+        "company {:.3} (ignoring case {:.3}) fell below today's 0.68 (issue floor 0.70)",
         s.company.accuracy(),
         s.company_ci.accuracy()
     );

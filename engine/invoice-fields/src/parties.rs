@@ -14,7 +14,8 @@ use crate::layout::Span;
 use crate::output::{Field, Source};
 use grace_invoice_rules::{
     canonical_legal_form, repair_company_name, repair_company_words, repair_malaysian_address,
-    repair_spanish_address, repair_spanish_text, spanish_name_case, Locale,
+    repair_malaysian_company_name, repair_spanish_address, repair_spanish_text, spanish_name_case,
+    Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -557,6 +558,11 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
         let raw = repair_company_name(&strip_trailing_title(&strip_registration(
             raw.join("\n").trim_start_matches([':', '-', ' ']).trim(),
         )));
+        // A Malaysian name's legal form and bracketed place are what it prints.
+        let raw = match ctx.locale {
+            Locale::EsEs => raw,
+            _ => repair_malaysian_company_name(&raw).unwrap_or(raw),
+        };
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         let value = if ctx.locale == Locale::EsEs {
             spanish_name_case(&canonical_legal_form(&repair_spanish_text(

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds my_postcodes.txt, the Malaysian postcode gazetteer that
-// `grace_invoice_rules::malaysian_address` reads.
+// `grace_invoice_rules::malaysia` reads.
 //
 // Source: the npm package `malaysia-postcodes` (version and tarball
 // integrity pinned below; ISC license, copyright (c) 2020-2025 Asyraf

@@ -17,7 +17,7 @@ pub mod contact;
 pub mod date;
 pub mod iban;
 pub mod locale;
-pub mod malaysian_address;
+pub mod malaysia;
 pub mod spanish_address;
 pub mod spanish_case;
 pub mod spanish_places;
@@ -38,7 +38,7 @@ pub use locale::{guess_locale, locale_scores, Locale, LocaleScores};
 pub use lookalike::{
     canonical_legal_form, euro_sign_lookalike, repair_company_name, repair_spanish_text,
 };
-pub use malaysian_address::repair_malaysian_address;
+pub use malaysia::{repair_malaysian_address, repair_malaysian_company_name};
 pub use spanish_address::repair_spanish_address;
 pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use spanish_places::repair_place_names;

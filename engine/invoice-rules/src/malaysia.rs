@@ -1,6 +1,7 @@
-//! A Malaysian address as OCR reads it, its misread words put back:
-//! `JALAN ESAR, 45600 BAIANG BERJUNTAI` → `JALAN BESAR, 45600 BATANG
-//! BERJUNTAI`, `K3-113, JL IBRAHIM SULIAN` → `K3-113, JL IBRAHIM SULTAN`.
+//! Malaysian addresses and company names as OCR reads them, their misread
+//! words put back: `JALAN ESAR, 45600 BAIANG BERJUNTAI` → `JALAN BESAR,
+//! 45600 BATANG BERJUNTAI`, `K3-113, JL IBRAHIM SULIAN` → `K3-113, JL
+//! IBRAHIM SULTAN`, `MR D.I.Y. (H) SDN BHD` → `MR D.I.Y. (M) SDN BHD`.
 //!
 //! Two lists know what such an address may say: the post office towns and
 //! their postcodes (`data/my_postcodes.txt`, built from a registry package)
@@ -70,6 +71,7 @@ const LOOKALIKES: &[(char, char)] = &[
     ('c', 'e'),
     ('e', 'o'),
     ('c', 'o'),
+    ('o', 'u'),
     ('b', 'h'),
     ('d', 'o'),
     ('g', 'q'),
@@ -394,6 +396,46 @@ fn repair_word(word: &str) -> String {
     }
 }
 
+/// Legal forms that end a Malaysian company name.
+const LEGAL_FORMS: &[&str] = &["sdn bhd", "sdn. bhd.", "bhd", "bhd.", "berhad", "s/b"];
+
+/// A Malaysian company name (ending `SDN BHD`, `BHD`, `BERHAD` or `S/B`)
+/// with the misreads of its legal form and its bracketed place put back:
+/// `99 SPEED MART 5/B` → `99 SPEED MART S/B`, `MR D.I.Y. (H) SDN BHD` →
+/// `MR D.I.Y. (M) SDN BHD` (the `(M)` of Malaysia), `MR D.I.Y. (JOHUR) SDN
+/// BHD` → `MR D.I.Y. (JOHOR) SDN BHD`; `None` for any other name.
+pub fn repair_malaysian_company_name(name: &str) -> Option<String> {
+    let mut words: Vec<String> = name.split(' ').map(str::to_string).collect();
+    if let Some(last) = words.last_mut() {
+        if last == "5/B" || last == "5/b" {
+            *last = "S/B".to_string();
+        }
+    }
+    let lower = words.join(" ").to_lowercase();
+    if !LEGAL_FORMS.iter().any(|f| lower.trim_end().ends_with(f)) {
+        return None;
+    }
+    let n = words.len();
+    for i in 0..n {
+        let Some(inner) = words[i]
+            .strip_prefix('(')
+            .and_then(|w| w.strip_suffix(')'))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let before_form = words
+            .get(i + 1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("sdn") || w.eq_ignore_ascii_case("sdn."));
+        if before_form && matches!(inner.as_str(), "H" | "N" | "W" | "IM") {
+            words[i] = "(M)".to_string();
+        } else if let Some(fixed) = lookalike_word(&inner) {
+            words[i] = format!("({fixed})");
+        }
+    }
+    Some(words.join(" "))
+}
+
 /// `lines` (an address, one printed line each) with misread Malaysian
 /// address words put back (see the module); `None` when the address shows
 /// no sign of being Malaysian.
@@ -528,6 +570,28 @@ mod tests {
         for line in read {
             assert_eq!(repair(&[line]), [line], "{line}");
         }
+    }
+
+    #[test]
+    fn malaysian_company_names_get_their_legal_form_and_place_back() {
+        let cases = [
+            ("99 SPEED MART 5/B", "99 SPEED MART S/B"),
+            ("MR D.I.Y. (H) SDN BHD", "MR D.I.Y. (M) SDN BHD"),
+            ("MR D.I.Y. (JOHUR) SDN BHD", "MR D.I.Y. (JOHOR) SDN BHD"),
+            (
+                "GOGIANT ENGINEERING (M) SDN BHD",
+                "GOGIANT ENGINEERING (M) SDN BHD",
+            ),
+            (
+                "BOOK TA .K (TAMAN DAYA) SDN BHD",
+                "BOOK TA .K (TAMAN DAYA) SDN BHD",
+            ),
+        ];
+        for (read, want) in cases {
+            assert_eq!(repair_malaysian_company_name(read).as_deref(), Some(want));
+        }
+        assert_eq!(repair_malaysian_company_name("Ferretería Díaz S.L."), None);
+        assert_eq!(repair_malaysian_company_name("TAX INVOICE (H)"), None);
     }
 
     #[test]
