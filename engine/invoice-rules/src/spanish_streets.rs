@@ -17,7 +17,7 @@
 use std::sync::OnceLock;
 
 use crate::accents::is_known_word;
-use crate::text::{levenshtein, squash};
+use crate::text::{nearest_unique, squash};
 
 /// One listed street name per line, `#` comments.
 const STREETS: &str = include_str!("../data/es_streets.txt");
@@ -146,27 +146,7 @@ fn listed_street(name: &str) -> Option<&'static str> {
             0
         }
     };
-    let mut best: Option<(usize, &'static str)> = None;
-    let mut tied = false;
-    for (folded, written) in streets() {
-        if folded.len().abs_diff(read.len()) > allowed(folded) {
-            continue;
-        }
-        let d = levenshtein(folded, &read);
-        if d > allowed(folded) {
-            continue;
-        }
-        match best {
-            Some((b, _)) if d > b => {}
-            Some((b, w)) if d == b => tied |= w != *written,
-            _ => {
-                best = Some((d, written));
-                tied = false;
-            }
-        }
-    }
-    let (_, written) = best?;
-    (!tied).then_some(written)
+    nearest_unique(&read, streets().iter().map(|(f, w)| (f, *w)), allowed)
 }
 
 #[cfg(test)]

@@ -54,31 +54,47 @@ pub(crate) fn closest_listed(read: &str, listed: &[&'static str]) -> Option<&'st
         return None;
     }
     let allowed = if key.len() >= 8 { 2 } else { 1 };
-    let mut best: Option<(usize, Vec<char>, &'static str)> = None;
-    let mut tie = false;
-    for &name in listed {
-        let squashed = squash(name);
-        let d = levenshtein(&key, &squashed);
-        match &best {
-            // Spellings of one name (`Valencia`, `València`) are no tie.
-            Some((bd, bs, _)) if d == *bd && squashed != *bs => tie = true,
-            Some((bd, _, _)) if d >= *bd => {}
-            _ => {
-                best = Some((d, squashed, name));
-                tie = false;
-            }
-        }
-    }
-    let (d, _, name) = best?;
-    if d > allowed || tie {
-        return None;
-    }
+    let name = nearest_unique(&key, listed.iter().map(|&n| (squash(n), n)), |_| allowed)?;
     // A name read right (accents and all) stays the spelling printed.
     let exact = listed
         .iter()
         .copied()
         .find(|n| n.to_lowercase() == read.to_lowercase());
     Some(exact.unwrap_or(name))
+}
+
+/// The one candidate `(key, item)` whose key is nearest to `read`, within
+/// the `allowed` edits of that key; `None` when none is that close or two
+/// different keys are equally near (items with one key, such as the
+/// spellings `Valencia` and `València` of one squashed name, are no tie).
+pub(crate) fn nearest_unique<K: AsRef<[char]>, T>(
+    read: &[char],
+    candidates: impl IntoIterator<Item = (K, T)>,
+    allowed: impl Fn(&[char]) -> usize,
+) -> Option<T> {
+    let mut best: Option<(usize, K, T)> = None;
+    let mut tied = false;
+    for (key, item) in candidates {
+        let k = key.as_ref();
+        let max = allowed(k);
+        if k.len().abs_diff(read.len()) > max {
+            continue;
+        }
+        let d = levenshtein(read, k);
+        if d > max {
+            continue;
+        }
+        match &best {
+            Some((b, best_key, _)) if d == *b => tied |= best_key.as_ref() != k,
+            Some((b, _, _)) if d > *b => {}
+            _ => {
+                best = Some((d, key, item));
+                tied = false;
+            }
+        }
+    }
+    let (_, _, item) = best?;
+    (!tied).then_some(item)
 }
 
 /// `name` in the case the print used: capitals stay capitals (a misread
