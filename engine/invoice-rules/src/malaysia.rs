@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use crate::text::{closest_listed, in_case_of};
+use crate::text::{closest_listed, in_capitals, in_case_of};
 
 /// `state|town|postcodes` lines, `#` comments.
 const TOWNS: &str = include_str!("../data/my_postcodes.txt");
@@ -143,11 +143,13 @@ fn looks_malaysian(lines: &[String]) -> bool {
 /// `word` (listed, lowercase) in the case of `read`: capitals, a capital
 /// first letter, or lowercase.
 fn cased_like(word: &str, read: &str) -> String {
-    let letters: Vec<char> = read.chars().filter(|c| c.is_alphabetic()).collect();
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    if letters.len() > 1 && upper * 4 >= letters.len() * 3 {
+    if in_capitals(read) {
         word.to_uppercase()
-    } else if letters.first().is_some_and(|c| c.is_uppercase()) {
+    } else if read
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+    {
         let mut chars = word.chars();
         chars
             .next()
@@ -195,14 +197,26 @@ fn lookalike_word(read: &str) -> Option<String> {
         return None;
     }
     let chars: Vec<char> = read.to_lowercase().chars().collect();
-    let mut found = known_words()
+    let mut found = lookalike_targets()
         .iter()
-        .filter(|w| w.chars().count() >= 4)
-        .filter(|w| one_lookalike_edit(&chars, &w.chars().collect::<Vec<_>>()));
+        .filter(|(letters, _)| one_lookalike_edit(&chars, letters));
     match (found.next(), found.next()) {
-        (Some(word), None) => Some(cased_like(word, read)),
+        (Some((_, word)), None) => Some(cased_like(word, read)),
         _ => None,
     }
+}
+
+/// The listed words a look-alike may stand for (four letters or more), as
+/// letters and as written, split into letters once rather than per word read.
+fn lookalike_targets() -> &'static [(Vec<char>, &'static str)] {
+    static TARGETS: OnceLock<Vec<(Vec<char>, &'static str)>> = OnceLock::new();
+    TARGETS.get_or_init(|| {
+        known_words()
+            .iter()
+            .map(|w| (w.chars().collect::<Vec<_>>(), w.as_str()))
+            .filter(|(letters, _)| letters.len() >= 4)
+            .collect()
+    })
 }
 
 /// A word OCR glued to the next (`JalanTampoi`, `SELANGORDARUL`): a listed

@@ -97,12 +97,18 @@ pub(crate) fn nearest_unique<K: AsRef<[char]>, T>(
     (!tied).then_some(item)
 }
 
-/// `name` in the case the print used: capitals stay capitals (a misread
-/// `l` in `MADRlD` does not make it lowercase print).
-pub(crate) fn in_case_of(name: &str, read: &str) -> String {
+/// Whether `read` is printed in capitals: three quarters of its letters or
+/// more (a misread `l` in `MADRlD` does not make it lowercase print).
+pub(crate) fn in_capitals(read: &str) -> bool {
     let letters: Vec<char> = read.chars().filter(|c| c.is_alphabetic()).collect();
     let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    if letters.len() > 1 && upper * 4 >= letters.len() * 3 {
+    letters.len() > 1 && upper * 4 >= letters.len() * 3
+}
+
+/// `name` in the case the print used: capitals stay capitals
+/// ([`in_capitals`]), anything else takes `name` as listed.
+pub(crate) fn in_case_of(name: &str, read: &str) -> String {
+    if in_capitals(read) {
         name.to_uppercase()
     } else {
         name.to_string()
