@@ -74,6 +74,41 @@ pub(crate) fn cargo(root: &Path) -> Command {
     cmd
 }
 
+/// The passing tests that printed `SKIPPED`, read from libtest's
+/// `--show-output` sections (`successes:`, then `---- NAME stdout ----`
+/// before each test's output), keyed by test binary (counted by libtest's
+/// `running N tests` line; cargo names the binary on stderr) and name.
+#[derive(Default)]
+struct SkippedTests {
+    binary: usize,
+    test: Option<String>,
+    in_successes: bool,
+    tests: std::collections::BTreeSet<String>,
+}
+
+impl SkippedTests {
+    fn read(&mut self, line: &str) {
+        if line.starts_with("running ") {
+            self.binary += 1;
+            self.in_successes = false;
+        } else if line == "successes:" {
+            self.in_successes = true;
+        } else if line == "failures:" || line.starts_with("test result: ") {
+            self.in_successes = false;
+            self.test = None;
+        } else if let Some(name) = line
+            .strip_prefix("---- ")
+            .and_then(|l| l.strip_suffix(" stdout ----"))
+        {
+            self.test = Some(name.to_string());
+        } else if line.starts_with("SKIPPED") && self.in_successes {
+            if let Some(test) = &self.test {
+                self.tests.insert(format!("{} {test}", self.binary));
+            }
+        }
+    }
+}
+
 /// Runs `grace serve` from the repository root (modules in `modules/`,
 /// data in `data/`); extra arguments go to `grace serve`.
 fn serve(root: &Path, extra: &[String]) -> Result<()> {
@@ -84,16 +119,28 @@ fn serve(root: &Path, extra: &[String]) -> Result<()> {
 
 /// Runs every test suite, echoing cargo's output, and closes with one line
 /// totalling all suites (cargo's own last line is the last crate's doc tests).
+/// A test that passed after printing `SKIPPED` (its dataset is absent)
+/// counts as skipped, not passed: libtest only knows it returned.
 fn test(root: &Path) -> Result<()> {
     use std::io::BufRead;
     let mut cmd = cargo(root);
-    cmd.args(["test", "--release", "--workspace", "--no-fail-fast"]);
+    // `--show-output` prints what passing tests printed, `SKIPPED` included.
+    cmd.args([
+        "test",
+        "--release",
+        "--workspace",
+        "--no-fail-fast",
+        "--",
+        "--show-output",
+    ]);
     eprintln!("xtask: {cmd:?}");
     let mut child = cmd.stdout(std::process::Stdio::piped()).spawn()?;
     let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    let mut skips = SkippedTests::default();
     for line in std::io::BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line?;
         println!("{line}");
+        skips.read(&line);
         if let Some(summary) = line.strip_prefix("test result: ") {
             for part in summary.split(';') {
                 let mut words = part.split_whitespace().rev();
@@ -111,6 +158,9 @@ fn test(root: &Path) -> Result<()> {
         }
     }
     let status = child.wait()?;
+    let skipped = skips.tests.len() as u64;
+    passed = passed.saturating_sub(skipped);
+    ignored += skipped;
     // The client suites run even when a Rust suite failed (no-fail-fast).
     let clients = clients::run(root, &setup::host_binary(root))?;
     passed += clients.passed;
@@ -144,4 +194,19 @@ fn bench(root: &Path, extra: &[String]) -> Result<()> {
     }
     run(&mut bin("invoice-bench"))?;
     run(&mut bin("grace-load"))
+}
+
+#[cfg(test)]
+mod skipped_tests {
+    use super::SkippedTests;
+
+    #[test]
+    fn a_passing_test_that_printed_skipped_is_counted_once() {
+        let output = "running 2 tests\ntest a ... ok\ntest b ... ok\n\nsuccesses:\n\n---- a stdout ----\nSKIPPED a: ../shared/datasets/sroie-dev is absent\nSKIPPED a: again\n\n---- b stdout ----\nfigures 0.9\n\nsuccesses:\n    a\n    b\n\ntest result: ok. 2 passed; 0 failed\n\nrunning 1 test\ntest a ... FAILED\n\nfailures:\n\n---- a stdout ----\nSKIPPED a: absent\n\ntest result: FAILED. 0 passed; 1 failed";
+        let mut skips = SkippedTests::default();
+        for line in output.lines() {
+            skips.read(line);
+        }
+        assert_eq!(skips.tests.len(), 1);
+    }
 }
