@@ -20,7 +20,8 @@ impl Point {
         Point { x, y }
     }
 
-    fn dist(self, other: Point) -> f32 {
+    /// Euclidean distance to `other`.
+    pub fn dist(self, other: Point) -> f32 {
         ((self.x - other.x).powi(2) + (self.y - other.y).powi(2)).sqrt()
     }
 }

@@ -174,13 +174,23 @@ impl ProbabilityMap {
 
 /// A connected component of above-threshold pixels, summarised by the leftmost
 /// and rightmost pixel of each row (enough for its convex hull).
-struct Component {
-    extremes: Vec<Point>,
-    pixels: usize,
+pub(crate) struct Component {
+    pub(crate) extremes: Vec<Point>,
+    pub(crate) pixels: usize,
+}
+
+impl Component {
+    /// Axis-aligned bounds `(x0, y0, x1, y1)`, the far sides exclusive.
+    pub(crate) fn bounds(&self) -> (f32, f32, f32, f32) {
+        self.extremes.iter().fold(
+            (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+            |(x0, y0, x1, y1), p| (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y)),
+        )
+    }
 }
 
 /// Labels 8-connected components of `mask` with a union-find over row runs.
-fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Component> {
+pub(crate) fn connected_components(mask: &[bool], width: usize, height: usize) -> Vec<Component> {
     // Runs of set pixels per row: (row, start, end_exclusive).
     let mut runs: Vec<(usize, usize, usize)> = Vec::new();
     let mut row_start = vec![0usize; height + 1];

@@ -9,6 +9,7 @@ pub mod detection;
 pub mod error;
 pub mod inference;
 pub mod layout_analysis;
+pub mod missed_glyphs;
 pub mod options;
 pub mod orientation;
 pub mod output;
@@ -53,6 +54,10 @@ pub struct PlannedLine {
     pub quad: Quad,
     /// The orientation sample's verdict on this line, when it was sampled.
     pub upside_down: Option<bool>,
+    /// The text of a lone glyph read from its shape (a colon's two dots),
+    /// which recognition does not read alone; such a line is not recognized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape_read: Option<char>,
 }
 
 /// A recognized line with the quad it was read along.
@@ -179,15 +184,17 @@ impl OcrEngine {
     ) -> Result<PagePlan, OcrError> {
         let start = Instant::now();
         let (boxes, _map) = self.detector.detect(image, &options.detection)?;
+        let detected: Vec<Quad> = boxes.iter().map(|b| b.quad).collect();
+        let found = missed_glyphs::with_missed_glyphs(&geometry::to_gray(image), &detected);
         timings.detection += ms_since(start);
 
         let mut policy = OrientationPolicy::default();
-        let mut lines = Vec::with_capacity(boxes.len());
-        for b in &boxes {
+        let mut lines = Vec::with_capacity(found.lines.len() + found.alone.len());
+        for detected in &found.lines {
             // The detector's quads already run along the reading direction.
-            let (w, h) = quad_size(&b.quad);
+            let (w, h) = quad_size(detected);
             let quad = geometry::extend_along_text(
-                &b.quad,
+                detected,
                 (options.recognition.min_aspect * h - w) / 2.0,
                 image.width() as f32,
                 image.height() as f32,
@@ -199,7 +206,25 @@ impl OcrEngine {
                 policy.record(p);
                 upside_down = Some(p > UPSIDE_DOWN_THRESHOLD);
             }
-            lines.push(PlannedLine { quad, upside_down });
+            lines.push(PlannedLine {
+                quad,
+                upside_down,
+                shape_read: None,
+            });
+        }
+        for glyph in &found.alone {
+            let (w, h) = quad_size(&glyph.quad);
+            let quad = geometry::extend_along_text(
+                &glyph.quad,
+                (options.recognition.min_aspect * h - w) / 2.0,
+                image.width() as f32,
+                image.height() as f32,
+            );
+            lines.push(PlannedLine {
+                quad,
+                upside_down: None,
+                shape_read: glyph.colon.then_some(':'),
+            });
         }
         let unsampled = if !options.orientation {
             OrientationCheck::Skip
@@ -231,6 +256,18 @@ impl OcrEngine {
     ) -> Result<Vec<ReadLine>, OcrError> {
         let mut lines = Vec::with_capacity(planned.len());
         for planned_line in planned {
+            if let Some(glyph) = planned_line.shape_read {
+                lines.push(ReadLine {
+                    quad: planned_line.quad,
+                    angle: 0,
+                    line: RecognizedLine::shape_read(
+                        glyph,
+                        SHAPE_READ_CONFIDENCE,
+                        &planned_line.quad,
+                    ),
+                });
+                continue;
+            }
             let mut quad = planned_line.quad;
             let mut crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
             let upside_down = match planned_line.upside_down {
@@ -335,6 +372,9 @@ fn turn_over(crop: &RgbImage, quad: &Quad) -> (RgbImage, Quad) {
 
 /// Boxes on one row closer than this many line heights are one line.
 const ROW_MERGE_GAP: f32 = 1.2;
+
+/// Confidence given to a glyph read from its shape.
+const SHAPE_READ_CONFIDENCE: f32 = 0.9;
 
 /// Joins lines that continue each other on a row into one.
 fn merge_lines(mut parts: impl Iterator<Item = Line>) -> Line {

@@ -340,6 +340,29 @@ pub struct RecognizedLine {
     pub words: Vec<RecognizedWord>,
 }
 
+impl RecognizedLine {
+    /// A line of one glyph read from its shape, not by the model.
+    pub fn shape_read(glyph: char, confidence: f32, quad: &Quad) -> Self {
+        let text = glyph.to_string();
+        RecognizedLine {
+            text: text.clone(),
+            confidence,
+            chars: vec![DecodedChar {
+                text: text.clone(),
+                confidence,
+                start: 0,
+                end: 0,
+                alternative: None,
+            }],
+            words: vec![RecognizedWord {
+                text,
+                confidence,
+                quad: *quad,
+            }],
+        }
+    }
+}
+
 /// Recognition parameters chosen by the speed profile.
 #[derive(Debug, Clone, Copy)]
 pub struct RecognitionParams {
