@@ -9,6 +9,7 @@ pub mod detection;
 pub mod error;
 pub mod inference;
 pub mod layout_analysis;
+pub mod lexicon;
 pub mod missed_glyphs;
 pub mod options;
 pub mod orientation;
@@ -31,7 +32,7 @@ use image::RgbImage;
 pub use orientation::OrientationCheck;
 use orientation::{rotate_180, LineOrientation, OrientationPolicy};
 use output::{quad_json, round4, Line, ModelId, ModelInfo, PageSize, Timings, Word};
-use recognition::{RecognizedLine, TextRecognizer};
+use recognition::{RecognizedLine, TextRecognizer, ALTERNATIVE_BELOW};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
@@ -392,9 +393,6 @@ fn merge_lines(mut parts: impl Iterator<Item = Line>) -> Line {
     }
     out
 }
-
-/// Probability below which a character's second-best reading is reported.
-const ALTERNATIVE_BELOW: f32 = 0.9;
 
 fn to_output_line(ReadLine { quad, angle, line }: &ReadLine) -> Line {
     let words = line

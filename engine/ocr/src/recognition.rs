@@ -777,6 +777,30 @@ const HUGGING_PITCH_SHARE: f32 = 0.7;
 /// Blank (in line heights) that splits words on a line of one to three characters.
 const SHORT_LINE_GAP_SPLIT: f32 = 0.25;
 
+/// Probability below which a character's second-best reading is reported
+/// (and may be chosen when it makes a known word).
+pub const ALTERNATIVE_BELOW: f32 = 0.9;
+
+/// The text of a word's characters, a letter taken at its second-best
+/// reading where that makes a known receipt word ([`crate::lexicon`]).
+fn word_text(chars: &[&DecodedChar]) -> String {
+    let text: String = chars.iter().map(|c| c.text.as_str()).collect();
+    let mut alternatives = Vec::new();
+    let mut index = 0;
+    for c in chars {
+        if c.confidence < ALTERNATIVE_BELOW {
+            if let Some((alt, _)) = &c.alternative {
+                alternatives.push((index, alt.clone()));
+            }
+        }
+        index += c.text.chars().count();
+    }
+    if alternatives.is_empty() {
+        return text;
+    }
+    crate::lexicon::known_reading(&text, &alternatives).unwrap_or(text)
+}
+
 /// Groups decoded characters into words and builds the line.
 fn assemble_line(
     chars: Vec<DecodedChar>,
@@ -854,8 +878,7 @@ fn assemble_line(
     let words: Vec<RecognizedWord> = words
         .into_iter()
         .map(|w| {
-            let text =
-                digit_between_letters(&w.iter().map(|c| c.text.as_str()).collect::<String>());
+            let text = digit_between_letters(&word_text(&w));
             let text = dollar_before_amount(&zero_in_cents(&text));
             let confidence = w.iter().map(|c| c.confidence).sum::<f32>() / w.len() as f32;
             let x0 = w[0].start as f32 * px_per_step;
