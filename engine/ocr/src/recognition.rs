@@ -774,12 +774,20 @@ const PITCH_SHARE: f32 = 0.3;
 /// Share of the pitch a blank next to hugging punctuation or a narrow glyph must span.
 const HUGGING_PITCH_SHARE: f32 = 0.7;
 
+/// Share of the pitch the blank before a colon must span: receipts often
+/// print `TEL :` with a space before it.
+const COLON_PITCH_SHARE: f32 = 0.5;
+
 /// Blank (in line heights) that splits words on a line of one to three characters.
 const SHORT_LINE_GAP_SPLIT: f32 = 0.25;
 
 /// Probability below which a character's second-best reading is reported
 /// (and may be chosen when it makes a known word).
 pub const ALTERNATIVE_BELOW: f32 = 0.9;
+
+/// Probability below which a letter's second-best reading may be chosen to
+/// make a known word: any letter the model offered a second reading for.
+const LEXICON_BELOW: f32 = 1.0;
 
 /// The text of a word's characters, a letter taken at its second-best
 /// reading where that makes a known receipt word ([`crate::lexicon`]).
@@ -788,7 +796,7 @@ fn word_text(chars: &[&DecodedChar]) -> String {
     let mut alternatives = Vec::new();
     let mut index = 0;
     for c in chars {
-        if c.confidence < ALTERNATIVE_BELOW {
+        if c.confidence < LEXICON_BELOW {
             if let Some((alt, _)) = &c.alternative {
                 alternatives.push((index, alt.clone()));
             }
@@ -857,7 +865,9 @@ fn assemble_line(
             continue;
         }
         if let Some(p) = prev {
-            let needed = if hugging_punctuation(p, c) {
+            let needed = if c.text == ":" {
+                min_gap.max(COLON_PITCH_SHARE * pitch)
+            } else if hugging_punctuation(p, c) {
                 min_gap.max(HUGGING_PITCH_SHARE * pitch)
             } else {
                 min_gap
@@ -1041,6 +1051,22 @@ mod tests {
         assert_eq!(line.words.len(), 2);
         assert_eq!(line.words[0].quad[1].x, 10.0);
         assert_eq!(line.words[1].quad[0].x, 40.0);
+    }
+
+    #[test]
+    fn a_blank_most_of_a_cell_wide_before_a_colon_is_a_space() {
+        let t = table();
+        let quad = line_quad();
+        // Pitch 40 px; letters 5 px apart.
+        let geometry = |before_colon: (f32, f32)| LineGeometry {
+            px_per_step: 10.0,
+            content_w: 160.0,
+            gaps: vec![(20.0, 25.0), (60.0, 65.0), before_colon],
+        };
+        let params = RecognitionParams::default();
+        let read = |gap| assemble_line(decoded("TEL:", 4), &t, &geometry(gap), &quad, &params).text;
+        assert_eq!(read((89.0, 121.0)), "TEL :");
+        assert_eq!(read((100.0, 110.0)), "TEL:");
     }
 
     #[test]
