@@ -32,7 +32,7 @@ use image::RgbImage;
 pub use orientation::OrientationCheck;
 use orientation::{rotate_180, LineOrientation, OrientationPolicy};
 use output::{quad_json, round4, Line, ModelId, ModelInfo, PageSize, Timings, Word};
-use recognition::{RecognizedLine, TextRecognizer, ALTERNATIVE_BELOW};
+use recognition::{RecognizedLine, TextRecognizer};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
@@ -191,15 +191,18 @@ impl OcrEngine {
 
         let mut policy = OrientationPolicy::default();
         let mut lines = Vec::with_capacity(found.lines.len() + found.alone.len());
-        for detected in &found.lines {
-            // The detector's quads already run along the reading direction.
-            let (w, h) = quad_size(detected);
-            let quad = geometry::extend_along_text(
-                detected,
+        // The detector's quads already run along the reading direction.
+        let widened = |q: &Quad| {
+            let (w, h) = quad_size(q);
+            geometry::extend_along_text(
+                q,
                 (options.recognition.min_aspect * h - w) / 2.0,
                 image.width() as f32,
                 image.height() as f32,
-            );
+            )
+        };
+        for detected in &found.lines {
+            let quad = widened(detected);
             let mut upside_down = None;
             if options.orientation && policy.sampling() {
                 let crop = TextRecognizer::crop_line(image, &quad, options.recognition.max_width);
@@ -214,15 +217,8 @@ impl OcrEngine {
             });
         }
         for glyph in &found.alone {
-            let (w, h) = quad_size(&glyph.quad);
-            let quad = geometry::extend_along_text(
-                &glyph.quad,
-                (options.recognition.min_aspect * h - w) / 2.0,
-                image.width() as f32,
-                image.height() as f32,
-            );
             lines.push(PlannedLine {
-                quad,
+                quad: widened(&glyph.quad),
                 upside_down: None,
                 shape_read: glyph.colon.then_some(':'),
             });
@@ -393,6 +389,9 @@ fn merge_lines(mut parts: impl Iterator<Item = Line>) -> Line {
     }
     out
 }
+
+/// Probability below which a character's second-best reading is reported.
+const ALTERNATIVE_BELOW: f32 = 0.9;
 
 fn to_output_line(ReadLine { quad, angle, line }: &ReadLine) -> Line {
     let words = line

@@ -575,7 +575,8 @@ impl TextRecognizer {
 /// monospaced fonts `.`, `:` and `,` sit mid-cell, far from the letter
 /// before, so a blank must span most of a cell to count as a space there.
 fn hugging_punctuation(a: &DecodedChar, b: &DecodedChar) -> bool {
-    let closing = [".", ",", ":", ";", "!", "?", ")", "%", "]"];
+    // A colon has its own share ([`COLON_PITCH_SHARE`]).
+    let closing = [".", ",", ";", "!", "?", ")", "%", "]"];
     let opening = ["(", "[", "¿", "¡"];
     closing.contains(&b.text.as_str())
         || opening.contains(&a.text.as_str())
@@ -780,10 +781,6 @@ const COLON_PITCH_SHARE: f32 = 0.5;
 
 /// Blank (in line heights) that splits words on a line of one to three characters.
 const SHORT_LINE_GAP_SPLIT: f32 = 0.25;
-
-/// Probability below which a character's second-best reading is reported
-/// (and may be chosen when it makes a known word).
-pub const ALTERNATIVE_BELOW: f32 = 0.9;
 
 /// Probability below which a letter's second-best reading may be chosen to
 /// make a known word: any letter the model offered a second reading for.
