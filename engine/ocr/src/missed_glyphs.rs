@@ -320,9 +320,10 @@ fn join_pieces(inks: &[Ink]) -> Vec<Glyph> {
 }
 
 /// Whether a glyph on a row `lh` high is a colon: two small dots of like
-/// size, one above the other, apart by at least the height of either, both
-/// within the band a line's letters fill (the detected box adds a margin
-/// above and below them).
+/// size, one above the other, apart by at least half the height of the
+/// larger (bold print sets big dots close), both within the band a line's
+/// letters fill (the detected box adds a margin above and below them; the
+/// lower dot sits on the baseline, near the bottom of that band).
 fn colon_shaped(g: &Glyph, lh: f32) -> bool {
     let [a, b] = g.parts.as_slice() else {
         return false;
@@ -339,11 +340,11 @@ fn colon_shaped(g: &Glyph, lh: f32) -> bool {
     dot(upper)
         && dot(lower)
         && (centre(upper) - centre(lower)).abs() <= 0.15 * lh + 1.0
-        && lower.t0 - upper.t1 >= hu.max(hl)
+        && lower.t0 - upper.t1 >= 0.5 * hu.max(hl)
         && hu.max(hl) <= 2.5 * hu.min(hl) + 1.0
         && pu.max(pl) <= 3.0 * pu.min(pl)
         && upper.t0 >= 0.2 * lh
-        && lower.t1 <= 0.8 * lh
+        && lower.t1 <= 0.85 * lh
 }
 
 /// Whether a colon standing alone has dots of more than one pixel each: far

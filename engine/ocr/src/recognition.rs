@@ -100,6 +100,10 @@ pub struct DecodedChar {
     pub end: usize,
     /// Second-best class text and probability at the strongest timestep.
     pub alternative: Option<(String, f32)>,
+    /// Highest probability of a space on the blank timesteps just before it:
+    /// the model's word-break evidence where it emitted no space.
+    #[serde(default)]
+    pub space_before: f32,
 }
 
 impl DecodedChar {
@@ -121,9 +125,14 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
     let mut prev = 0usize;
     let mut run_sum = 0f32;
     let mut run_len = 0usize;
+    let space = table.space();
+    let mut space_peak = 0f32;
     for t in 0..steps {
         let row = &probs[t * classes..(t + 1) * classes];
         let (best, best_p) = argmax(row);
+        if best == 0 {
+            space_peak = space_peak.max(row[space]);
+        }
         if best != 0 && best == prev {
             run_sum += best_p;
             run_len += 1;
@@ -141,7 +150,9 @@ pub fn ctc_decode(probs: &[f32], classes: usize, table: &CharTable) -> Vec<Decod
                 start: t,
                 end: t,
                 alternative,
+                space_before: space_peak,
             });
+            space_peak = 0.0;
         }
         prev = best;
     }
@@ -276,6 +287,7 @@ pub fn restore_faint_separators(
                         start: t,
                         end: t,
                         alternative: None,
+                        space_before: 0.0,
                     });
                 }
             }
@@ -353,6 +365,7 @@ impl RecognizedLine {
                 start: 0,
                 end: 0,
                 alternative: None,
+                space_before: 0.0,
             }],
             words: vec![RecognizedWord {
                 text,
@@ -779,6 +792,19 @@ const HUGGING_PITCH_SHARE: f32 = 0.7;
 /// print `TEL :` with a space before it.
 const COLON_PITCH_SHARE: f32 = 0.5;
 
+/// Space probability, on the blank timesteps between two characters, that
+/// makes a word break however narrow the blank: in condensed print the model
+/// weighs a space (`10 Mar 2018` at 0.3-0.5) without ever emitting one.
+const SPACE_SPLIT_P: f32 = 0.1;
+
+/// Space probability a wide blank needs to be a word break: letter-spaced
+/// print leaves wide blanks inside words where the model sees no space at all.
+const SPACE_CONFIRM_P: f32 = 0.01;
+
+/// A blank this many times wider than a word gap needs is a break whatever
+/// the model weighed (`10/03/2018  5:41`).
+const UNCONFIRMED_BLANK: f32 = 1.5;
+
 /// Blank (in line heights) that splits words on a line of one to three characters.
 const SHORT_LINE_GAP_SPLIT: f32 = 0.25;
 
@@ -862,17 +888,32 @@ fn assemble_line(
             continue;
         }
         if let Some(p) = prev {
+            let hugging = hugging_punctuation(p, c);
             let needed = if c.text == ":" {
                 min_gap.max(COLON_PITCH_SHARE * pitch)
-            } else if hugging_punctuation(p, c) {
+            } else if hugging {
                 min_gap.max(HUGGING_PITCH_SHARE * pitch)
             } else {
                 min_gap
             };
-            if params.gap_split > 0.0
-                && geometry.blank_between(p, c) >= needed
-                && !inside_number(&chars, p, c)
-            {
+            let blank = geometry.blank_between(p, c);
+            // A wide blank splits only where the model gave a space some
+            // weight (letter-spaced words otherwise break: `pr ice`) or where
+            // it is wider still; the model never spaces a colon, so a blank
+            // before one counts alone.
+            let wide_blank = params.gap_split > 0.0
+                && blank >= needed
+                && (c.text == ":"
+                    || c.space_before >= SPACE_CONFIRM_P
+                    || blank >= UNCONFIRMED_BLANK * needed);
+            // Beside punctuation or a narrow glyph the model's space weight
+            // is unreliable (`gracias .`, `Te léfono` in monospaced print),
+            // and after a comma or point it weighs the space print often
+            // leaves out (`BAHRU,JOHOR`): there it needs a blank as well.
+            let after_separator = p.is_separator();
+            let weighed = c.space_before >= SPACE_SPLIT_P
+                && (!(hugging || after_separator) || blank >= min_gap);
+            if (wide_blank || weighed) && !inside_number(&chars, p, c) {
                 words.push(Vec::new());
             }
         }
@@ -957,6 +998,7 @@ mod tests {
                 start: i * stride,
                 end: i * stride,
                 alternative: None,
+                space_before: 0.0,
             })
             .collect()
     }
@@ -1098,6 +1140,61 @@ mod tests {
             assemble_line(chars, &t, &geometry, &quad, &params).text,
             "ab"
         );
+    }
+
+    /// A blank timestep where the space class (index 3) has probability `p`.
+    fn blank_with_space(p: f32) -> Vec<f32> {
+        vec![1.0 - p - 0.02, 0.01, 0.01, p]
+    }
+
+    #[test]
+    fn the_model_s_space_weight_between_characters_is_kept() {
+        let t = table();
+        let probs: Vec<f32> = [
+            row(1, 0.9),
+            blank_with_space(0.1),
+            blank_with_space(0.3),
+            row(2, 0.9),
+            row(0, 0.97),
+            row(1, 0.9),
+        ]
+        .concat();
+        let chars = ctc_decode(&probs, 4, &t);
+        assert_eq!(joined(&chars), "aba");
+        assert!((chars[1].space_before - 0.3).abs() < 1e-6);
+        assert!(chars[2].space_before < 0.02);
+    }
+
+    #[test]
+    fn a_space_the_model_weighed_splits_a_narrow_blank_and_confirms_a_wide_one() {
+        let t = table();
+        let quad = line_quad();
+        // Letters 20 px apart; one blank of 4 px between them.
+        let geometry = |gap: (f32, f32)| LineGeometry {
+            px_per_step: 10.0,
+            content_w: 60.0,
+            gaps: vec![gap],
+        };
+        let params = RecognitionParams::default();
+        let read = |space: f32, gap| {
+            let mut chars = decoded("ab", 2);
+            chars[1].space_before = space;
+            assemble_line(chars, &t, &geometry(gap), &quad, &params).text
+        };
+        let (narrow, wide) = ((13.0, 17.0), (8.0, 22.0));
+        // Condensed print: no blank to speak of, but the model weighed a space.
+        assert_eq!(read(0.3, narrow), "a b");
+        assert_eq!(read(0.005, narrow), "ab");
+        // A wide blank is a break only where the model saw a space at all.
+        assert_eq!(read(0.05, wide), "a b");
+        assert_eq!(read(0.0, wide), "ab");
+        // Wider still, it is a break however the model weighed it.
+        assert_eq!(read(0.0, (2.0, 28.0)), "a b");
+        // Beside a narrow glyph the weight needs a blank as well.
+        let mut chars = decoded("al", 2);
+        chars[1].space_before = 0.45;
+        let line = assemble_line(chars, &t, &geometry(narrow), &quad, &params);
+        assert_eq!(line.text, "al");
     }
 
     #[test]
