@@ -5,12 +5,15 @@
 //! Each Grace configuration runs in a child process of this binary so its
 //! peak resident memory is its own. Usage: `grace-bench [--limit N] [--spanish N] [--pdf] [--cold-start]`
 //! (`--pdf`: only the pdf page-rendering figures; `--cold-start`: only the
-//! ocr component's cold start, on the first page).
+//! ocr component's cold start, on the first page; `--limit 0`: no receipts).
+//! CERs: against the truth in the dataset's order, in row order, and with
+//! Grace's own lines put in row order too (its reading order aside).
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
 use grace_eval::metrics::{row_order, CharErrorRate, LineSpan, WordScore};
 use grace_eval::peers::{run_rapidocr, run_tesseract, PeerRun, RapidOcrOptions, TesseractOptions};
 use grace_ocr::{OcrOptions, Profile};
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -77,12 +80,12 @@ fn main() {
         return;
     }
 
-    for (set, samples) in &sets {
+    for (set, samples) in sets.iter().filter(|(_, samples)| !samples.is_empty()) {
         println!("\n## {set}: {} images\n", samples.len());
         println!(
-            "| engine | profile | median s/image | peak RSS MiB | word F1 | CER | CER (rows) |"
+            "| engine | profile | median s/image | peak RSS MiB | word F1 | CER | CER (rows) | CER (rows, both) |"
         );
-        println!("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         let mut native_median = std::collections::BTreeMap::new();
         let single = [
             ("native", "fast"),
@@ -99,8 +102,9 @@ fn main() {
         };
         for &(runtime, profile) in configs.iter().chain(&TWO_CORES) {
             match run_child(runtime, profile, samples) {
-                Ok(run) => {
+                Ok((run, in_rows)) => {
                     let (f1, cer, cer_rows) = score(samples, |p| run.text_of(p));
+                    let cer_both = cer_in_rows(samples, &in_rows);
                     let med = run.median_seconds().unwrap_or(f64::NAN);
                     let ratio = if runtime == "native" {
                         native_median.insert(profile, med);
@@ -112,14 +116,14 @@ fn main() {
                             .unwrap_or_default()
                     };
                     println!(
-                        "| grace {} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} |",
+                        "| grace {} | {profile} | {med:.3}{ratio} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} | {cer_both:.4} |",
                         runtime_label(runtime),
                         run.peak_rss_kb
                             .map(|k| format!("{:.0}", k as f64 / 1024.0))
                             .unwrap_or("?".into())
                     );
                 }
-                Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | | |"),
+                Err(e) => println!("| grace {runtime} | {profile} | failed: {e} | | | | | |"),
             }
         }
         let paths: Vec<PathBuf> = samples.iter().map(|s| s.path.clone()).collect();
@@ -151,14 +155,14 @@ fn main() {
                 Ok(run) => {
                     let (f1, cer, cer_rows) = score(samples, |p| run.text_of(p));
                     println!(
-                        "| {name} | default | {:.3} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} |",
+                        "| {name} | default | {:.3} | {} | {f1:.4} | {cer:.4} | {cer_rows:.4} | |",
                         run.median_seconds().unwrap_or(f64::NAN),
                         run.peak_rss_kb
                             .map(|k| format!("{:.0}", k as f64 / 1024.0))
                             .unwrap_or("?".into())
                     );
                 }
-                Err(e) => println!("| {name} | | failed: {e} | | | | |"),
+                Err(e) => println!("| {name} | | failed: {e} | | | | | |"),
             }
         }
     }
@@ -167,6 +171,39 @@ fn main() {
     }
     cold_start_on_first_page(&sets);
     grace_tests::pdf_bench::run(&single_thread_runtime());
+}
+
+/// CER of Grace's own lines put in row order (by their boxes, as the truth
+/// is) against the truth in row order: what is read, whatever the reading
+/// order. Grace keeps side-by-side columns apart, which a row-ordered truth
+/// interleaves; the peers' text has no boxes here and is left out.
+fn cer_in_rows(samples: &[Sample], in_rows: &BTreeMap<PathBuf, String>) -> f64 {
+    let mut cer = CharErrorRate::new();
+    for s in samples {
+        let text = in_rows.get(&s.path).map(String::as_str).unwrap_or("");
+        cer.add(text, &s.truth_in_rows);
+    }
+    cer.cer()
+}
+
+/// The text of an OCR document with its lines in row order ([`row_order`] of their boxes).
+fn text_in_rows(doc: &serde_json::Value) -> String {
+    let lines = doc["lines"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let spans: Vec<LineSpan> = lines
+        .iter()
+        .map(|l| {
+            let points = l["box"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+            LineSpan::of_points(points.iter().map(|p| {
+                let at = |i: usize| p[i].as_f64().unwrap_or(0.0) as f32;
+                (at(0), at(1))
+            }))
+        })
+        .collect();
+    row_order(&spans)
+        .into_iter()
+        .map(|i| lines[i]["text"].as_str().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Word F1, CER and CER against the truth in row order of a run.
@@ -234,8 +271,13 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| grace_tests::repo_root().join("target"))
 }
 
-/// Runs one Grace configuration in a child process.
-fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun, String> {
+/// Runs one Grace configuration in a child process: the run, and each
+/// image's text with its lines in row order ([`text_in_rows`]).
+fn run_child(
+    runtime: &str,
+    profile: &str,
+    samples: &[Sample],
+) -> Result<(PeerRun, BTreeMap<PathBuf, String>), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
         .args(["--child", runtime, profile])
@@ -248,6 +290,7 @@ fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun
         images: Vec::new(),
         peak_rss_kb: None,
     };
+    let mut in_rows = BTreeMap::new();
     for line in std::io::BufReader::new(child.stdout.take().expect("piped")).lines() {
         let line = line.map_err(|e| e.to_string())?;
         let v: serde_json::Value =
@@ -255,9 +298,14 @@ fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun
         if let Some(kb) = v.get("peak_rss_kb").and_then(|k| k.as_u64()) {
             run.peak_rss_kb = Some(kb);
         } else {
+            let file = PathBuf::from(v["file"].as_str().unwrap_or_default());
+            in_rows.insert(file, text_in_rows(&v["document"]));
             run.images.push(grace_eval::peers::PeerImage {
                 file: PathBuf::from(v["file"].as_str().unwrap_or_default()),
-                text: v["text"].as_str().unwrap_or_default().to_string(),
+                text: v["document"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 seconds: v["seconds"].as_f64().unwrap_or(f64::NAN),
             });
         }
@@ -266,11 +314,11 @@ fn run_child(runtime: &str, profile: &str, samples: &[Sample]) -> Result<PeerRun
     if !status.success() {
         return Err(format!("child exited with {status}"));
     }
-    Ok(run)
+    Ok((run, in_rows))
 }
 
-/// Reads one encoded image and returns its text.
-type Reader = Box<dyn FnMut(&[u8]) -> String>;
+/// Reads one encoded image and returns its OCR document (null when reading failed).
+type Reader = Box<dyn FnMut(&[u8]) -> serde_json::Value>;
 
 /// Child: reads every file once to warm up shapes, then times a second pass.
 fn child(runtime: &str, profile: &str, files: &[String]) {
@@ -282,7 +330,8 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
             Box::new(move |bytes| {
                 engine
                     .read(bytes, &options)
-                    .map(|o| o.text)
+                    .ok()
+                    .and_then(|o| serde_json::to_value(o).ok())
                     .unwrap_or_default()
             })
         }
@@ -300,8 +349,7 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
                 let input = grace::ModuleInput::new(bytes.to_vec()).with_options(&options);
                 let out = rt.block_on(module.run_shared(input));
                 out.ok()
-                    .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.document).ok())
-                    .and_then(|d| d["text"].as_str().map(String::from))
+                    .and_then(|o| serde_json::from_str(&o.document).ok())
                     .unwrap_or_default()
             })
         }
@@ -318,12 +366,12 @@ fn child(runtime: &str, profile: &str, files: &[String]) {
     let mut out = stdout.lock();
     for (file, bytes) in files.iter().zip(&inputs) {
         let t = Instant::now();
-        let text = read(bytes);
+        let document = read(bytes);
         let seconds = t.elapsed().as_secs_f64();
         writeln!(
             out,
             "{}",
-            serde_json::json!({"file": file, "text": text, "seconds": seconds})
+            serde_json::json!({"file": file, "document": document, "seconds": seconds})
         )
         .unwrap();
     }
