@@ -124,7 +124,7 @@ fn list_files(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, DatasetError> {
 /// SROIE 2019 scanned receipts (`sroie-dev/`): images, line ground truth, key fields.
 pub mod sroie {
     use super::{list_files, read_text, DatasetError};
-    use crate::metrics::{row_order, LineSpan};
+    use crate::metrics::{text_in_rows, LineSpan};
     use serde::Deserialize;
     use std::path::{Path, PathBuf};
 
@@ -182,17 +182,13 @@ pub mod sroie {
         }
 
         /// Ground-truth text in row order: the same lines read top to bottom,
-        /// left to right ([`row_order`]), joined by `'\n'`. The file order is
+        /// left to right ([`crate::metrics::row_order`]), joined by `'\n'`. The file order is
         /// the annotators' (some receipts list a table column by column, or a
         /// footer mid-page), which no reader reproduces; this order is what
         /// any top-to-bottom reader produces from perfect recognition.
         pub fn gt_text_in_rows(&self) -> String {
             let spans: Vec<LineSpan> = self.lines.iter().map(GtLine::span).collect();
-            let lines: Vec<&str> = row_order(&spans)
-                .into_iter()
-                .map(|i| self.lines[i].text.as_str())
-                .collect();
-            lines.join("\n")
+            text_in_rows(&spans, |i| self.lines[i].text.as_str())
         }
     }
 

@@ -256,6 +256,15 @@ pub fn row_order(spans: &[LineSpan]) -> Vec<usize> {
         .collect()
 }
 
+/// The lines' texts in row order ([`row_order`] of their spans), joined by `'\n'`.
+pub fn text_in_rows<'a>(spans: &[LineSpan], text_of: impl Fn(usize) -> &'a str) -> String {
+    row_order(spans)
+        .into_iter()
+        .map(text_of)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Word score and CERs of one engine over documents, as the tests and the benchmark report them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OcrScore {

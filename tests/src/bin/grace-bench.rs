@@ -10,7 +10,7 @@
 //! Grace's own lines put in row order too (its reading order aside).
 
 use grace_eval::datasets::{sroie, sroie_dev_dir};
-use grace_eval::metrics::{row_order, CharErrorRate, LineSpan, WordScore};
+use grace_eval::metrics::{text_in_rows, CharErrorRate, LineSpan, WordScore};
 use grace_eval::peers::{run_rapidocr, run_tesseract, PeerRun, RapidOcrOptions, TesseractOptions};
 use grace_ocr::{OcrOptions, Profile};
 use std::collections::BTreeMap;
@@ -37,7 +37,7 @@ struct Sample {
     path: PathBuf,
     /// The truth's lines in the dataset's order.
     truth: String,
-    /// The same lines in row order ([`row_order`]).
+    /// The same lines in row order ([`text_in_rows`]).
     truth_in_rows: String,
 }
 
@@ -186,8 +186,8 @@ fn cer_in_rows(samples: &[Sample], in_rows: &BTreeMap<PathBuf, String>) -> f64 {
     cer.cer()
 }
 
-/// The text of an OCR document with its lines in row order ([`row_order`] of their boxes).
-fn text_in_rows(doc: &serde_json::Value) -> String {
+/// The text of an OCR document with its lines in row order ([`text_in_rows`] of their boxes).
+fn document_in_rows(doc: &serde_json::Value) -> String {
     let lines = doc["lines"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     let spans: Vec<LineSpan> = lines
         .iter()
@@ -199,11 +199,7 @@ fn text_in_rows(doc: &serde_json::Value) -> String {
             }))
         })
         .collect();
-    row_order(&spans)
-        .into_iter()
-        .map(|i| lines[i]["text"].as_str().unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join("\n")
+    text_in_rows(&spans, |i| lines[i]["text"].as_str().unwrap_or(""))
 }
 
 /// Word F1, CER and CER against the truth in row order of a run.
@@ -251,11 +247,7 @@ fn generated_spanish(count: usize) -> Vec<Sample> {
                 .iter()
                 .map(|l| LineSpan::of_points(l.quad.map(|[x, y]| (x, y))))
                 .collect();
-            let truth_in_rows = row_order(&spans)
-                .into_iter()
-                .map(text_of)
-                .collect::<Vec<_>>()
-                .join("\n");
+            let truth_in_rows = text_in_rows(&spans, text_of);
             Sample {
                 path,
                 truth,
@@ -272,7 +264,7 @@ fn target_dir() -> PathBuf {
 }
 
 /// Runs one Grace configuration in a child process: the run, and each
-/// image's text with its lines in row order ([`text_in_rows`]).
+/// image's text with its lines in row order ([`document_in_rows`]).
 fn run_child(
     runtime: &str,
     profile: &str,
@@ -299,9 +291,9 @@ fn run_child(
             run.peak_rss_kb = Some(kb);
         } else {
             let file = PathBuf::from(v["file"].as_str().unwrap_or_default());
-            in_rows.insert(file, text_in_rows(&v["document"]));
+            in_rows.insert(file.clone(), document_in_rows(&v["document"]));
             run.images.push(grace_eval::peers::PeerImage {
-                file: PathBuf::from(v["file"].as_str().unwrap_or_default()),
+                file,
                 text: v["document"]["text"]
                     .as_str()
                     .unwrap_or_default()
