@@ -18,6 +18,7 @@ pub mod layout;
 pub mod line_items;
 pub mod output;
 pub mod parties;
+pub mod review;
 pub mod tax_lines;
 pub mod totals;
 pub mod validations;
@@ -208,14 +209,20 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         .collect();
     let line_items = line_items::line_items(&ctx, &totals);
     let validations = validations::validate(&fields, &tax_lines, &line_items);
+    let mut fields = fields;
+    review::discount_contradicted(&mut fields, &validations);
+    let doc_type = doc_type::doc_type(page, fields.total.is_some());
+    let review_reasons = review::review_reasons(&fields, &validations, doc_type.value != "other");
     let mut out = InvoiceOutput {
-        doc_type: doc_type::doc_type(page, fields.total.is_some()),
+        doc_type,
         locale: locale.tag().to_string(),
         fields,
         tax_lines,
         line_items,
         key_values: key_values::key_values(page, &ctx.labels),
         validations,
+        needs_review: !review_reasons.is_empty(),
+        review_reasons,
     };
     out.place_on_pages(&page.bands);
     out

@@ -25,6 +25,11 @@ pub struct InvoiceOutput {
     pub key_values: Vec<KeyValue>,
     /// Named checks.
     pub validations: Vec<Validation>,
+    /// Whether a person should look at the document before it flows on.
+    pub needs_review: bool,
+    /// Why, as short stable codes (`total_unbalanced`, `tax_id_checksum`,
+    /// `low_confidence:total`, `missing:total`, ...), sorted.
+    pub review_reasons: Vec<String>,
 }
 
 impl InvoiceOutput {

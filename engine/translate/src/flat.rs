@@ -38,6 +38,9 @@ pub const INVOICE_KEYS: &[&str] = &[
     "amount_due",
     "iban",
     "payment_method",
+    "language",
+    "country",
+    "review_reasons",
     "document_sha256",
     "text",
 ];
@@ -102,6 +105,9 @@ fn source(module: &str, key: &str) -> Source {
         (_, "text") => paths(&["/text", "/ocr/text"]),
         (_, "document_sha256") => paths(&["/document_sha256", "/hash/sha256", "/sha256"]),
         (_, "doc_type") => paths(&["/doc_type", "/document_type", "/fields/doc_type/value"]),
+        (_, "language") => paths(&["/language/value", "/language"]),
+        (_, "country") => paths(&["/country/value", "/country"]),
+        (_, "review_reasons") => paths(&["/review_reasons"]),
         (_, k) => Source::Field(k.to_string()),
     }
 }
@@ -140,8 +146,13 @@ pub fn flatten_response(
     let confidence = str_at(envelope, &["/quality/confidence"]).and_then(Value::as_f64);
     let validation_failed =
         str_at(envelope, &["/quality/validation_passed"]).and_then(Value::as_bool) == Some(false);
-    let needs_review =
-        !failed && (validation_failed || confidence.is_some_and(|c| c < options.review_threshold));
+    let data = envelope.pointer("/result/data").unwrap_or(&Value::Null);
+    // The module's own verdict (failed checks, doubtful key fields) counts too.
+    let module_review = data.get("needs_review") == Some(&Value::Bool(true));
+    let needs_review = !failed
+        && (validation_failed
+            || module_review
+            || confidence.is_some_and(|c| c < options.review_threshold));
     let mut out = Map::new();
     let status = if failed {
         "error"
@@ -175,7 +186,6 @@ pub fn flatten_response(
         "error_message",
         &["/errors/0/message", "/error/message"],
     );
-    let data = envelope.pointer("/result/data").unwrap_or(&Value::Null);
     match module_keys(module) {
         Some(keys) => {
             for key in keys {

@@ -1,0 +1,166 @@
+//! The last pass: what the checks say about the fields. A field a check
+//! contradicts loses its confidence (a confident wrong total is the worst
+//! answer a reader can give), and the document says whether a person should
+//! look at it and why, in short stable codes a workflow can branch on.
+
+use crate::output::{Field, Fields, Status, Validation};
+
+/// Confidence a field keeps at most when a check it takes part in fails.
+pub const CONTRADICTED: f32 = 0.4;
+
+/// Below this a key field is reported as `low_confidence:<field>`.
+pub const LOW_CONFIDENCE: f32 = 0.6;
+
+/// Fields whose doubt makes the whole document doubtful.
+const KEY_FIELDS: &[&str] = &[
+    "invoice_number",
+    "issue_date",
+    "vendor_name",
+    "vendor_tax_id",
+    "subtotal",
+    "tax_total",
+    "total",
+    "iban",
+];
+
+/// Failed checks and the review code each one raises.
+const FAILED_CHECK_CODES: &[(&str, &str)] = &[
+    ("totals_balance", "total_unbalanced"),
+    ("line_items_sum", "line_items_unbalanced"),
+    ("tax_amounts", "tax_amount_mismatch"),
+    ("vendor_tax_id_checksum", "tax_id_checksum"),
+    ("customer_tax_id_checksum", "tax_id_checksum"),
+    ("iban_checksum", "iban_checksum"),
+    ("dates_plausible", "dates_implausible"),
+];
+
+/// Checks whose failure says something about the fields they name; a
+/// line-item mismatch is more often a missed row than a wrong total.
+const CONTRADICTING_CHECKS: &[&str] = &[
+    "totals_balance",
+    "tax_amounts",
+    "vendor_tax_id_checksum",
+    "customer_tax_id_checksum",
+    "iban_checksum",
+    "dates_plausible",
+];
+
+/// Lowers the confidence of every field a failed check names.
+pub fn discount_contradicted(fields: &mut Fields, validations: &[Validation]) {
+    let failed: Vec<&Validation> = validations
+        .iter()
+        .filter(|v| v.status == Status::Fail && CONTRADICTING_CHECKS.contains(&v.name.as_str()))
+        .collect();
+    let names: Vec<&'static str> = fields.named().iter().map(|(n, _)| *n).collect();
+    for (name, field) in names.into_iter().zip(fields.each_mut()) {
+        let Some(f) = field.as_mut() else { continue };
+        if failed.iter().any(|v| v.fields.iter().any(|n| n == name)) {
+            f.confidence = f.confidence.min(CONTRADICTED);
+        }
+    }
+}
+
+/// Whether the document needs a person, and why (sorted, no repeats).
+pub fn review_reasons(
+    fields: &Fields,
+    validations: &[Validation],
+    is_money_document: bool,
+) -> Vec<String> {
+    let mut reasons: Vec<String> = Vec::new();
+    for v in validations.iter().filter(|v| v.status == Status::Fail) {
+        if let Some((_, code)) = FAILED_CHECK_CODES.iter().find(|(n, _)| *n == v.name) {
+            reasons.push((*code).to_string());
+        } else {
+            reasons.push(v.name.clone());
+        }
+    }
+    if is_money_document && fields.total.is_none() {
+        reasons.push("missing:total".into());
+    }
+    for (name, field) in fields.named() {
+        if let Some(Field { confidence, .. }) = field {
+            if KEY_FIELDS.contains(&name) && *confidence < LOW_CONFIDENCE {
+                reasons.push(format!("low_confidence:{name}"));
+            }
+        }
+    }
+    reasons.sort();
+    reasons.dedup();
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Source;
+    use std::collections::BTreeMap;
+
+    fn field(value: &str, confidence: f32) -> Option<Field> {
+        Some(Field {
+            value: value.into(),
+            raw: value.into(),
+            confidence,
+            bbox: None,
+            page: None,
+            label: None,
+            label_box: None,
+            source: Source::Label,
+            reconstructed: false,
+        })
+    }
+
+    fn check(name: &str, status: Status, fields: &[&str]) -> Validation {
+        Validation {
+            name: name.into(),
+            status,
+            fields: fields.iter().map(|s| s.to_string()).collect(),
+            values: BTreeMap::new(),
+            detail: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_balance_discounts_the_totals_and_asks_for_review() {
+        let mut fields = Fields {
+            subtotal: field("100.00", 0.98),
+            tax_total: field("21.00", 0.97),
+            total: field("160.00", 0.99),
+            invoice_number: field("F-1", 0.95),
+            ..Fields::default()
+        };
+        let checks = [
+            check(
+                "totals_balance",
+                Status::Fail,
+                &["subtotal", "tax_total", "withholding", "total"],
+            ),
+            check("iban_checksum", Status::Skip, &["iban"]),
+        ];
+        discount_contradicted(&mut fields, &checks);
+        assert_eq!(fields.total.as_ref().unwrap().confidence, CONTRADICTED);
+        assert_eq!(fields.invoice_number.as_ref().unwrap().confidence, 0.95);
+        let reasons = review_reasons(&fields, &checks, true);
+        assert_eq!(
+            reasons,
+            [
+                "low_confidence:subtotal",
+                "low_confidence:tax_total",
+                "low_confidence:total",
+                "total_unbalanced"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_clean_document_needs_no_review_and_a_missing_total_does() {
+        let fields = Fields {
+            total: field("10.00", 0.95),
+            ..Fields::default()
+        };
+        let checks = [check("totals_balance", Status::Pass, &["total"])];
+        assert!(review_reasons(&fields, &checks, true).is_empty());
+        let none = Fields::default();
+        assert_eq!(review_reasons(&none, &[], true), ["missing:total"]);
+        assert!(review_reasons(&none, &[], false).is_empty());
+    }
+}
