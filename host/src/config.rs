@@ -20,18 +20,22 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("GRACE_POOL_SIZE", "runtime.pool_size"),
     ("GRACE_MEMORY_LIMIT_MIB", "runtime.memory_limit_mib"),
     ("GRACE_DEADLINE_SECS", "runtime.deadline_secs"),
+    ("GRACE_REQUEST_DEADLINE_SECS", "runtime.request_deadline_secs"),
     ("GRACE_COMPILE_CACHE", "runtime.compile_cache"),
     ("GRACE_CACHE_DIR", "runtime.cache_dir"),
     ("GRACE_WATCH_INTERVAL_MS", "runtime.watch_interval_ms"),
     ("GRACE_JOB_WORKERS", "jobs.workers"),
+    ("GRACE_RETENTION_DAYS", "jobs.retention_days"),
     ("GRACE_MAX_UPLOAD_BYTES", "limits.max_upload_bytes"),
     ("GRACE_MAX_PIXELS", "limits.max_pixels"),
     ("GRACE_MAX_PAGES", "limits.max_pages"),
     ("GRACE_MAX_BATCH_FILES", "limits.max_batch_files"),
     ("GRACE_RATE_LIMIT_PER_SECOND", "rate_limit.per_second"),
     ("GRACE_RATE_LIMIT_BURST", "rate_limit.burst"),
+    ("GRACE_MAX_CONCURRENT_PER_KEY", "rate_limit.max_concurrent"),
     ("GRACE_REVIEW_MIN_CONFIDENCE", "review.min_confidence"),
     ("GRACE_FETCH_ENABLED", "fetch.enabled"),
+    ("GRACE_FETCH_ALLOW_PRIVATE", "fetch.allow_private"),
     ("GRACE_LOG_FORMAT", "log.format"),
 ];
 
@@ -84,6 +88,8 @@ pub struct Config {
     pub review: ReviewConfig,
     /// Fetching `file_url` uploads (only when `offline = false`).
     pub fetch: FetchConfig,
+    /// Connections: timeouts and caps a slow or idle client cannot outlast.
+    pub http: HttpConfig,
     /// Logging.
     pub log: LogConfig,
     /// Named chains of modules.
@@ -100,6 +106,9 @@ pub struct RuntimeConfig {
     pub memory_limit_mib: u64,
     /// Deadline per call, seconds.
     pub deadline_secs: f64,
+    /// Deadline of a whole request (every step and page of a pipeline),
+    /// seconds; the calls not yet finished are cancelled.
+    pub request_deadline_secs: f64,
     /// Cache compiled code (in `cache_dir`).
     pub compile_cache: bool,
     /// Where compiled code is cached (default `<data_dir>/cache`).
@@ -109,11 +118,22 @@ pub struct RuntimeConfig {
 }
 
 /// Job queue settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobsConfig {
     /// Jobs run at the same time; 0 = number of cores.
     pub workers: usize,
+    /// Days finished jobs, their uploads and stored results are kept (0 = forever).
+    pub retention_days: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            workers: 0,
+            retention_days: 7,
+        }
+    }
 }
 
 /// Upload limits (413 when exceeded).
@@ -138,6 +158,9 @@ pub struct RateLimitConfig {
     pub per_second: f64,
     /// Bucket size: requests allowed in a burst.
     pub burst: u32,
+    /// Requests one key may have in flight at once (0 = twice the cores);
+    /// applies when keys are required.
+    pub max_concurrent: usize,
 }
 
 /// Review thresholds.
@@ -161,6 +184,45 @@ pub struct FetchConfig {
     /// PEM file of extra certificate authorities trusted for `https`
     /// (besides the system's), e.g. an internal CA.
     pub ca_file: Option<PathBuf>,
+    /// Allow addresses that are not public (loopback, private, link-local,
+    /// unique-local, CGNAT, cloud metadata): off, so a client cannot make the
+    /// host reach into its own network.
+    pub allow_private: bool,
+    /// When not empty, the only hosts fetched: `files.example.com`, or
+    /// `.example.com` for it and every subdomain.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// HTTP connection limits.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Seconds a connection may take to send a request's headers, and may
+    /// stay idle between requests, before it is closed.
+    pub header_timeout_secs: u64,
+    /// Seconds a request may take to send its whole body (408 after).
+    pub body_timeout_secs: u64,
+    /// Open connections at most; more are closed as they arrive.
+    pub max_connections: usize,
+    /// Seconds a shutdown (SIGTERM, Ctrl-C) waits for requests in flight.
+    pub shutdown_timeout_secs: u64,
+    /// Names a request's `Host` may carry besides the loopback names, when
+    /// listening on a loopback address (a web page cannot then drive the
+    /// server through a DNS name it controls). On other addresses an empty
+    /// list allows every name.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            header_timeout_secs: 10,
+            body_timeout_secs: 120,
+            max_connections: 512,
+            shutdown_timeout_secs: 15,
+            allowed_hosts: Vec::new(),
+        }
+    }
 }
 
 /// Log output.
@@ -184,6 +246,10 @@ pub struct PipelineConfig {
     pub summary: String,
     /// The steps, in order.
     pub steps: Vec<StepConfig>,
+    /// The media types the pipeline takes (patterns such as `image/*`);
+    /// empty: whatever its first steps take.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media_types: Vec<String>,
     /// The step whose output is the base of the result data (default: the last).
     #[serde(default)]
     pub result: Option<String>,
@@ -241,6 +307,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             review: ReviewConfig::default(),
             fetch: FetchConfig::default(),
+            http: HttpConfig::default(),
             log: LogConfig::default(),
             pipelines: vec![invoice_pipeline()],
         }
@@ -253,6 +320,7 @@ impl Default for RuntimeConfig {
             pool_size: 0,
             memory_limit_mib: 2048,
             deadline_secs: 120.0,
+            request_deadline_secs: 300.0,
             compile_cache: true,
             cache_dir: None,
             watch_interval_ms: 1000,
@@ -276,6 +344,7 @@ impl Default for RateLimitConfig {
         RateLimitConfig {
             per_second: 20.0,
             burst: 60,
+            max_concurrent: 0,
         }
     }
 }
@@ -295,6 +364,8 @@ impl Default for FetchConfig {
             timeout_secs: 30,
             max_redirects: 5,
             ca_file: None,
+            allow_private: false,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -308,10 +379,11 @@ impl Default for LogConfig {
     }
 }
 
-/// The official `invoice` pipeline: a PDF is read by `pdf` first and only
-/// its pages without a text layer go through `ocr`; an image goes straight to
-/// `ocr`; then `invoice-fields` over every page, plus the sha256 of the
-/// original file and the document's text beside the fields.
+/// The official `invoice` pipeline: a PDF is read by `pdf` first (which also
+/// finds an embedded e-invoice XML) and only its pages without a text layer
+/// go through `ocr`; an image goes straight to `ocr`; an e-invoice XML (or
+/// text) straight to `invoice-fields`; then the sha256 of the original file
+/// and the document's text beside the fields.
 pub fn invoice_pipeline() -> PipelineConfig {
     let step = |module: &str, input: StepInput| StepConfig {
         module: module.into(),
@@ -321,17 +393,28 @@ pub fn invoice_pipeline() -> PipelineConfig {
     };
     PipelineConfig {
         name: "invoice".into(),
-        summary: "Invoice and ticket fields from an image or a PDF: pdf (PDFs only) → ocr \
-                  (images, and PDF pages without a text layer) → invoice-fields → hash"
+        summary: "Invoice and ticket fields from an image, a PDF or an e-invoice XML: pdf \
+                  (PDFs only) → ocr (images, and PDF pages without a text layer) → \
+                  invoice-fields → hash"
             .into(),
         steps: vec![
             StepConfig {
                 when_media_type: vec!["application/pdf".into()],
                 ..step("pdf", StepInput::Original)
             },
-            step("ocr", StepInput::Pages),
+            StepConfig {
+                when_media_type: vec!["image/*".into(), "application/pdf".into()],
+                ..step("ocr", StepInput::Pages)
+            },
             step("invoice-fields", StepInput::Previous),
             step("hash", StepInput::Original),
+        ],
+        // Documents only: text and JSON would reach invoice-fields directly.
+        media_types: vec![
+            "image/*".into(),
+            "application/pdf".into(),
+            "application/xml".into(),
+            "text/xml".into(),
         ],
         result: Some("invoice-fields".into()),
         merge: [
@@ -393,6 +476,14 @@ impl Config {
 
     /// Checks values serde cannot.
     fn validate(&self) -> Result<(), String> {
+        if !(self.runtime.request_deadline_secs.is_finite()
+            && self.runtime.request_deadline_secs > 0.0)
+        {
+            return Err(format!(
+                "runtime.request_deadline_secs must be a positive number, got {}",
+                self.runtime.request_deadline_secs
+            ));
+        }
         if !(self.runtime.deadline_secs.is_finite() && self.runtime.deadline_secs > 0.0) {
             return Err(format!(
                 "runtime.deadline_secs must be a positive number, got {}",
@@ -444,6 +535,14 @@ impl Config {
     /// Concurrent job workers.
     pub fn job_workers(&self) -> usize {
         non_zero_or_cores(self.jobs.workers)
+    }
+
+    /// Requests one key may have in flight (`rate_limit.max_concurrent`, 0 = twice the cores).
+    pub fn max_in_flight_per_key(&self) -> usize {
+        match self.rate_limit.max_concurrent {
+            0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
     }
 
     /// Whether `file_url` may be fetched.

@@ -107,14 +107,40 @@ pub fn exec_code(error: &ExecError) -> &'static str {
     match error {
         ExecError::Options(_) => "bad_request",
         ExecError::Pipeline(_) => "internal",
-        ExecError::Expired { .. } => "timeout",
+        ExecError::Expired { .. } | ExecError::Deadline { .. } => "timeout",
         ExecError::Step { error, .. } => match error {
             RunError::InvalidInput(_) => "invalid_input",
             RunError::Unsupported(_) => "unsupported",
             RunError::MemoryLimit { .. } => "memory_limit",
             RunError::Timeout(_) => "timeout",
+            RunError::Trap(_) => "module_failed",
             _ => "internal",
         },
+    }
+}
+
+/// What a client may hear of a trap: that the module stopped on its input.
+/// The guest's panic text (source paths of the build machine, allocator
+/// internals, parts of the input) goes to the log under the trace id.
+pub const TRAP_MESSAGE: &str = "the module stopped on this input (a guest panic or trap); the server log has the details under this request's trace id";
+
+fn without_internals(error: ExecError, trace_id: &str) -> ExecError {
+    match error {
+        ExecError::Step {
+            step,
+            module,
+            error: RunError::Trap(detail),
+            trace,
+        } => {
+            tracing::warn!(%trace_id, %module, step, %detail, "module trapped");
+            ExecError::Step {
+                step,
+                module,
+                error: RunError::Trap(TRAP_MESSAGE.into()),
+                trace,
+            }
+        }
+        other => other,
     }
 }
 
@@ -153,21 +179,28 @@ pub async fn dispatch(
         }
     }
     let run = service.execute(&target, req.data.clone(), &req.media_type, &req.options);
-    let result = match req.ttl {
-        None => run.await,
-        Some(ttl) => {
-            let left = ttl.expires_at_ms - crate::store::now_ms();
-            let expired = ExecError::Expired { ttl_ms: ttl.ttl_ms };
-            if left <= 0 {
-                Err(expired)
-            } else {
-                // A module call already running finishes on the compute
-                // runtime (bounded by its own deadline); its answer is dropped.
-                tokio::time::timeout(std::time::Duration::from_millis(left as u64), run)
-                    .await
-                    .unwrap_or(Err(expired))
-            }
+    // The host's deadline, or the caller's time to live when that is sooner.
+    // Dropping the run cancels the calls not yet started; one already running
+    // finishes on the compute runtime (bounded by its own deadline) unheard.
+    let deadline = service.request_deadline();
+    let mut expired = ExecError::Deadline {
+        secs: deadline.as_secs_f64(),
+    };
+    let mut left = deadline;
+    if let Some(ttl) = req.ttl {
+        let ttl_left = ttl.expires_at_ms - crate::store::now_ms();
+        let ttl_left = std::time::Duration::from_millis(ttl_left.max(0) as u64);
+        if ttl_left <= left {
+            left = ttl_left;
+            expired = ExecError::Expired { ttl_ms: ttl.ttl_ms };
         }
+    }
+    let result = if left.is_zero() {
+        Err(expired)
+    } else {
+        tokio::time::timeout(left, run)
+            .await
+            .unwrap_or(Err(expired))
     };
     match result {
         Ok(exec) => {
@@ -181,6 +214,7 @@ pub async fn dispatch(
             })
         }
         Err(error) => {
+            let error = without_internals(error, &ctx.trace_id);
             let code = exec_code(&error);
             let env = envelope::failure(&ctx, &target, &error, code, crate::store::now_ms());
             Err(DispatchError::Exec {

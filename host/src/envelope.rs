@@ -34,6 +34,12 @@ pub struct RequestEnvelope {
 #[error("{0}")]
 pub struct EnvelopeError(pub String);
 
+/// The rule for ids a client chooses (`X-Trace-Id`, the envelope's
+/// `trace_id`): they reach logs and stored jobs, so short printable ASCII only.
+pub fn is_valid_trace_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
+}
+
 /// True when a JSON body is a contract envelope rather than a plain `{"file": ...}` request.
 pub fn is_envelope(body: &Value) -> bool {
     body.get("contract_version").is_some() || body.get("payload").is_some()
@@ -97,10 +103,16 @@ pub fn parse_request(body: &Value) -> Result<RequestEnvelope, EnvelopeError> {
             _ => return Err(err("options must be a JSON object")),
         }
     }
+    let id = |k: &str| match text(&env, k) {
+        Some(v) if !is_valid_trace_id(&v) => Err(EnvelopeError(format!(
+            "envelope.{k} must be 1 to 128 printable ASCII characters"
+        ))),
+        other => Ok(other),
+    };
     Ok(RequestEnvelope {
-        trace_id: text(&env, "trace_id"),
-        parent_trace_id: text(&env, "parent_trace_id"),
-        step_id: text(&env, "step_id"),
+        trace_id: id("trace_id")?,
+        parent_trace_id: id("parent_trace_id")?,
+        step_id: id("step_id")?,
         ttl_ms: env.get("ttl_ms").and_then(Value::as_u64),
         content: bytes,
         url,
@@ -314,6 +326,11 @@ mod tests {
         assert!(is_envelope(&body));
         let env = parse_request(&body).unwrap();
         assert_eq!(env.trace_id.as_deref(), Some("t-1"));
+        for bad in ["", "has space", "new\nline", "x".repeat(129).as_str()] {
+            let mut body = body.clone();
+            body["envelope"]["trace_id"] = json!(bad);
+            assert!(parse_request(&body).is_err(), "{bad:?} accepted");
+        }
         assert_eq!(env.content.as_deref(), Some(&b"hello"[..]));
         assert_eq!(env.options["profile"], "fast");
         assert_eq!(env.ttl_ms, Some(30000));

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use tokio::sync::Notify;
 
 use crate::dispatch;
+use tracing::Instrument as _;
 use crate::service::Service;
 use crate::store::{Job, Store};
 
@@ -101,8 +102,13 @@ impl JobRunner {
     }
 
     async fn run(&self, job: Job) {
+        // Instrumented, not entered: a span entered across an `.await` would
+        // label whatever else this thread runs meanwhile with this job.
         let span = tracing::info_span!("job", trace_id = %job.trace_id, request_id = %job.id, target = %job.target);
-        let _enter = span.enter();
+        self.run_in_span(job).instrument(span).await
+    }
+
+    async fn run_in_span(&self, job: Job) {
         let outcome = self.execute(&job).await;
         let (status, recorded) = match &outcome {
             Ok(envelope) => (

@@ -18,6 +18,8 @@ pub const PDF: &str = "application/pdf";
 pub const JSON: &str = "application/json";
 /// UTF-8 text without control characters.
 pub const TEXT: &str = "text/plain";
+/// XML (an e-invoice: CII, UBL), when the text opens with a declaration or an element.
+pub const XML: &str = "application/xml";
 /// Anything else.
 pub const OCTET_STREAM: &str = "application/octet-stream";
 
@@ -59,9 +61,23 @@ pub fn sniff_media_type(data: &[u8]) -> &'static str {
         return JSON;
     }
     if !body.is_empty() && is_text(body) {
-        return TEXT;
+        return if looks_like_xml(&body[body.len() - body.trim_ascii_start().len()..]) {
+            XML
+        } else {
+            TEXT
+        };
     }
     OCTET_STREAM
+}
+
+/// `<?xml`, or `<` and a name (`<Invoice`, `<rsm:CrossIndustryInvoice`): a
+/// document that is markup, not text that happens to hold a `<`.
+fn looks_like_xml(text: &[u8]) -> bool {
+    let html = text.len() >= 5 && text[..5].eq_ignore_ascii_case(b"<html");
+    text.starts_with(b"<?xml")
+        || (!html
+            && text.first() == Some(&b'<')
+            && text.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))
 }
 
 /// "BM", then a DIB header size the BMP formats use.
@@ -112,6 +128,12 @@ mod tests {
         );
         assert_eq!(sniff_media_type(b"\0\x01\x02"), OCTET_STREAM);
         assert_eq!(sniff_media_type(b""), OCTET_STREAM);
+        assert_eq!(
+            sniff_media_type(b"\n<?xml version=\"1.0\"?>\n<Invoice/>"),
+            XML
+        );
+        assert_eq!(sniff_media_type(b"<rsm:CrossIndustryInvoice/>"), XML);
+        assert_eq!(sniff_media_type(b"< 3 items"), TEXT);
         assert_eq!(sniff_media_type(b"\xff\xfe"), OCTET_STREAM);
     }
 }

@@ -2,7 +2,9 @@
 //! fetching on, against a local file server over http and https (a test
 //! certificate authority given as `fetch.ca_file`): redirects, a redirect
 //! loop, a missing file, a file over the upload limit, a slow server, an
-//! untrusted certificate and an https → http downgrade.
+//! untrusted certificate and an https → http downgrade; and the address
+//! policy: loopback refused by default, `fetch.allowed_hosts` checked on
+//! every redirect, one answer whatever went wrong upstream.
 
 mod common;
 
@@ -15,6 +17,12 @@ use common::{hash_wasm, Server};
 use serde_json::{json, Value};
 
 const CONTENT: &[u8] = b"grace fetched this file";
+
+/// Requests the file servers of this test binary have answered.
+static SERVED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// What the client is told whenever the far side failed or policy refused.
+const GENERIC: &str = "file_url could not be fetched";
 
 /// The answer for a path (status line, extra headers, body).
 fn answer_for(path: &str, plain_port: u16) -> (String, String, Vec<u8>) {
@@ -54,6 +62,7 @@ fn serve_one(stream: &mut (impl Read + Write), plain_port: u16) {
             _ => return,
         }
     }
+    SERVED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let head = String::from_utf8_lossy(&head);
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     let (status, headers, body) = answer_for(&path, plain_port);
@@ -140,7 +149,7 @@ fn file_url_over_http_and_https() {
     let ca_file = dir.path().join("test-ca.pem");
     std::fs::write(&ca_file, ca_pem).unwrap();
     let config = format!(
-        "offline = false\n[limits]\nmax_upload_bytes = 100000\n[fetch]\nenabled = true\ntimeout_secs = 1\nmax_redirects = 3\nca_file = {:?}\n",
+        "offline = false\n[limits]\nmax_upload_bytes = 100000\n[fetch]\nenabled = true\nallow_private = true\ntimeout_secs = 1\nmax_redirects = 3\nca_file = {:?}\n",
         ca_file.display().to_string()
     );
     let server = Server::start(&[("hash.wasm", hash_wasm())], &config, false);
@@ -157,14 +166,14 @@ fn file_url_over_http_and_https() {
         assert_eq!(flat["sha256"], want, "{url}: {flat}");
     }
 
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let refused = [
-        (format!("http://{plain}/missing"), 502, "bad_gateway", "404"),
-        (
-            format!("http://{plain}/loop"),
-            502,
-            "bad_gateway",
-            "max_redirects",
-        ),
+        (format!("http://{plain}/missing"), 502, "bad_gateway", GENERIC),
+        (format!("http://{closed}/doc.txt"), 502, "bad_gateway", GENERIC),
+        (format!("http://{plain}/loop"), 502, "bad_gateway", GENERIC),
         (
             format!("http://{plain}/big"),
             413,
@@ -181,7 +190,7 @@ fn file_url_over_http_and_https() {
             format!("https://127.0.0.1:{}/to-plain", tls.port()),
             502,
             "bad_gateway",
-            "https to http",
+            GENERIC,
         ),
         (
             format!("ftp://{plain}/doc.txt"),
@@ -190,6 +199,7 @@ fn file_url_over_http_and_https() {
             "http:// or https://",
         ),
     ];
+    let mut upstream_answers = std::collections::BTreeSet::new();
     for (url, status, code, says) in refused {
         let resp = server
             .req("POST", "/v1/run/hash")
@@ -202,7 +212,59 @@ fn file_url_over_http_and_https() {
             body["error"]["message"].as_str().unwrap().contains(says),
             "{url}: {body}"
         );
+        if status == 502 {
+            upstream_answers.insert(body.to_string());
+        }
     }
+    // A 404, a closed port, a loop and a downgrade read the same to a prober.
+    assert_eq!(upstream_answers.len(), 1, "{upstream_answers:?}");
+}
+
+#[test]
+fn local_addresses_are_refused_unless_allowed() {
+    let plain = plain_server();
+    let port = plain.port();
+    let server = Server::start(
+        &[("hash.wasm", hash_wasm())],
+        "offline = false\n[fetch]\nenabled = true\n",
+        false,
+    );
+    let before = SERVED.load(std::sync::atomic::Ordering::SeqCst);
+    for url in [
+        format!("http://127.0.0.1:{port}/doc.txt"),
+        format!("http://localhost:{port}/doc.txt"),
+        format!("http://[::ffff:127.0.0.1]:{port}/doc.txt"),
+        format!("http://0.0.0.0:{port}/doc.txt"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+        "http://10.0.0.1/x".to_string(),
+    ] {
+        let (status, body) = zapier_hash(&server, &url);
+        assert_eq!(status, 502, "{url}: {body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains(GENERIC),
+            "{url}: {body}"
+        );
+    }
+    assert_eq!(
+        SERVED.load(std::sync::atomic::Ordering::SeqCst),
+        before,
+        "a refused address was connected to"
+    );
+
+    // allowed_hosts is checked on every hop: localhost may be fetched, its
+    // redirect to 127.0.0.1 may not.
+    let server = Server::start(
+        &[("hash.wasm", hash_wasm())],
+        "offline = false\n[fetch]\nenabled = true\nallow_private = true\nallowed_hosts = [\"localhost\"]\n",
+        false,
+    );
+    let (status, flat) = zapier_hash(&server, &format!("http://localhost:{port}/doc.txt"));
+    assert_eq!(status, 200, "{flat}");
+    assert_eq!(flat["sha256"], grace::sha256_hex(CONTENT));
+    let (status, body) = zapier_hash(&server, &format!("http://127.0.0.1:{port}/doc.txt"));
+    assert_eq!(status, 502, "{body}");
+    let (status, body) = zapier_hash(&server, &format!("http://localhost:{port}/to-plain"));
+    assert_eq!(status, 502, "redirect to a host not allowed: {body}");
 }
 
 #[test]
@@ -211,7 +273,7 @@ fn an_untrusted_certificate_is_refused() {
     let (tls, _ca_not_given) = tls_server(plain.port());
     let server = Server::start(
         &[("hash.wasm", hash_wasm())],
-        "offline = false\n[fetch]\nenabled = true\n",
+        "offline = false\n[fetch]\nenabled = true\nallow_private = true\n",
         false,
     );
     let (status, body) = zapier_hash(
@@ -220,7 +282,47 @@ fn an_untrusted_certificate_is_refused() {
     );
     assert_eq!(status, 502, "{body}");
     assert!(
-        body["error"]["message"].as_str().unwrap().contains("TLS"),
+        body["error"]["message"].as_str().unwrap().contains(GENERIC),
         "{body}"
     );
+}
+
+#[test]
+fn file_urls_are_counted_and_share_the_upload_limit() {
+    let plain = plain_server();
+    let server = Server::start(
+        &[("hash.wasm", hash_wasm())],
+        "offline = false\n[limits]\nmax_upload_bytes = 500000\nmax_batch_files = 5\n[fetch]\nenabled = true\nallow_private = true\n",
+        false,
+    );
+    let url = format!("http://{plain}/big");
+    let before = SERVED.load(std::sync::atomic::Ordering::SeqCst);
+    // Forty URLs on a one-file route, then on a batch over its file limit:
+    // refused before a single download.
+    let many: Vec<(&str, Option<&str>, &[u8])> = (0..40)
+        .map(|_| ("file_url", None, url.as_bytes()))
+        .collect();
+    let one_file = server
+        .req("POST", "/v1/run/hash")
+        .multipart(&many)
+        .send();
+    assert_eq!(one_file.status, 400, "{}", one_file.text());
+    let batch = server
+        .req("POST", "/api/ocr/process_batch?module=hash")
+        .multipart(&many)
+        .send();
+    assert_eq!(batch.status, 413, "{}", batch.text());
+    assert!(batch.text().contains("limits.max_batch_files"));
+    assert_eq!(
+        SERVED.load(std::sync::atomic::Ordering::SeqCst),
+        before,
+        "files were downloaded for a refused request"
+    );
+    // Two files of 300 kB fit the batch count but not the 500 kB limit together.
+    let two = server
+        .req("POST", "/api/ocr/process_batch?module=hash")
+        .multipart(&many[..2])
+        .send();
+    assert_eq!(two.status, 413, "{}", two.text());
+    assert!(two.text().contains("limits.max_upload_bytes"), "{}", two.text());
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{AuditCommand, CliError, KeysCommand, Outcome};
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 fn open_store(config: &Config) -> Result<Store, CliError> {
     Ok(Store::open(&config.data_dir)?)
@@ -16,17 +16,19 @@ pub(super) fn keys(config: &Config, cmd: KeysCommand) -> Result<Outcome, CliErro
     let store = open_store(config)?;
     let mut out = std::io::stdout().lock();
     match cmd {
-        KeysCommand::Create { name } => {
+        KeysCommand::Create { name, scope } => {
             let name = name.trim();
             if name.is_empty() {
                 return Err(CliError::Usage("the key needs a non-empty name".into()));
             }
-            let new = store.create_key(name)?;
+            let scope = Scope::parse(&scope)
+                .ok_or_else(|| CliError::Usage(format!("unknown scope {scope:?}")))?;
+            let new = store.create_key(name, scope)?;
             store.audit(
                 "cli",
                 "keys.create",
                 &new.key.id,
-                &json!({"name": new.key.name, "prefix": new.key.prefix}),
+                &json!({"name": new.key.name, "prefix": new.key.prefix, "scope": scope.as_str()}),
             )?;
             // The key alone on the first line, so scripts can take it with `head -1`.
             writeln!(out, "{}", new.secret)?;
@@ -40,14 +42,25 @@ pub(super) fn keys(config: &Config, cmd: KeysCommand) -> Result<Outcome, CliErro
             if json {
                 writeln!(out, "{}", serde_json::to_string(&keys).unwrap_or_default())?;
             } else {
-                writeln!(out, "{:10}  {:20}  {:14}  STATUS", "ID", "NAME", "PREFIX")?;
+                writeln!(
+                    out,
+                    "{:10}  {:20}  {:14}  {:6}  STATUS",
+                    "ID", "NAME", "PREFIX", "SCOPE"
+                )?;
                 for k in keys {
                     let status = if k.revoked_at.is_some() {
                         "revoked"
                     } else {
                         "active"
                     };
-                    writeln!(out, "{:10}  {:20}  {:14}  {status}", k.id, k.name, k.prefix)?;
+                    writeln!(
+                        out,
+                        "{:10}  {:20}  {:14}  {:6}  {status}",
+                        k.id,
+                        k.name,
+                        k.prefix,
+                        k.scope.as_str()
+                    )?;
                 }
             }
         }

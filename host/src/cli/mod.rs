@@ -124,6 +124,9 @@ pub enum KeysCommand {
     Create {
         /// A name for the key (who or what uses it).
         name: String,
+        /// `user` sees and cleans its own jobs; `admin` sees every key's.
+        #[arg(long, default_value = "user", value_parser = ["user", "admin"])]
+        scope: String,
     },
     /// List keys (never the secrets).
     List {

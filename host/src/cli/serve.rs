@@ -89,15 +89,17 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
         &config.listen.to_string(),
         &json!({"modules": service.module_names(), "auth": config.auth, "offline": config.offline}),
     )?;
-    if config.auth && store.list_keys()?.iter().all(|k| k.revoked_at.is_some()) {
+    // Only a store that never had a key gets one: an operator who revoked
+    // every key meant to lock the API.
+    if config.auth && store.list_keys()?.is_empty() {
         // First start: without a key nobody could call the API. The key is
         // shown once, here, like `grace keys create` does.
-        let first = store.create_key("default")?;
+        let first = store.create_key("default", crate::store::Scope::Admin)?;
         store.audit(
             "host",
             "keys.create",
             &first.key.id,
-            &json!({"name": "default", "prefix": first.key.prefix, "reason": "first start"}),
+            &json!({"name": "default", "prefix": first.key.prefix, "scope": "admin", "reason": "first start"}),
         )?;
         eprintln!(
             "grace: no API key existed, so one was created (shown only now):\n\n    {}\n\nsend it as `Authorization: Bearer KEY`; manage keys with `grace keys create|list|revoke`",
@@ -125,6 +127,9 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
             }
         });
     }
+    if config.jobs.retention_days > 0 {
+        spawn_retention(store.clone(), config.jobs.retention_days);
+    }
     let fetcher = if config.fetch_allowed() {
         let f = crate::http::fetch::Fetcher::new(&config.fetch)
             .map_err(|e| CliError::Serve(e.to_string()))?;
@@ -133,10 +138,10 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
         None
     };
     let state = AppState {
-        limiter: Arc::new(RateLimiter::new(
-            config.rate_limit.per_second,
-            config.rate_limit.burst,
-        )),
+        limiter: Arc::new(
+            RateLimiter::new(config.rate_limit.per_second, config.rate_limit.burst)
+                .with_max_in_flight(config.max_in_flight_per_key()),
+        ),
         config: Arc::new(config.clone()),
         service,
         store,
@@ -154,12 +159,46 @@ pub(super) async fn serve(mut config: Config, args: &ServeArgs) -> Result<Outcom
     // The one line on stdout: scripts and tests read the address from it.
     println!("grace: listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, crate::http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| CliError::Serve(format!("server error: {e}")))?;
+    crate::http::listener::serve(
+        listener,
+        crate::http::router(state),
+        &config.http,
+        shutdown_signal(),
+    )
+    .await;
     tracing::info!("stopped");
     Ok(Outcome::default())
+}
+
+/// Deletes finished jobs, their uploads and stored results older than the
+/// retention, at start and every hour after.
+fn spawn_retention(store: Arc<Store>, days: u64) {
+    const EVERY: Duration = Duration::from_secs(3600);
+    let keep_ms = i64::try_from(days.saturating_mul(86_400_000)).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        loop {
+            let store = store.clone();
+            let swept = tokio::task::spawn_blocking(move || {
+                let before = crate::store::now_ms().saturating_sub(keep_ms);
+                let jobs = store.delete_finished_before(before, None)?;
+                let results = store.delete_results_before(before)?;
+                if !jobs.is_empty() || results > 0 {
+                    store.audit(
+                        "host",
+                        "retention.expire",
+                        "queue",
+                        &json!({"retention_days": days, "jobs": jobs.len(), "results": results}),
+                    )?;
+                }
+                Ok::<_, crate::store::StoreError>(())
+            })
+            .await;
+            if let Ok(Err(e)) = swept {
+                tracing::error!(error = %e, "retention sweep failed");
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -78,6 +78,7 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
             "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "module_failed" => StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_input" | "unsupported" | "memory_limit" => StatusCode::UNPROCESSABLE_ENTITY,
             "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
             "unavailable" => StatusCode::SERVICE_UNAVAILABLE,

@@ -2,7 +2,17 @@
 //! when the operator turned offline mode off and fetching on. `http` and
 //! `https` (rustls, the system's certificate authorities plus
 //! `fetch.ca_file`), redirects followed up to `fetch.max_redirects`.
+//!
+//! Every hop is resolved here and connected to the very address that was
+//! checked (no second lookup a rebinding DNS server could answer
+//! differently): public addresses only unless `fetch.allow_private`, and
+//! only `fetch.allowed_hosts` when that list is set. What went wrong
+//! upstream goes to the log; the client gets one generic answer, so the
+//! host cannot be used to map a network.
 
+mod address;
+
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +47,8 @@ pub struct Fetcher {
     tls: tokio_rustls::TlsConnector,
     max_redirects: u32,
     timeout: Duration,
+    allow_private: bool,
+    allowed_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -68,6 +80,8 @@ impl Fetcher {
             tls: tokio_rustls::TlsConnector::from(Arc::new(tls)),
             max_redirects: config.max_redirects,
             timeout: Duration::from_secs(config.timeout_secs.max(1)),
+            allow_private: config.allow_private,
+            allowed_hosts: config.allowed_hosts.clone(),
         })
     }
 
@@ -144,7 +158,8 @@ impl Fetcher {
             .to_string();
         let https = uri.scheme_str() == Some("https");
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
+        let targets = self.checked_addresses(&host, port).await?;
+        let tcp = tokio::net::TcpStream::connect(targets.as_slice())
             .await
             .map_err(|e| bad_gateway(format!("cannot connect to {host}:{port}: {e}")))?;
         if https {
@@ -162,8 +177,38 @@ impl Fetcher {
     }
 }
 
+impl Fetcher {
+    /// The addresses of `host` the policy allows (tried in order).
+    async fn checked_addresses(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<Vec<SocketAddr>, ApiError> {
+        if !address::host_allowed(host, &self.allowed_hosts) {
+            return Err(bad_gateway(format!(
+                "host {host:?} is not in fetch.allowed_hosts"
+            )));
+        }
+        let resolved: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| bad_gateway(format!("cannot resolve {host}: {e}")))?
+            .collect();
+        let allowed: Vec<SocketAddr> = resolved
+            .iter()
+            .copied()
+            .filter(|a| self.allow_private || address::is_public(a.ip()))
+            .collect();
+        if allowed.is_empty() {
+            return Err(bad_gateway(format!(
+                "{host} resolves to {resolved:?}, none of them public (fetch.allow_private is off)"
+            )));
+        }
+        Ok(allowed)
+    }
+}
+
 /// Runs a `file_url` fetch for a request: refused in offline mode.
-pub async fn fetch_url(state: &AppState, url: &str) -> Result<Vec<u8>, ApiError> {
+pub async fn fetch_url(state: &AppState, url: &str, limit: usize) -> Result<Vec<u8>, ApiError> {
     // Built at start-up exactly when the configuration allows fetching.
     let fetcher = match &state.fetcher {
         Some(f) => f,
@@ -175,13 +220,26 @@ pub async fn fetch_url(state: &AppState, url: &str) -> Result<Vec<u8>, ApiError>
             ))
         }
     };
-    fetcher
-        .get(url, state.config.limits.max_upload_bytes as usize)
-        .await
+    let max = state.config.limits.max_upload_bytes;
+    fetcher.get(url, limit).await.map_err(|mut e| {
+        if e.code == "payload_too_large" {
+            e.message = format!(
+                "the files of this request, with file_url's, are larger than {max} bytes (limits.max_upload_bytes)"
+            );
+        }
+        e
+    })
 }
 
-fn bad_gateway(message: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_GATEWAY, "bad_gateway", message)
+/// What the client hears whenever the far side failed or the policy
+/// refused it; `detail` goes to the log under the request's trace id.
+fn bad_gateway(detail: String) -> ApiError {
+    tracing::warn!(%detail, "file_url not fetched");
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "bad_gateway",
+        "file_url could not be fetched (the server log has the reason under this request's trace id)",
+    )
 }
 
 fn check_scheme(uri: &hyper::Uri) -> Result<(), ApiError> {

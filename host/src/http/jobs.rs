@@ -114,11 +114,13 @@ fn target_of(req: &Request) -> String {
 /// Checks the target and types, then stores the jobs (one transaction).
 async fn accept(
     state: &AppState,
+    caller: &Caller,
     target: &str,
     upload: Upload,
     trace: &TraceId,
     batch: Option<&str>,
 ) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    let key_id = caller.owner(state.config.auth);
     let resolved = state
         .service
         .resolve(target)
@@ -151,6 +153,7 @@ async fn accept(
             trace_id: trace_id.clone(),
             parent_trace_id: env.parent_trace_id.clone(),
             ttl_ms: env.ttl_ms,
+            key_id: key_id.clone(),
             data: f.data,
         })
         .collect();
@@ -166,13 +169,14 @@ async fn accept(
 async fn process_image(
     State(state): State<AppState>,
     Extension(trace): Extension<TraceId>,
+    Extension(caller): Extension<Caller>,
     req: Request,
 ) -> Result<Response, ApiError> {
     let target = target_of(&req);
     let upload = read_upload(&state, req, false)
         .await
         .inspect_err(|e| reject(&state, e))?;
-    let accepted = accept(&state, &target, upload, &trace, None)
+    let accepted = accept(&state, &caller, &target, upload, &trace, None)
         .await
         .inspect_err(|e| reject(&state, e))?;
     let (id, filename) = accepted
@@ -196,6 +200,7 @@ async fn process_image(
 async fn process_batch(
     State(state): State<AppState>,
     Extension(trace): Extension<TraceId>,
+    Extension(caller): Extension<Caller>,
     req: Request,
 ) -> Result<Response, ApiError> {
     let target = target_of(&req);
@@ -203,7 +208,7 @@ async fn process_batch(
         .await
         .inspect_err(|e| reject(&state, e))?;
     let batch_id = crate::store::new_id();
-    let accepted = accept(&state, &target, upload, &trace, Some(&batch_id))
+    let accepted = accept(&state, &caller, &target, upload, &trace, Some(&batch_id))
         .await
         .inspect_err(|e| reject(&state, e))?;
     let jobs: Vec<Value> = accepted
@@ -253,6 +258,7 @@ fn job_json(job: &Job) -> Value {
 
 async fn result(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let store = state.store.clone();
@@ -260,7 +266,8 @@ async fn result(
     let job = tokio::task::spawn_blocking(move || store.job(&lookup))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
-    match job {
+    // Another key's job reads as absent: its existence is not this caller's business.
+    match job.filter(|j| caller.may_see(j.key_id.as_deref())) {
         Some(job) => Ok(Json(job_json(&job)).into_response()),
         None => Err(ApiError::not_found(format!(
             "no job with request_id {id:?} (finished jobs may have been cleaned)"
@@ -270,13 +277,15 @@ async fn result(
 
 async fn batch(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let store = state.store.clone();
     let lookup = id.clone();
-    let jobs = tokio::task::spawn_blocking(move || store.batch_jobs(&lookup))
+    let mut jobs = tokio::task::spawn_blocking(move || store.batch_jobs(&lookup))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
+    jobs.retain(|j| caller.may_see(j.key_id.as_deref()));
     if jobs.is_empty() {
         return Err(ApiError::not_found(format!("no batch with id {id:?}")));
     }
@@ -350,21 +359,31 @@ async fn clean(
     })?;
     let before = crate::store::now_ms() - (secs.min(i64::MAX as u64 / 1000) as i64) * 1000;
     let store = state.store.clone();
-    let actor = format!("key:{}", caller.0);
-    let deleted = tokio::task::spawn_blocking(move || {
-        let ids = store.delete_finished_before(before)?;
+    let actor = format!("key:{}", caller.key_id);
+    // A user key cleans its own jobs; an admin key every job and the stored
+    // results (the idempotency cache, which belongs to no key).
+    let owner = (!caller.admin).then(|| caller.key_id.clone());
+    let (deleted, results) = tokio::task::spawn_blocking(move || {
+        let ids = store.delete_finished_before(before, owner.as_deref())?;
+        let results = match owner {
+            None => store.delete_results_before(before)?,
+            Some(_) => 0,
+        };
         store.audit(
             &actor,
             "jobs.clean",
             "queue",
-            &json!({"older_than_secs": secs, "deleted": ids.len(), "request_ids": ids}),
+            &json!({"older_than_secs": secs, "deleted": ids.len(), "request_ids": ids, "results_deleted": results}),
         )?;
-        Ok::<_, crate::store::StoreError>(ids)
+        Ok::<_, crate::store::StoreError>((ids, results))
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
-    Ok(
-        Json(json!({"deleted": deleted.len(), "request_ids": deleted, "older_than_secs": secs}))
-            .into_response(),
-    )
+    Ok(Json(json!({
+        "deleted": deleted.len(),
+        "request_ids": deleted,
+        "results_deleted": results,
+        "older_than_secs": secs
+    }))
+    .into_response())
 }

@@ -7,6 +7,7 @@ mod error;
 pub mod fetch;
 mod health;
 mod jobs;
+pub mod listener;
 pub mod rate_limit;
 mod run;
 pub mod upload;
@@ -14,7 +15,7 @@ pub mod upload;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -57,9 +58,27 @@ pub struct AppState {
 #[derive(Debug, Clone)]
 pub struct TraceId(pub String);
 
-/// Who is calling: the API key's id, or `anonymous` under `--no-auth`.
+/// Who is calling: the API key's id (`anonymous` under `--no-auth`) and
+/// whether it sees every key's jobs.
 #[derive(Debug, Clone)]
-pub struct Caller(pub String);
+pub struct Caller {
+    /// The key's id.
+    pub key_id: String,
+    /// An `admin` key, or no authentication at all.
+    pub admin: bool,
+}
+
+impl Caller {
+    /// The owner recorded on this caller's jobs (None without auth).
+    pub fn owner(&self, auth: bool) -> Option<String> {
+        auth.then(|| self.key_id.clone())
+    }
+
+    /// Whether this caller may see a job submitted by `owner`.
+    pub fn may_see(&self, owner: Option<&str>) -> bool {
+        self.admin || owner == Some(self.key_id.as_str())
+    }
+}
 
 /// Every route: its documentation and its handler, so the router and the
 /// OpenAPI document are built from the same list.
@@ -95,8 +114,105 @@ pub fn router(state: AppState) -> Router {
                 "this route does not take that method; see GET /api/documentation",
             )
         })
+        // Handlers read bodies up to `limits.max_upload_bytes` themselves; the
+        // same bound replaces axum's 2 MB default, which also applied to the
+        // multipart body they rewrap and refused every larger photo.
+        .layer(DefaultBodyLimit::max(body_limit(&state.config)))
+        .layer(middleware::from_fn(catch_panic))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// The largest request body any route reads.
+fn body_limit(config: &Config) -> usize {
+    usize::try_from(config.limits.max_upload_bytes).unwrap_or(usize::MAX)
+}
+
+/// A panic in a handler answers a JSON 500 with the trace id alone: the
+/// panic message (which may quote the request or name source paths) goes
+/// to the log, not to the client.
+async fn catch_panic(req: Request, next: Next) -> Response {
+    use futures_util::FutureExt as _;
+    let trace_id = req
+        .extensions()
+        .get::<TraceId>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    match std::panic::AssertUnwindSafe(next.run(req))
+        .catch_unwind()
+        .await
+    {
+        Ok(resp) => resp,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)");
+            tracing::error!(panic = %what, "handler panicked");
+            let mut err = ApiError::internal(format!(
+                "internal error; the server log has the details under trace id {trace_id}"
+            ));
+            err.details = serde_json::json!({ "trace_id": trace_id });
+            axum::response::IntoResponse::into_response(err)
+        }
+    }
+}
+
+/// Refuses a `Host` this server does not go by (421): on a loopback
+/// address only loopback names (and `http.allowed_hosts`), so a web page
+/// that points its own DNS name at 127.0.0.1 cannot drive the API.
+async fn check_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if host.is_empty() || host_allowed(host, &state.config) {
+        return next.run(req).await;
+    }
+    axum::response::IntoResponse::into_response(ApiError::new(
+        StatusCode::MISDIRECTED_REQUEST,
+        "bad_host",
+        "this server does not answer to that Host name; add it to http.allowed_hosts",
+    ))
+}
+
+fn host_allowed(host: &str, config: &Config) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    }
+    .trim_end_matches('.')
+    .to_ascii_lowercase();
+    let extra = &config.http.allowed_hosts;
+    if extra.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+        return true;
+    }
+    if !config.listen.ip().is_loopback() {
+        return extra.is_empty();
+    }
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The method as a metrics label: request data may not mint new series.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 /// Outermost layer: trace id, a span per request, one log line, metrics.
@@ -105,12 +221,12 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         .headers()
         .get("x-trace-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
+        .filter(|v| crate::envelope::is_valid_trace_id(v))
         .map(str::to_string)
         .unwrap_or_else(crate::store::new_id);
     // Routing happens inside this layer, so the route is matched here from the table.
     let route = route_label(req.uri().path());
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     req.extensions_mut().insert(TraceId(trace_id.clone()));
     let span =
         tracing::info_span!("request", trace_id = %trace_id, method = %method, route = %route);
@@ -120,7 +236,7 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let status = resp.status().as_u16().to_string();
     state.metrics.inc(
         "grace_http_requests_total",
-        &[("route", route), ("method", &method), ("status", &status)],
+        &[("route", route), ("method", method), ("status", &status)],
     );
     state.metrics.observe(
         "grace_http_request_duration_seconds",
@@ -179,7 +295,10 @@ async fn authenticate(
             .await
             .map_err(|e| ApiError::internal(e.to_string()))??;
         match found {
-            Some(key) => key.id,
+            Some(key) => Caller {
+                admin: key.scope == crate::store::Scope::Admin,
+                key_id: key.id,
+            },
             None => {
                 state
                     .metrics
@@ -190,9 +309,12 @@ async fn authenticate(
             }
         }
     } else {
-        "anonymous".to_string()
+        Caller {
+            key_id: "anonymous".into(),
+            admin: true,
+        }
     };
-    let decision = state.limiter.check(&caller);
+    let decision = state.limiter.check(&caller.key_id);
     let headers = [
         ("x-ratelimit-limit", decision.limit.to_string()),
         ("x-ratelimit-remaining", decision.remaining.to_string()),
@@ -201,7 +323,7 @@ async fn authenticate(
     if !decision.allowed {
         state
             .metrics
-            .inc("grace_rate_limited_total", &[("key", &caller)]);
+            .inc("grace_rate_limited_total", &[("key", &caller.key_id)]);
         let mut err = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -217,8 +339,26 @@ async fn authenticate(
         }
         return Err(err);
     }
-    req.extensions_mut().insert(Caller(caller));
+    let in_flight = if state.config.auth {
+        let Some(slot) = state.limiter.enter(&caller.key_id) else {
+            let mut err = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_in_flight",
+                format!(
+                    "this key already has {} requests in flight (rate_limit.max_concurrent); retry when one finishes",
+                    state.limiter.max_in_flight()
+                ),
+            );
+            err.headers.push((header::RETRY_AFTER, "1".into()));
+            return Err(err);
+        };
+        Some(slot)
+    } else {
+        None
+    };
+    req.extensions_mut().insert(caller);
     let mut resp = next.run(req).await;
+    drop(in_flight);
     for (k, v) in headers {
         if let Ok(v) = HeaderValue::from_str(&v) {
             resp.headers_mut().insert(k, v);
@@ -256,6 +396,31 @@ fn presented_key(headers: &axum::http::HeaderMap) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn loopback_servers_answer_loopback_names_only() {
+        let mut config = crate::config::Config::default();
+        for ok in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080", "LOCALHOST"] {
+            assert!(super::host_allowed(ok, &config), "{ok}");
+        }
+        for bad in ["evil.example:8080", "127.0.0.1.evil.example", "[2001:db8::1]:80"] {
+            assert!(!super::host_allowed(bad, &config), "{bad}");
+        }
+        config.http.allowed_hosts = vec!["grace.lan".into()];
+        assert!(super::host_allowed("grace.lan:8080", &config));
+        config.listen = "0.0.0.0:8080".parse().unwrap();
+        assert!(!super::host_allowed("evil.example", &config));
+        config.http.allowed_hosts.clear();
+        assert!(super::host_allowed("anything.lan", &config));
+    }
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        use axum::http::Method;
+        assert_eq!(super::method_label(&Method::POST), "POST");
+        let odd = Method::from_bytes(&[b'X'; 300]).unwrap();
+        assert_eq!(super::method_label(&odd), "other");
+    }
+
     #[test]
     fn routes_label_paths() {
         assert_eq!(super::route_label("/v1/run/ocr"), "/v1/run/{name}");

@@ -1,8 +1,12 @@
-//! Per-key token buckets: `burst` requests at once, refilled at `per_second`.
+//! Per-key token buckets: `burst` requests at once, refilled at `per_second`;
+//! and per-key caps on requests in flight, so one key cannot take every
+//! instance of the host.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The verdict for one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,18 +23,24 @@ pub struct Decision {
     pub retry_after_secs: u64,
 }
 
+/// One request of a key in flight (nothing to hold when unlimited).
+#[derive(Debug)]
+pub struct InFlight(Option<OwnedSemaphorePermit>);
+
 #[derive(Debug)]
 struct Bucket {
     tokens: f64,
     at: Instant,
 }
 
-/// Token buckets by key id.
+/// Token buckets and in-flight caps by key id.
 #[derive(Debug)]
 pub struct RateLimiter {
     per_second: f64,
     burst: u32,
     buckets: Mutex<HashMap<String, Bucket>>,
+    max_in_flight: usize,
+    in_flight: Mutex<HashMap<String, Arc<Semaphore>>>,
 }
 
 impl RateLimiter {
@@ -40,7 +50,37 @@ impl RateLimiter {
             per_second,
             burst: burst.max(1),
             buckets: Mutex::new(HashMap::new()),
+            max_in_flight: usize::MAX,
+            in_flight: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// At most `max` requests of one key in flight.
+    pub fn with_max_in_flight(mut self, max: usize) -> Self {
+        self.max_in_flight = max.max(1);
+        self
+    }
+
+    /// The most requests one key may have in flight.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight
+    }
+
+    /// A slot for one more request of `key`, held until the guard drops;
+    /// None when the key has `max_in_flight` already.
+    pub fn enter(&self, key: &str) -> Option<InFlight> {
+        if self.max_in_flight == usize::MAX {
+            return Some(InFlight(None));
+        }
+        let semaphore = {
+            let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            // Keys with nothing in flight are forgotten, so the map stays small.
+            map.retain(|_, s| s.available_permits() < self.max_in_flight);
+            map.entry(key.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.max_in_flight)))
+                .clone()
+        };
+        semaphore.try_acquire_owned().ok().map(|p| InFlight(Some(p)))
     }
 
     /// Takes one token from `key`'s bucket.
@@ -90,6 +130,18 @@ impl RateLimiter {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn in_flight_requests_are_capped_per_key() {
+        let rl = RateLimiter::new(0.0, 1).with_max_in_flight(2);
+        let a = rl.enter("k").unwrap();
+        let _b = rl.enter("k").unwrap();
+        assert!(rl.enter("k").is_none());
+        assert!(rl.enter("other").is_some());
+        drop(a);
+        assert!(rl.enter("k").is_some());
+        assert!(RateLimiter::new(0.0, 1).enter("k").is_some());
+    }
 
     #[test]
     fn burst_then_refill() {

@@ -56,9 +56,23 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
     let content_type = content_type(req.headers());
     check_declared_length(req.headers(), limits)?;
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, limits.max_upload_bytes as usize)
-        .await
-        .map_err(|_| too_large(limits))?;
+    let body_timeout = std::time::Duration::from_secs(state.config.http.body_timeout_secs.max(1));
+    let bytes = tokio::time::timeout(
+        body_timeout,
+        axum::body::to_bytes(body, limits.max_upload_bytes as usize),
+    )
+    .await
+    .map_err(|_| {
+        ApiError::new(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            "body_timeout",
+            format!(
+                "the request body did not arrive within {} s (http.body_timeout_secs)",
+                body_timeout.as_secs()
+            ),
+        )
+    })?
+    .map_err(|_| too_large(limits))?;
     let mut urls = Vec::new();
     let mut raw_files: Vec<(Vec<u8>, Option<String>)> = Vec::new();
     match content_type.as_str() {
@@ -139,8 +153,14 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
             }
         }
     }
+    check_client_options(&upload.options, limits)?;
+    // Count before fetching: a request over the file limits downloads nothing.
+    check_file_count(raw_files.len() + urls.len(), many, limits)?;
+    // Everything fetched for one request shares the upload limit with its body.
+    let mut budget = (limits.max_upload_bytes as usize).saturating_sub(bytes.len());
     for url in urls {
-        let data = super::fetch::fetch_url(state, &url).await?;
+        let data = super::fetch::fetch_url(state, &url, budget).await?;
+        budget = budget.saturating_sub(data.len());
         raw_files.push((data, url.rsplit('/').next().map(str::to_string)));
     }
     if raw_files.is_empty() {
@@ -148,22 +168,6 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
             axum::http::StatusCode::BAD_REQUEST,
             "missing_file",
             "no file in the request: send a multipart \"file\" part, a raw body with its Content-Type, JSON {\"file\": \"<base64>\"} or a contract envelope",
-        ));
-    }
-    if !many && raw_files.len() > 1 {
-        return Err(ApiError::bad_request(format!(
-            "this route takes one file, the request has {}; use /api/ocr/process_batch for several",
-            raw_files.len()
-        )));
-    }
-    if raw_files.len() > limits.max_batch_files {
-        return Err(ApiError::too_large(
-            "too_many_files",
-            format!(
-                "the request has {} files; the limit is {} (limits.max_batch_files)",
-                raw_files.len(),
-                limits.max_batch_files
-            ),
         ));
     }
     for (data, filename) in raw_files {
@@ -183,6 +187,54 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
         });
     }
     Ok(upload)
+}
+
+/// One file for a single-document route, at most `limits.max_batch_files`.
+fn check_file_count(count: usize, many: bool, limits: &UploadLimits) -> Result<(), ApiError> {
+    if !many && count > 1 {
+        return Err(ApiError::bad_request(format!(
+            "this route takes one file, the request has {count}; use /api/ocr/process_batch for several"
+        )));
+    }
+    if count > limits.max_batch_files {
+        return Err(ApiError::too_large(
+            "too_many_files",
+            format!(
+                "the request has {count} files; the limit is {} (limits.max_batch_files)",
+                limits.max_batch_files
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Options a client may not set: those reserved for the host's own calls
+/// (the split protocol), and a `page_limit` above `limits.max_pages` (the
+/// `pdf` module counts pages properly, so its limit is the real bound),
+/// at the top level or under a module's name.
+fn check_client_options(options: &Map<String, Value>, limits: &UploadLimits) -> Result<(), ApiError> {
+    let reserved = crate::runtime::split::HOST_OPTIONS;
+    let nested = options.values().filter_map(Value::as_object);
+    for map in std::iter::once(options).chain(nested) {
+        if let Some(key) = map.keys().find(|k| reserved.contains(&k.as_str())) {
+            return Err(ApiError::bad_request(format!(
+                "option {key:?} is reserved for the host ({}) and cannot be sent by a client",
+                reserved.join(", ")
+            )));
+        }
+        if let Some(asked) = map.get("page_limit").and_then(Value::as_u64) {
+            if asked > u64::from(limits.max_pages) {
+                return Err(ApiError::too_large(
+                    "too_many_pages",
+                    format!(
+                        "page_limit {asked} is above this host's limit of {} pages (limits.max_pages)",
+                        limits.max_pages
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_json_request(
@@ -371,20 +423,28 @@ fn scalar(raw: &str) -> Value {
 
 /// Decodes `application/x-www-form-urlencoded` pairs.
 fn form_urlencoded_parse(bytes: &[u8]) -> Vec<(String, String)> {
+    // Works on bytes: a `%` before a multi-byte character must not slice a
+    // `str` off a character boundary (it panicked the handler).
+    fn hex(c: u8) -> Option<u8> {
+        (c as char).to_digit(16).map(|d| d as u8)
+    }
     fn decode(s: &str) -> String {
-        let s = s.replace('+', " ");
         let b = s.as_bytes();
         let mut out = Vec::with_capacity(b.len());
         let mut i = 0;
         while i < b.len() {
-            if b[i] == b'%' && i + 2 < b.len() {
-                if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    out.push(v);
-                    i += 3;
-                    continue;
+            match b[i] {
+                b'%' if i + 2 < b.len() => {
+                    if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                        out.push(h * 16 + l);
+                        i += 3;
+                        continue;
+                    }
+                    out.push(b'%');
                 }
+                b'+' => out.push(b' '),
+                c => out.push(c),
             }
-            out.push(b[i]);
             i += 1;
         }
         String::from_utf8_lossy(&out).into_owned()
@@ -457,6 +517,11 @@ mod tests {
                 ("b".into(), "ñ".into()),
                 ("c".into(), String::new())
             ]
+        );
+        // A `%` before a multi-byte character is kept as it is.
+        assert_eq!(
+            form_urlencoded_parse("a=%ñx&b=%e".as_bytes()),
+            vec![("a".into(), "%ñx".into()), ("b".into(), "%e".into())]
         );
     }
 }

@@ -23,3 +23,14 @@ pub use module::{
 pub use pool::PoolStats;
 pub use preinit::{default_warm_up, preinitialize, PreinitError, Snapshot};
 pub use registry::{module_files, Registry};
+
+/// Aborts a task when dropped (a no-op once it has finished): a module call
+/// whose caller went away stops at its next epoch tick instead of running on.
+#[derive(Debug)]
+pub struct AbortOnDrop(pub tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

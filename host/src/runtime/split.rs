@@ -24,6 +24,10 @@ use tokio::sync::OwnedSemaphorePermit;
 use super::error::RunError;
 use super::module::{Descriptor, LoadedModule, ModuleInput, ModuleOutput};
 
+/// Options of the split protocol: the host sets them, a client may not
+/// (crafted parts reach the module unchecked).
+pub const HOST_OPTIONS: &[&str] = &["split", "split_parts", "split_context"];
+
 /// Fewer parts than this per call are not worth another instance's decode.
 pub const MIN_PARTS_PER_CALL: usize = 4;
 
@@ -103,6 +107,10 @@ impl LoadedModule {
             })
             .collect();
         drop(part_slots);
+        let _cancel_on_drop: Vec<super::AbortOnDrop> = calls
+            .iter()
+            .map(|c| super::AbortOnDrop(c.abort_handle()))
+            .collect();
         let (mut results, mut summaries) = (Vec::with_capacity(parts.len()), Vec::new());
         let mut first_error = None;
         for call in calls {

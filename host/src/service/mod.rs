@@ -146,6 +146,12 @@ pub enum ExecError {
         /// The time to live the caller gave.
         ttl_ms: u64,
     },
+    /// The whole request ran past the host's deadline; its unfinished calls were cancelled.
+    #[error("the request took longer than {secs} s (runtime.request_deadline_secs); its unfinished module calls were cancelled")]
+    Deadline {
+        /// The deadline in seconds.
+        secs: f64,
+    },
 }
 
 impl ExecError {
@@ -154,6 +160,7 @@ impl ExecError {
         matches!(
             self,
             ExecError::Expired { .. }
+                | ExecError::Deadline { .. }
                 | ExecError::Step {
                     error: RunError::Timeout(_),
                     ..
@@ -212,6 +219,7 @@ pub struct Service {
     pipelines: Vec<Arc<PipelineConfig>>,
     compute: Option<tokio::runtime::Runtime>,
     metrics: Arc<Metrics>,
+    request_deadline: std::time::Duration,
 }
 
 impl std::fmt::Debug for Service {
@@ -254,9 +262,17 @@ impl Service {
             pipelines: config.pipelines.iter().cloned().map(Arc::new).collect(),
             compute: Some(compute),
             metrics,
+            request_deadline: std::time::Duration::from_secs_f64(
+                config.runtime.request_deadline_secs,
+            ),
         });
         service.rescan().await?;
         Ok(service)
+    }
+
+    /// How long one request may take, all its steps together.
+    pub fn request_deadline(&self) -> std::time::Duration {
+        self.request_deadline
     }
 
     /// The modules folder.
@@ -383,6 +399,10 @@ impl Service {
             .as_ref()
             .expect("the compute runtime lives as long as the service")
             .spawn(async move { module.run_shared(input).await });
+        // A caller that goes away (client hung up, request deadline) takes its
+        // call with it: the guest is interrupted at its next epoch tick and
+        // the instance discarded, instead of running on unheard.
+        let _cancel_on_drop = crate::runtime::AbortOnDrop(handle.abort_handle());
         let result = match handle.await {
             Ok(r) => r,
             Err(e) => Err(RunError::Host(format!("module task failed: {e}"))),

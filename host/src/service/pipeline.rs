@@ -74,6 +74,9 @@ pub(super) fn first_reader_accepts(
     steps: &[Arc<LoadedModule>],
     media_type: &str,
 ) -> bool {
+    if !media_matches(&p.media_types, media_type) {
+        return false;
+    }
     p.steps
         .iter()
         .zip(steps)
@@ -99,6 +102,7 @@ pub(super) fn input_media_types(p: &PipelineConfig, steps: &[Arc<LoadedModule>])
             break;
         }
     }
+    out.retain(|t| media_matches(&p.media_types, t));
     out.sort();
     out.dedup();
     out
@@ -117,7 +121,12 @@ pub(super) async fn run(
     media_type: &str,
     options: &Map<String, Value>,
 ) -> Result<Execution, ExecError> {
-    let routed = route_options(p, steps, options).map_err(ExecError::Options)?;
+    // A host option, not a step's: rendered page images stay out of the
+    // trace (and so out of stored results) unless asked for.
+    let include_images = options.get(INCLUDE_IMAGES) == Some(&Value::Bool(true));
+    let mut options = options.clone();
+    options.remove(INCLUDE_IMAGES);
+    let routed = route_options(p, steps, &options).map_err(ExecError::Options)?;
     let mut outputs: BTreeMap<String, Value> = BTreeMap::new();
     let mut trace = Vec::with_capacity(steps.len());
     let mut warnings = Vec::new();
@@ -179,7 +188,11 @@ pub(super) async fn run(
             }
         };
         let mut t = step_trace(i, module, took, Ok(out.confidence));
-        t.output = Some(out.document.clone());
+        let mut kept = out.document.clone();
+        if !include_images {
+            drop_page_images(&mut kept);
+        }
+        t.output = Some(kept);
         trace.push(t);
         warnings.extend(
             out.warnings
@@ -224,6 +237,23 @@ pub(super) async fn run(
         warnings,
         trace,
     })
+}
+
+/// The pipeline option that keeps rendered page images in the trace.
+pub const INCLUDE_IMAGES: &str = "include_images";
+
+/// Replaces each page's rendered image by its size alone: megabytes of
+/// base64 per page, already read by OCR, are no use in a stored trace.
+fn drop_page_images(doc: &mut Value) {
+    let Some(pages) = doc.get_mut("pages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for page in pages.iter_mut().filter_map(Value::as_object_mut) {
+        if let Some(Value::Object(image)) = page.get_mut("image") {
+            image.remove("base64");
+            image.insert("omitted".into(), Value::Bool(true));
+        }
+    }
 }
 
 /// A step's output: as JSON text (what the next step reads) and parsed.
@@ -389,6 +419,20 @@ fn page_images(doc: &Value, options: &str) -> Result<Vec<(usize, u64, ModuleInpu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_images_leave_the_trace() {
+        let mut doc = serde_json::json!({"pages": [
+            {"number": 1, "image": {"media_type": "image/png", "base64": "AAAA"}},
+            {"number": 2, "source": "text-layer"}
+        ]});
+        drop_page_images(&mut doc);
+        assert_eq!(
+            doc["pages"][0]["image"],
+            serde_json::json!({"media_type": "image/png", "omitted": true})
+        );
+        assert_eq!(doc["pages"][1], serde_json::json!({"number": 2, "source": "text-layer"}));
+    }
 
     #[test]
     fn media_patterns() {

@@ -61,6 +61,8 @@ pub struct NewJob {
     pub parent_trace_id: Option<String>,
     /// The caller's time to live (envelope `ttl_ms`), counted from acceptance.
     pub ttl_ms: Option<u64>,
+    /// The API key that submitted it (None without auth).
+    pub key_id: Option<String>,
     /// The upload's bytes (written to `uploads/<id>`).
     pub data: Vec<u8>,
 }
@@ -104,6 +106,8 @@ pub struct Job {
     pub error_code: Option<String>,
     /// Error message when failed.
     pub error_message: Option<String>,
+    /// The API key that submitted it (None without auth or before keys owned jobs).
+    pub key_id: Option<String>,
 }
 
 /// Queue counters.
@@ -119,7 +123,7 @@ pub struct QueueCounts {
     pub failed: u64,
 }
 
-const COLUMNS: &str = "id, batch_id, target, status, filename, media_type, options, trace_id, created_at, started_at, finished_at, attempts, completions, result, error_code, error_message, parent_trace_id, ttl_ms";
+const COLUMNS: &str = "id, batch_id, target, status, filename, media_type, options, trace_id, created_at, started_at, finished_at, attempts, completions, result, error_code, error_message, parent_trace_id, ttl_ms, key_id";
 
 fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(Job, String)> {
     let status: String = r.get(3)?;
@@ -143,6 +147,7 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<(Job, String)> {
             error_message: r.get(15)?,
             parent_trace_id: r.get(16)?,
             ttl_ms: r.get::<_, Option<i64>>(17)?.map(|t| t.max(0) as u64),
+            key_id: r.get(18)?,
         },
         status,
     ))
@@ -185,8 +190,8 @@ impl Store {
         }
         for (id, path, job) in &rows {
             tx.execute(
-                "INSERT INTO jobs (id, batch_id, target, status, filename, media_type, upload_path, options, trace_id, created_at, parent_trace_id, ttl_ms) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![id, batch_id, job.target, job.filename, job.media_type, path.to_string_lossy(), job.options, job.trace_id, now, job.parent_trace_id, job.ttl_ms.map(|t| t.min(i64::MAX as u64) as i64)],
+                "INSERT INTO jobs (id, batch_id, target, status, filename, media_type, upload_path, options, trace_id, created_at, parent_trace_id, ttl_ms, key_id) VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![id, batch_id, job.target, job.filename, job.media_type, path.to_string_lossy(), job.options, job.trace_id, now, job.parent_trace_id, job.ttl_ms.map(|t| t.min(i64::MAX as u64) as i64), job.key_id],
             )?;
         }
         tx.commit()?;
@@ -317,20 +322,25 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Deletes finished jobs (and their uploads) that finished before `before_ms`; returns their ids.
-    pub fn delete_finished_before(&self, before_ms: i64) -> Result<Vec<String>, StoreError> {
+    /// Deletes finished jobs (and their uploads) that finished before
+    /// `before_ms`, only `owner`'s when given; returns their ids.
+    pub fn delete_finished_before(
+        &self,
+        before_ms: i64,
+        owner: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        const WHERE: &str = "status IN ('done', 'failed') AND finished_at < ?1 AND (?2 IS NULL OR key_id = ?2)";
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let ids: Vec<String> = {
-            let mut stmt = tx.prepare(
-                "SELECT id FROM jobs WHERE status IN ('done', 'failed') AND finished_at < ?1 ORDER BY finished_at",
-            )?;
-            let rows = stmt.query_map([before_ms], |r| r.get(0))?;
+            let mut stmt =
+                tx.prepare(&format!("SELECT id FROM jobs WHERE {WHERE} ORDER BY finished_at"))?;
+            let rows = stmt.query_map(params![before_ms, owner], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };
         tx.execute(
-            "DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < ?1",
-            [before_ms],
+            &format!("DELETE FROM jobs WHERE {WHERE}"),
+            params![before_ms, owner],
         )?;
         tx.execute(
             "DELETE FROM batches WHERE id NOT IN (SELECT DISTINCT batch_id FROM jobs WHERE batch_id IS NOT NULL)",
@@ -351,7 +361,12 @@ fn write_synced(path: &std::path::Path, data: &[u8]) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut f = std::fs::File::create(path).map_err(io)?;
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create(true).truncate(true);
+    // Documents are the users' own: readable by the host's account alone.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let mut f = open.open(path).map_err(io)?;
     f.write_all(data).map_err(io)?;
     f.sync_all().map_err(io)
 }
@@ -370,6 +385,7 @@ mod tests {
             trace_id: "t".into(),
             parent_trace_id: None,
             ttl_ms: None,
+            key_id: Some("k1".into()),
             data: data.to_vec(),
         }
     }
@@ -417,8 +433,12 @@ mod tests {
         store
             .finish_job(&job.id, Err(("invalid_input", "bad")))
             .unwrap();
-        assert!(store.delete_finished_before(0).unwrap().is_empty());
-        let deleted = store.delete_finished_before(now_ms() + 1).unwrap();
+        assert!(store.delete_finished_before(0, None).unwrap().is_empty());
+        assert!(store
+            .delete_finished_before(now_ms() + 1, Some("someone else"))
+            .unwrap()
+            .is_empty());
+        let deleted = store.delete_finished_before(now_ms() + 1, None).unwrap();
         assert_eq!(deleted, vec![job.id.clone()]);
         assert!(store.job(&job.id).unwrap().is_none());
         assert_eq!(store.queue_counts().unwrap().queued, 1);

@@ -8,6 +8,36 @@ use super::{now_ms, Store, StoreError};
 /// Prefix of every key, so leaked keys are easy to search for.
 pub const KEY_PREFIX: &str = "grace_";
 
+/// What a key may see: its own jobs, or everyone's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Its own jobs and results only.
+    #[default]
+    User,
+    /// Every key's jobs; cleans results too.
+    Admin,
+}
+
+impl Scope {
+    /// `user` or `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Parses `user` or `admin`.
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "user" => Some(Scope::User),
+            "admin" => Some(Scope::Admin),
+            _ => None,
+        }
+    }
+}
+
 /// A key as listed (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiKey {
@@ -21,6 +51,8 @@ pub struct ApiKey {
     pub created_at: i64,
     /// Revoked at, if revoked.
     pub revoked_at: Option<i64>,
+    /// What it may see.
+    pub scope: Scope,
 }
 
 /// A freshly created key: the secret exists only here.
@@ -32,7 +64,11 @@ pub struct NewKey {
     pub secret: String,
 }
 
-/// A key from `SELECT id, name, prefix, created_at, revoked_at`.
+/// The columns [`key_from_row`] reads.
+const KEY_COLUMNS: &str = "id, name, prefix, created_at, revoked_at, scope";
+
+/// A key from `SELECT {KEY_COLUMNS}`. A scope this version does not know
+/// reads as `user`, the narrower one.
 fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
     Ok(ApiKey {
         id: r.get(0)?,
@@ -40,6 +76,7 @@ fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
         prefix: r.get(2)?,
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
+        scope: Scope::parse(&r.get::<_, String>(5)?).unwrap_or(Scope::User),
     })
 }
 
@@ -48,8 +85,8 @@ fn digest(secret: &str) -> String {
 }
 
 impl Store {
-    /// Creates a key named `name`.
-    pub fn create_key(&self, name: &str) -> Result<NewKey, StoreError> {
+    /// Creates a key named `name` with `scope`.
+    pub fn create_key(&self, name: &str, scope: Scope) -> Result<NewKey, StoreError> {
         let random: [u8; 24] = rand::random();
         let secret = format!("{KEY_PREFIX}{}", hex::encode(random));
         let key = ApiKey {
@@ -58,15 +95,17 @@ impl Store {
             prefix: secret[..KEY_PREFIX.len() + 6].to_string(),
             created_at: now_ms(),
             revoked_at: None,
+            scope,
         };
         self.conn().execute(
-            "INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO api_keys (id, name, prefix, hash, created_at, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 key.id,
                 key.name,
                 key.prefix,
                 digest(&secret),
-                key.created_at
+                key.created_at,
+                scope.as_str()
             ],
         )?;
         Ok(NewKey { key, secret })
@@ -76,7 +115,7 @@ impl Store {
     pub fn list_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at, id",
+            &format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"),
         )?;
         let rows = stmt.query_map([], key_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -105,7 +144,7 @@ impl Store {
     pub fn authenticate(&self, secret: &str) -> Result<Option<ApiKey>, StoreError> {
         let conn = self.conn();
         conn.query_row(
-            "SELECT id, name, prefix, created_at, revoked_at FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL",
+            &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE hash = ?1 AND revoked_at IS NULL"),
             [digest(secret)],
             key_from_row,
         )
@@ -121,7 +160,7 @@ mod tests {
     #[test]
     fn create_authenticate_revoke() {
         let (dir, store) = temp_store();
-        let new = store.create_key("n8n").unwrap();
+        let new = store.create_key("n8n", crate::store::Scope::User).unwrap();
         assert!(new.secret.starts_with("grace_") && new.secret.len() > 40);
         assert_eq!(
             store.authenticate(&new.secret).unwrap().unwrap().name,

@@ -17,7 +17,7 @@ use rusqlite::Connection;
 
 pub use audit::{AuditRecord, ChainReport};
 pub use jobs::{Job, JobStatus, NewJob, QueueCounts};
-pub use keys::{ApiKey, NewKey};
+pub use keys::{ApiKey, NewKey, Scope};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -112,9 +112,13 @@ pub struct Store {
 /// Columns added after the first release: `(table, column, declaration)`.
 /// `CREATE TABLE IF NOT EXISTS` leaves an older data folder's tables as they
 /// were, so each is added when missing.
-const ADDED_COLUMNS: [(&str, &str, &str); 2] = [
+const ADDED_COLUMNS: [(&str, &str, &str); 4] = [
     ("jobs", "parent_trace_id", "TEXT"),
     ("jobs", "ttl_ms", "INTEGER"),
+    // The key that submitted the job (null before keys owned jobs, or without auth).
+    ("jobs", "key_id", "TEXT"),
+    // Keys made before scopes could see every job; they keep that.
+    ("api_keys", "scope", "TEXT NOT NULL DEFAULT 'admin'"),
 ];
 
 fn add_missing_columns(conn: &Connection) -> Result<(), StoreError> {
@@ -137,6 +141,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Sets these permission bits (Unix only).
+fn restrict(paths: &[(&Path, u32)]) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    for (path, mode) in paths {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(*mode)).map_err(
+            |source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        )?;
+    }
+    #[cfg(not(unix))]
+    let _ = paths;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating when needed) `<data_dir>/grace.db` and `<data_dir>/uploads/`.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
@@ -145,10 +166,15 @@ impl Store {
             path: uploads.clone(),
             source,
         })?;
-        let conn = Connection::open(data_dir.join("grace.db"))?;
+        let db = data_dir.join("grace.db");
+        let conn = Connection::open(&db)?;
+        // The store holds documents, results and key digests: the host's
+        // account alone reads it (SQLite gives its -wal and -shm the same mode).
+        restrict(&[(data_dir, 0o700), (&uploads, 0o700), (&db, 0o600)])?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a job the 202 promised is on disk even after a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
         add_missing_columns(&conn)?;
@@ -236,6 +262,7 @@ mod tests {
             trace_id: "t".into(),
             parent_trace_id: Some("p".into()),
             ttl_ms: Some(1500),
+            key_id: None,
             data: b"x".to_vec(),
         };
         let id = store.enqueue(vec![job], None).unwrap().remove(0);

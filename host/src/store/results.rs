@@ -26,6 +26,13 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// Deletes stored responses made before `before_ms`; returns how many.
+    pub fn delete_results_before(&self, before_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn()
+            .execute("DELETE FROM results WHERE created_at < ?1", [before_ms])?)
+    }
 }
 
 #[cfg(test)]
@@ -38,6 +45,7 @@ mod tests {
         assert!(store.stored_result("k").unwrap().is_none());
         store.store_result("k", "hash", "one").unwrap();
         store.store_result("k", "hash", "two").unwrap();
+        assert_eq!(store.delete_results_before(0).unwrap(), 0);
         assert_eq!(store.stored_result("k").unwrap().as_deref(), Some("one"));
     }
 }

@@ -162,6 +162,26 @@ impl Server {
         }
     }
 
+    /// Sends SIGTERM and returns how long the process took to exit (None
+    /// if it had not after `wait`; it is then killed).
+    pub fn terminate(&mut self, wait: Duration) -> Option<Duration> {
+        let mut child = self.child.take()?;
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let start = Instant::now();
+        while start.elapsed() < wait {
+            if let Ok(Some(_)) = child.try_wait() {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
     /// Starts the process again on the same data and modules (new port).
     pub fn restart(&mut self) {
         self.kill9();

@@ -1,0 +1,549 @@
+//! Attacks and mistakes replayed against a real `grace serve`: each test
+//! reproduces what once broke a running server and asserts the fixed
+//! behaviour (large uploads in every form, metrics series minted from
+//! request data, a panicking form decoder, host-only options from clients).
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use common::{hash_wasm, wait_for, Resp, Server};
+use serde_json::{json, Value};
+
+const MIB: usize = 1 << 20;
+
+/// A module `cargo xtask setup` installed in `modules/`.
+fn installed(name: &str) -> PathBuf {
+    let p = common::workspace_root().join("modules").join(name);
+    assert!(
+        p.is_file(),
+        "{} is missing: run `cargo xtask setup`",
+        p.display()
+    );
+    p
+}
+
+/// Deterministic incompressible bytes (a photo's entropy without a photo).
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// A JPEG of at least `min_bytes`: a white page with faint sensor noise, as a
+/// phone photo of blank paper, so it is big but cheap to read.
+fn photo(min_bytes: usize) -> Vec<u8> {
+    let (w, h) = (4000u32, 3000u32);
+    let grain = noise((w * h) as usize, 7);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let g = grain[(y * w + x) as usize];
+        let v = 225 + (g % 31);
+        image::Rgb([v, v.saturating_sub(g % 7), v])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 100)
+        .encode_image(&img)
+        .unwrap();
+    assert!(
+        out.len() >= min_bytes,
+        "the test photo is {} bytes, wanted at least {min_bytes}",
+        out.len()
+    );
+    out
+}
+
+fn sha256_of(resp: &Resp) -> String {
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    resp.json()["result"]["data"]["sha256"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no sha256 in {}", resp.text()))
+        .to_string()
+}
+
+fn poll(server: &Server, id: &str) -> Value {
+    wait_for(&format!("job {id}"), Duration::from_secs(300), || {
+        let v = server
+            .req("GET", &format!("/api/ocr/result/{id}"))
+            .send()
+            .json();
+        matches!(v["status"].as_str(), Some("done" | "failed")).then_some(v)
+    })
+}
+
+#[test]
+fn uploads_up_to_the_limit_work_in_every_form() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    for size in [10 * MIB, 45 * MIB] {
+        let data = noise(size, size as u64);
+        let want = grace::sha256_hex(&data);
+        let multipart = server
+            .req("POST", "/v1/run/hash")
+            .multipart(&[("file", Some("photo.jpg"), &data)])
+            .send();
+        assert_eq!(sha256_of(&multipart), want, "multipart of {size} bytes");
+        let raw = server
+            .req("POST", "/v1/run/hash")
+            .body("application/octet-stream", data.clone())
+            .send();
+        assert_eq!(sha256_of(&raw), want, "raw body of {size} bytes");
+    }
+    // A form with the file as base64 (3 MiB of bytes, 4 MiB of text).
+    let data = noise(3 * MIB, 3);
+    let form = format!(
+        "file={}&filename=a.bin",
+        base64::engine::general_purpose::STANDARD
+            .encode(&data)
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    );
+    let urlencoded = server
+        .req("POST", "/v1/run/hash")
+        .body("application/x-www-form-urlencoded", form)
+        .send();
+    assert_eq!(sha256_of(&urlencoded), grace::sha256_hex(&data));
+
+    // Twelve files of 3 MiB in one multipart batch.
+    let files: Vec<Vec<u8>> = (0..12).map(|i| noise(3 * MIB, 100 + i)).collect();
+    let names: Vec<String> = (0..12).map(|i| format!("scan{i}.bin")).collect();
+    let parts: Vec<(&str, Option<&str>, &[u8])> = files
+        .iter()
+        .zip(&names)
+        .map(|(f, n)| ("files", Some(n.as_str()), f.as_slice()))
+        .collect();
+    let batch = server
+        .req("POST", "/api/ocr/process_batch?module=hash")
+        .multipart(&parts)
+        .send();
+    assert_eq!(batch.status, 202, "{}", batch.text());
+    let jobs = batch.json()["jobs"].as_array().unwrap().clone();
+    assert_eq!(jobs.len(), 12);
+    for (job, data) in jobs.iter().zip(&files) {
+        let done = poll(&server, job["request_id"].as_str().unwrap());
+        assert_eq!(done["status"], "done", "{done}");
+        assert_eq!(
+            done["result"]["result"]["data"]["sha256"],
+            grace::sha256_hex(data)
+        );
+    }
+
+    // Past the limit: 413 naming it, in both forms.
+    let over = noise(50 * MIB + 1, 9);
+    for resp in [
+        server
+            .req("POST", "/v1/run/hash")
+            .multipart(&[("file", Some("big.bin"), &over)])
+            .send(),
+        server
+            .req("POST", "/v1/run/hash")
+            .body("application/octet-stream", over.clone())
+            .send(),
+    ] {
+        assert_eq!(resp.status, 413, "{}", resp.text());
+        assert!(
+            resp.text().contains("limits.max_upload_bytes"),
+            "{}",
+            resp.text()
+        );
+    }
+}
+
+#[test]
+fn a_ten_megabyte_photo_reads_on_every_document_route() {
+    let modules = [
+        ("hash.wasm", installed("hash.wasm")),
+        ("ocr.wasm", installed("ocr.wasm")),
+        ("pdf.wasm", installed("pdf.wasm")),
+        ("invoice-fields.wasm", installed("invoice-fields.wasm")),
+    ];
+    let modules: Vec<(&str, &std::path::Path)> =
+        modules.iter().map(|(n, p)| (*n, p.as_path())).collect();
+    let server = Server::start(&modules, "", false);
+    let jpeg = photo(10 * MIB);
+
+    let ocr = server
+        .req("POST", "/v1/run/ocr")
+        .multipart(&[("file", Some("receipt.jpg"), &jpeg)])
+        .send();
+    assert_eq!(ocr.status, 200, "{}", ocr.text());
+    let page = &ocr.json()["result"]["data"];
+    assert_eq!(page["page"]["width"], 4000, "{page}");
+
+    let zap = server
+        .req("POST", "/v1/zapier/invoice")
+        .multipart(&[("file", Some("receipt.jpg"), &jpeg)])
+        .send();
+    assert_eq!(zap.status, 200, "{}", zap.text());
+    assert_eq!(
+        zap.json()["document_sha256"],
+        grace::sha256_hex(&jpeg),
+        "{}",
+        zap.text()
+    );
+
+    let job = server
+        .req("POST", "/api/ocr/process_image?module=ocr")
+        .multipart(&[("file", Some("receipt.jpg"), &jpeg)])
+        .send();
+    assert_eq!(job.status, 202, "{}", job.text());
+    let done = poll(&server, job.json()["request_id"].as_str().unwrap());
+    assert_eq!(done["status"], "done", "{done}");
+}
+
+#[test]
+fn metrics_series_are_bounded_whatever_the_request() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    let series = |server: &Server| {
+        server
+            .req("GET", "/metrics")
+            .send()
+            .text()
+            .lines()
+            .filter(|l| l.starts_with("grace_http_requests_total"))
+            .count()
+    };
+    for i in 0..3 {
+        let _ = server.req(&format!("PROBE{i}"), "/health").send();
+        let _ = server.req("GET", &format!("/no/such/path/{i}")).send();
+    }
+    let before = series(&server);
+    for i in 0..200 {
+        let method = format!("X{}{i}", "M".repeat(2000));
+        let _ = server.req(&method, "/health").send();
+        let _ = server
+            .req("GET", &format!("/x{i}/{}", "p".repeat(500)))
+            .send();
+    }
+    let text = server.req("GET", "/metrics").send().text();
+    assert_eq!(series(&server), before, "new series from request data");
+    assert!(!text.contains("MMMMMMMM"), "a method name became a label");
+    assert!(!text.contains("ppppppppp"), "a raw path became a label");
+    assert!(text.contains("method=\"other\""), "{text}");
+    assert!(text.contains("route=\"unmatched\""), "{text}");
+    assert!(
+        text.len() < 64 * 1024,
+        "metrics grew to {} bytes",
+        text.len()
+    );
+}
+
+#[test]
+fn a_hostile_form_body_gets_an_answer_not_a_panic() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    // `%` before a multi-byte character once sliced a str off a char boundary.
+    for body in ["file=%ñ", "a=%é%&file=YWJj", "file=YWJj&opt=%€1"] {
+        let resp = server
+            .req("POST", "/v1/run/hash")
+            .body("application/x-www-form-urlencoded", body)
+            .send();
+        assert!(
+            matches!(resp.status, 200 | 400),
+            "{body:?}: {} {}",
+            resp.status,
+            resp.text()
+        );
+        let v = resp.json();
+        assert!(v.is_object(), "{body:?}: {v}");
+    }
+    // The server is still up.
+    assert_eq!(server.req("GET", "/health").send().status, 200);
+}
+
+#[test]
+fn host_only_options_are_refused_from_clients() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    let quads = json!([[[0, 0], [1e30, 0], [1e30, 1e30], [0, 1e30]]]).to_string();
+    let tries = [
+        server
+            .req(
+                "POST",
+                &format!("/v1/run/hash?split=part&split_parts={quads}"),
+            )
+            .body("application/octet-stream", b"abc".to_vec())
+            .send(),
+        server
+            .req("POST", "/v1/run/hash")
+            .json(&json!({"file": "YWJj", "options": {"split_context": {}}}))
+            .send(),
+        server
+            .req("POST", "/v1/run/hash")
+            .multipart(&[
+                ("file", Some("a.bin"), b"abc"),
+                ("options", None, br#"{"ocr": {"split": "plan"}}"#),
+            ])
+            .send(),
+    ];
+    for resp in tries {
+        assert_eq!(resp.status, 400, "{}", resp.text());
+        let v = resp.json();
+        assert_eq!(v["error"]["code"], "bad_request", "{v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("reserved for the host"),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn a_guest_panic_is_a_422_without_internals() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    let resp = server
+        .req("POST", "/v1/run/hash?debug_trap=true")
+        .body("application/octet-stream", b"abc".to_vec())
+        .send();
+    assert_eq!(resp.status, 422, "{}", resp.text());
+    let body = resp.json();
+    assert_eq!(body["error"]["code"], "module_failed", "{body}");
+    let text = resp.text();
+    for leak in ["panicked", "debug_trap", "/rustc/", ".cargo", "src/lib.rs"] {
+        assert!(!text.contains(leak), "{leak:?} leaked: {text}");
+    }
+    // The job route keeps the same answer in the stored job.
+    let job = server
+        .req("POST", "/api/ocr/process_image?module=hash&debug_trap=true")
+        .body("application/octet-stream", b"abd".to_vec())
+        .send();
+    assert_eq!(job.status, 202, "{}", job.text());
+    let done = poll(&server, job.json()["request_id"].as_str().unwrap());
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["error"]["code"], "module_failed", "{done}");
+    assert!(!done.to_string().contains("panicked"), "{done}");
+    // The instance was replaced: the next call works.
+    let ok = server
+        .req("POST", "/v1/run/hash")
+        .body("application/octet-stream", b"abc".to_vec())
+        .send();
+    assert_eq!(ok.status, 200, "{}", ok.text());
+}
+
+/// A server with short connection timeouts and a small connection cap.
+fn strict_server() -> Server {
+    Server::start(
+        &[("hash.wasm", hash_wasm())],
+        "[http]\nheader_timeout_secs = 2\nbody_timeout_secs = 2\nmax_connections = 20\nshutdown_timeout_secs = 3\n",
+        false,
+    )
+}
+
+/// Whether the server closed `stream` within `within` (reads until EOF; a
+/// reset is a close too, a read timeout is not).
+fn closed_within(stream: &mut std::net::TcpStream, within: Duration) -> bool {
+    use std::io::{ErrorKind, Read};
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn slow_and_idle_clients_cannot_hold_the_server() {
+    use std::io::Write;
+    use std::net::TcpStream;
+    let mut server = strict_server();
+    // A client trickling its headers is cut off after the header timeout.
+    let mut trickle = TcpStream::connect(server.addr).unwrap();
+    trickle.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    assert!(
+        closed_within(&mut trickle, Duration::from_secs(6)),
+        "a connection that never finished its headers stayed open"
+    );
+    // A body that stops arriving: 408 naming the setting.
+    let mut stalled = TcpStream::connect(server.addr).unwrap();
+    stalled
+        .write_all(b"POST /v1/run/hash HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\nonly ten b")
+        .unwrap();
+    let resp = common::read_response(&mut stalled);
+    assert_eq!(resp.status, 408, "{}", resp.text());
+    assert!(resp.text().contains("http.body_timeout_secs"), "{}", resp.text());
+
+    // Twice the connection cap of idle clients: /health still answers, at
+    // the latest once the idle ones time out.
+    let idle: Vec<TcpStream> = (0..40)
+        .filter_map(|_| TcpStream::connect(server.addr).ok())
+        .collect();
+    let health = wait_for("/health past idle clients", Duration::from_secs(15), || {
+        let mut s = TcpStream::connect(server.addr).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(3))).ok()?;
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut raw = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut s, &mut raw);
+        String::from_utf8_lossy(&raw)
+            .starts_with("HTTP/1.1 200")
+            .then_some(())
+    });
+    let _ = health;
+    // SIGTERM with idle connections open: the process is gone within the
+    // shutdown deadline (3 s) and a margin.
+    let took = server.terminate(Duration::from_secs(10));
+    drop(idle);
+    let took = took.expect("grace serve did not exit within 10 s of SIGTERM");
+    println!("slow clients: SIGTERM to exit with idle connections open: {took:?}");
+}
+
+#[test]
+fn a_web_page_cannot_drive_a_loopback_server_through_its_own_name() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+    std::io::Write::write_all(
+        &mut s,
+        b"POST /v1/run/hash HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\nContent-Type: application/octet-stream\r\nContent-Length: 3\r\n\r\nabc",
+    )
+    .unwrap();
+    let resp = common::read_response(&mut s);
+    assert_eq!(resp.status, 421, "{}", resp.text());
+    assert_eq!(resp.json()["error"]["code"], "bad_host");
+    assert!(resp.header("access-control-allow-origin").is_none());
+    // Its own address answers.
+    let ok = server
+        .req("POST", "/v1/run/hash")
+        .body("application/octet-stream", b"abc".to_vec())
+        .send();
+    assert_eq!(ok.status, 200, "{}", ok.text());
+}
+
+#[test]
+fn a_client_page_limit_above_the_host_limit_is_refused() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", false);
+    for path in [
+        "/v1/run/hash?page_limit=500",
+        "/v1/run/hash?options=%7B%22pdf%22%3A%7B%22page_limit%22%3A51%7D%7D",
+    ] {
+        let resp = server
+            .req("POST", path)
+            .body("application/octet-stream", b"abc".to_vec())
+            .send();
+        assert_eq!(resp.status, 413, "{path}: {}", resp.text());
+        assert!(resp.text().contains("limits.max_pages"), "{}", resp.text());
+    }
+}
+
+fn key(server: &Server, name: &str, scope: &str) -> String {
+    let (ok, stdout, stderr) =
+        common::grace_cli(&server.data_dir, &["keys", "create", name, "--scope", scope]);
+    assert!(ok, "{stderr}");
+    stdout.lines().next().unwrap().trim().to_string()
+}
+
+#[test]
+fn each_key_sees_and_cleans_its_own_jobs() {
+    let server = Server::start(&[("hash.wasm", hash_wasm())], "", true);
+    let (alice, bob, admin) = (
+        key(&server, "alice", "user"),
+        key(&server, "bob", "user"),
+        key(&server, "ops", "admin"),
+    );
+    let submit = |k: &str, body: &[u8]| {
+        let r = server
+            .req("POST", "/api/ocr/process_batch?module=hash")
+            .key(k)
+            .multipart(&[("files", Some("a.bin"), body)])
+            .send();
+        assert_eq!(r.status, 202, "{}", r.text());
+        let v = r.json();
+        (
+            v["jobs"][0]["request_id"].as_str().unwrap().to_string(),
+            v["batch_id"].as_str().unwrap().to_string(),
+        )
+    };
+    let (job, batch) = submit(&alice, b"alice's invoice");
+    let (bobs_job, _) = submit(&bob, b"bob's invoice");
+    let get = |k: &str, path: &str| server.req("GET", path).key(k).send();
+    let path = format!("/api/ocr/result/{job}");
+    wait_for("alice's job", Duration::from_secs(60), || {
+        (get(&alice, &path).json()["status"] == "done").then_some(())
+    });
+    wait_for("bob's job", Duration::from_secs(60), || {
+        let p = format!("/api/ocr/result/{bobs_job}");
+        (get(&bob, &p).json()["status"] == "done").then_some(())
+    });
+    assert_eq!(get(&bob, &path).status, 404, "bob read alice's job");
+    assert_eq!(get(&bob, &format!("/api/ocr/batch/{batch}")).status, 404);
+    assert_eq!(get(&admin, &path).status, 200, "the admin key sees every job");
+    // Bob cleans everything he may: alice's job stays.
+    let clean = server
+        .req("POST", "/api/ocr/clean")
+        .key(&bob)
+        .json(&json!({"older_than_secs": 0}))
+        .send();
+    assert_eq!(clean.status, 200, "{}", clean.text());
+    assert_eq!(clean.json()["request_ids"], json!([bobs_job]));
+    assert_eq!(get(&alice, &path).status, 200, "bob's clean took alice's job");
+
+    // Stored files are the host account's alone.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&server.data_dir), 0o700);
+    assert_eq!(mode(&server.data_dir.join("grace.db")), 0o600);
+    assert_eq!(mode(&server.data_dir.join("uploads")), 0o700);
+    for f in std::fs::read_dir(server.data_dir.join("uploads")).unwrap() {
+        assert_eq!(mode(&f.unwrap().path()), 0o600);
+    }
+}
+
+#[test]
+fn one_key_cannot_take_every_instance_and_no_request_runs_forever() {
+    let server = Server::start(
+        &[("hash.wasm", hash_wasm())],
+        "[rate_limit]\nper_second = 0.0\nmax_concurrent = 1\n[runtime]\nrequest_deadline_secs = 2.0\n",
+        true,
+    );
+    let k = key(&server, "busy", "user");
+    // A call that spins until a deadline stops it: the request's deadline
+    // (2 s) answers first, naming the setting.
+    let addr = server.addr;
+    let spinning = {
+        let k = k.clone();
+        std::thread::spawn(move || {
+            common::Req::to(addr, "POST", "/v1/run/hash?debug_spin=true")
+                .key(&k)
+                .body("application/octet-stream", b"spin".to_vec())
+                .send()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    // While it runs, the same key gets 429; another key is served.
+    let second = server
+        .req("POST", "/v1/run/hash")
+        .key(&k)
+        .body("application/octet-stream", b"abc".to_vec())
+        .send();
+    assert_eq!(second.status, 429, "{}", second.text());
+    assert_eq!(second.json()["error"]["code"], "too_many_in_flight");
+    let other = key(&server, "other", "user");
+    let ok = server
+        .req("POST", "/v1/run/hash")
+        .key(&other)
+        .body("application/octet-stream", b"abc".to_vec())
+        .send();
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let started = std::time::Instant::now();
+    let spun = spinning.join().unwrap();
+    assert_eq!(spun.status, 504, "{}", spun.text());
+    assert!(
+        spun.text().contains("runtime.request_deadline_secs"),
+        "{}",
+        spun.text()
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
