@@ -72,9 +72,7 @@ pub(crate) fn read(root: Node<'_, '_>, format: Format) -> EInvoice {
         }),
         document_type: doc.and_then(|d| text_at(d, &["TypeCode"])),
         invoice_number: doc.and_then(|d| text_at(d, &["ID"])).unwrap_or_default(),
-        issue_date: doc
-            .and_then(|d| kid(d, "IssueDateTime"))
-            .and_then(date),
+        issue_date: doc.and_then(|d| kid(d, "IssueDateTime")).and_then(date),
         due_date,
         tax_currency: settlement.and_then(|s| text_at(s, &["TaxCurrencyCode"])),
         buyer_reference: agreement.and_then(|a| text_at(a, &["BuyerReference"])),
@@ -85,7 +83,11 @@ pub(crate) fn read(root: Node<'_, '_>, format: Format) -> EInvoice {
             .map(|s| kids(s, "ApplicableTradeTax").map(tax_line).collect())
             .unwrap_or_default(),
         lines: tx
-            .map(|t| kids(t, "IncludedSupplyChainTradeLineItem").map(line).collect())
+            .map(|t| {
+                kids(t, "IncludedSupplyChainTradeLineItem")
+                    .map(line)
+                    .collect()
+            })
             .unwrap_or_default(),
         seller: agreement
             .and_then(|a| kid(a, "SellerTradeParty"))
@@ -256,8 +258,11 @@ fn payment(s: Node<'_, '_>, terms: &[Node<'_, '_>]) -> Payment {
             text_at(means, &["PayerPartyDebtorFinancialAccount", "IBANID"]).map(|i| compact_id(&i))
         });
         out.bic = out.bic.or_else(|| {
-            text_at(means, &["PayeeSpecifiedCreditorFinancialInstitution", "BICID"])
-                .map(|b| compact_id(&b))
+            text_at(
+                means,
+                &["PayeeSpecifiedCreditorFinancialInstitution", "BICID"],
+            )
+            .map(|b| compact_id(&b))
         });
     }
     let descriptions: Vec<String> = terms

@@ -27,7 +27,11 @@ pub(crate) fn read(root: Node<'_, '_>) -> EInvoice {
                 && kid(**t, "TaxAmount").and_then(|a| a.attribute("currencyID"))
                     == currency.as_deref()
         })
-        .or_else(|| tax_totals.iter().find(|t| kid(**t, "TaxSubtotal").is_some()))
+        .or_else(|| {
+            tax_totals
+                .iter()
+                .find(|t| kid(**t, "TaxSubtotal").is_some())
+        })
         .or(tax_totals.first())
         .copied();
     let mut notes = Vec::new();
@@ -124,8 +128,8 @@ fn party(p: Node<'_, '_>) -> Party {
         let Some(id) = text_at(scheme, &["CompanyID"]) else {
             continue;
         };
-        let is_vat = text_at(scheme, &["TaxScheme", "ID"])
-            .is_some_and(|s| s.eq_ignore_ascii_case("VAT"));
+        let is_vat =
+            text_at(scheme, &["TaxScheme", "ID"]).is_some_and(|s| s.eq_ignore_ascii_case("VAT"));
         if is_vat {
             out.vat_id.get_or_insert_with(|| compact_id(&id));
         } else {
@@ -134,7 +138,10 @@ fn party(p: Node<'_, '_>) -> Party {
     }
     if let Some(a) = kid(p, "PostalAddress") {
         push_unique(&mut out.address_lines, text_at(a, &["StreetName"]));
-        push_unique(&mut out.address_lines, text_at(a, &["AdditionalStreetName"]));
+        push_unique(
+            &mut out.address_lines,
+            text_at(a, &["AdditionalStreetName"]),
+        );
         for line in kids(a, "AddressLine") {
             push_unique(&mut out.address_lines, text_at(line, &["Line"]));
         }
@@ -156,7 +163,9 @@ fn party(p: Node<'_, '_>) -> Party {
 fn payment(root: Node<'_, '_>, means: &[Node<'_, '_>]) -> Payment {
     let mut out = Payment::default();
     for m in means {
-        out.means_code = out.means_code.or_else(|| text_at(*m, &["PaymentMeansCode"]));
+        out.means_code = out
+            .means_code
+            .or_else(|| text_at(*m, &["PaymentMeansCode"]));
         out.means_text = out.means_text.or_else(|| {
             kid(*m, "PaymentMeansCode").and_then(|c| c.attribute("name").map(str::to_string))
         });

@@ -76,7 +76,7 @@ fn checked_date(y: &str, m: &str, d: &str) -> Option<String> {
     let year: u32 = y.parse().ok()?;
     let month: u32 = m.parse().ok()?;
     let day: u32 = d.parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -123,7 +123,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(cii_date("20240305", Some("102")).as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            cii_date("20240305", Some("102")).as_deref(),
+            Some("2024-03-05")
+        );
         assert_eq!(cii_date("20240229", None).as_deref(), Some("2024-02-29"));
         assert_eq!(cii_date("20230229", Some("102")), None);
         assert_eq!(cii_date("202403", Some("610")), None);

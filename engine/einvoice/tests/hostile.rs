@@ -10,13 +10,19 @@ const CII_NS: &str = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:1
 fn billion_laughs_is_refused_as_dtd() {
     let mut x = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
         x.push_str(&format!(
             "<!ENTITY lol{i} \"{}\">\n",
             format!("&{prev};").repeat(10)
         ));
     }
-    x.push_str(&format!("]>\n<rsm:CrossIndustryInvoice xmlns:rsm=\"{CII_NS}\">&lol9;</rsm:CrossIndustryInvoice>"));
+    x.push_str(&format!(
+        "]>\n<rsm:CrossIndustryInvoice xmlns:rsm=\"{CII_NS}\">&lol9;</rsm:CrossIndustryInvoice>"
+    ));
     assert_eq!(parse(x.as_bytes()), Err(EInvoiceError::Dtd));
 }
 
@@ -44,8 +50,14 @@ fn hundred_megabytes_is_refused_by_size_before_parsing() {
             limit: MAX_XML_BYTES
         }
     );
-    assert!(started.elapsed() < Duration::from_millis(50), "size check is immediate");
-    assert!(err.to_string().contains(&MAX_XML_BYTES.to_string()), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_millis(50),
+        "size check is immediate"
+    );
+    assert!(
+        err.to_string().contains(&MAX_XML_BYTES.to_string()),
+        "{err}"
+    );
 }
 
 #[test]
@@ -60,7 +72,10 @@ fn deep_nesting_is_refused() {
     assert!(err.to_string().contains("128"), "{err}");
     // Unclosed tags count too.
     let open_only = "<a>".repeat(depth);
-    assert!(matches!(parse(open_only.as_bytes()), Err(EInvoiceError::TooDeep { .. })));
+    assert!(matches!(
+        parse(open_only.as_bytes()),
+        Err(EInvoiceError::TooDeep { .. })
+    ));
 }
 
 #[test]
@@ -84,7 +99,10 @@ fn truncated_invoice_is_malformed() {
     let x = include_str!("samples/cii_small.xml");
     for cut in [x.len() / 3, x.len() / 2, x.len() - 10] {
         let err = parse(&x.as_bytes()[..cut]).unwrap_err();
-        assert!(matches!(err, EInvoiceError::Malformed(_)), "cut {cut}: {err:?}");
+        assert!(
+            matches!(err, EInvoiceError::Malformed(_)),
+            "cut {cut}: {err:?}"
+        );
     }
 }
 
@@ -102,7 +120,10 @@ fn svg_is_not_an_invoice() {
     // Right name, wrong namespace.
     let fake = b"<Invoice xmlns=\"urn:example\"><ID>1</ID></Invoice>";
     assert_eq!(detect(fake), None);
-    assert!(matches!(parse(fake), Err(EInvoiceError::NotAnInvoice { .. })));
+    assert!(matches!(
+        parse(fake),
+        Err(EInvoiceError::NotAnInvoice { .. })
+    ));
 }
 
 #[test]
@@ -115,8 +136,13 @@ fn empty_and_blank_inputs() {
 
 #[test]
 fn non_utf8_garbage() {
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
-    assert!(matches!(parse(&garbage), Err(EInvoiceError::NotUtf8 { offset: 0 })));
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80)
+        .collect();
+    assert!(matches!(
+        parse(&garbage),
+        Err(EInvoiceError::NotUtf8 { offset: 0 })
+    ));
     assert_eq!(detect(&garbage), None);
     let latin1 = b"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><ID>M\xFCller</ID></Invoice>";
     assert!(matches!(parse(latin1), Err(EInvoiceError::NotUtf8 { .. })));
@@ -125,7 +151,10 @@ fn non_utf8_garbage() {
 #[test]
 fn invoice_without_number_is_missing_a_field() {
     let x = format!("<rsm:CrossIndustryInvoice xmlns:rsm=\"{CII_NS}\"/>");
-    assert!(matches!(parse(x.as_bytes()), Err(EInvoiceError::Missing { .. })));
+    assert!(matches!(
+        parse(x.as_bytes()),
+        Err(EInvoiceError::Missing { .. })
+    ));
 }
 
 #[test]

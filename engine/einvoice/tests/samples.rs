@@ -27,13 +27,19 @@ fn cii_fields() {
     assert_eq!(val(&t.tax_basis), Some("100.00"));
     // The invoice-currency one of two TaxTotalAmounts.
     assert_eq!(val(&t.tax_total), Some("19.00"));
-    assert_eq!(t.tax_total.as_ref().unwrap().currency.as_deref(), Some("EUR"));
+    assert_eq!(
+        t.tax_total.as_ref().unwrap().currency.as_deref(),
+        Some("EUR")
+    );
     assert_eq!(val(&t.total), Some("119.00"));
     assert_eq!(val(&t.prepaid), Some("0.00"));
     assert_eq!(val(&t.amount_due), Some("119.00"));
     assert_eq!(inv.tax.len(), 1);
     assert_eq!(inv.tax[0].category.as_deref(), Some("S"));
-    assert_eq!(inv.tax[0].rate.as_ref().unwrap().value.as_deref(), Some("19"));
+    assert_eq!(
+        inv.tax[0].rate.as_ref().unwrap().value.as_deref(),
+        Some("19")
+    );
     assert_eq!(val(&inv.tax[0].base), Some("100.00"));
     assert_eq!(val(&inv.tax[0].amount), Some("19.00"));
     let l = &inv.lines[0];
@@ -86,7 +92,10 @@ fn zugferd1_fields() {
     assert_eq!(val(&inv.totals.total), Some("235.62"));
     assert_eq!(val(&inv.totals.tax_basis), Some("198.00"));
     assert_eq!(val(&inv.totals.tax_total), Some("37.62"));
-    assert_eq!(inv.tax[0].rate.as_ref().unwrap().value.as_deref(), Some("19"));
+    assert_eq!(
+        inv.tax[0].rate.as_ref().unwrap().value.as_deref(),
+        Some("19")
+    );
     assert_eq!(inv.seller.vat_id.as_deref(), Some("DE123456789"));
     assert_eq!(inv.buyer.name.as_deref(), Some("Kunden AG Mitte"));
     assert_eq!(inv.payment.ibans, ["DE08700901001234567890"]);
@@ -120,7 +129,10 @@ fn ubl_credit_note_fields() {
     assert_eq!(t.total.as_ref().unwrap().raw, "107.0");
     assert_eq!(val(&t.total), Some("107.00"));
     assert_eq!(val(&t.amount_due), Some("107.00"));
-    assert_eq!(inv.tax[0].rate.as_ref().unwrap().value.as_deref(), Some("7"));
+    assert_eq!(
+        inv.tax[0].rate.as_ref().unwrap().value.as_deref(),
+        Some("7")
+    );
     assert_eq!(val(&inv.tax[0].base), Some("100.00"));
     let s = &inv.seller;
     assert_eq!(s.name.as_deref(), Some("Lieferant GmbH"));

@@ -242,7 +242,8 @@ fn decode_capped(stream: &Stream<'_>, cap: usize) -> Result<Vec<u8>, AttachmentE
         return Err(too_large);
     }
     let filters = stream.filters();
-    let has_params = stream.dict().contains_key(b"DecodeParms") || stream.dict().contains_key(b"DP");
+    let has_params =
+        stream.dict().contains_key(b"DecodeParms") || stream.dict().contains_key(b"DP");
     if filters.is_empty() {
         let raw = stream.raw_data();
         return if raw.len() > cap {
@@ -304,7 +305,8 @@ mod tests {
     }
 
     const CII: &[u8] = b"<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\"/>";
-    const UBL: &[u8] = b"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>";
+    const UBL: &[u8] =
+        b"<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>";
 
     #[test]
     fn prefers_standard_names_and_checks_the_root() {
@@ -317,7 +319,10 @@ mod tests {
         assert_eq!(picked.format, Format::Cii);
         // A standard name with a non-invoice root loses to a real one.
         let picked = pick_einvoice(vec![
-            file("factur-x.xml", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            file(
+                "factur-x.xml",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
             file("rechnung.XML", UBL),
         ])
         .unwrap();

@@ -183,7 +183,9 @@ impl Default for PdfOptions {
 /// Never panics on bad input natively: parser panics are caught and
 /// reported as [`PdfError::Unreadable`].
 pub fn read_pdf(data: &[u8], opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    guarded(data, opts.password.as_deref(), |pdf| read_checked(pdf, opts))
+    guarded(data, opts.password.as_deref(), |pdf| {
+        read_checked(pdf, opts)
+    })
 }
 
 /// Checks the bytes, opens the PDF and runs `f` on it, turning parser
@@ -339,12 +341,10 @@ fn read_checked(pdf: &Pdf, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
         dpi: opts.dpi,
         pages,
         text,
-        e_invoice: attachments::pick_einvoice(attachments::attachments(pdf)).map(|e| {
-            EInvoiceXml {
-                filename: e.filename,
-                format: e.format,
-                xml: e.xml,
-            }
+        e_invoice: attachments::pick_einvoice(attachments::attachments(pdf)).map(|e| EInvoiceXml {
+            filename: e.filename,
+            format: e.format,
+            xml: e.xml,
         }),
     })
 }
