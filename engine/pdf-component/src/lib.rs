@@ -67,7 +67,19 @@ pub fn output_schema() -> Value {
         "maxItems": 4,
         "description": "Four corners [x, y] in pixels at dpi, clockwise from the top-left."
     });
-    json!({
+    let e_invoice = json!({
+        "type": "object",
+        "required": ["filename", "format", "xml"],
+        "additionalProperties": false,
+        "description": "The structured invoice XML embedded in the PDF (Factur-X, ZUGFeRD, XRechnung); absent when there is none.",
+        "properties": {
+            "filename": { "type": "string", "description": "The attachment's file name, e.g. factur-x.xml." },
+            "format": { "enum": ["cii", "zugferd1", "ubl"] },
+            "xml": { "type": "string", "contentMediaType": "application/xml" }
+        }
+    });
+    // Added after the fact: one more entry overflows json!'s recursion limit.
+    let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "pdf output",
         "type": "object",
@@ -137,7 +149,9 @@ pub fn output_schema() -> Value {
                 }
             }
         }
-    })
+    });
+    schema["properties"]["e_invoice"] = e_invoice;
+    schema
 }
 
 /// Parses the options JSON text into [`PdfOptions`].

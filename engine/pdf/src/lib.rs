@@ -2,11 +2,15 @@
 //! `ocr` module's layout shape) or a rendered PNG for OCR, in pure Rust
 //! (hayro), so it runs the same natively and inside a wasm component.
 
+pub mod attachments;
 pub mod output;
 mod pages;
 mod text;
 
-pub use output::{Line, PageImage, PageOutput, PageSize, PdfOutput, Source, Word};
+pub use attachments::{
+    find_einvoice_xml, list_attachments, Attachment, AttachmentError, EmbeddedInvoice,
+};
+pub use output::{EInvoiceXml, Line, PageImage, PageOutput, PageSize, PdfOutput, Source, Word};
 pub use pages::PageSelection;
 
 use base64::Engine as _;
@@ -179,8 +183,20 @@ impl Default for PdfOptions {
 /// Never panics on bad input natively: parser panics are caught and
 /// reported as [`PdfError::Unreadable`].
 pub fn read_pdf(data: &[u8], opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
+    guarded(data, opts.password.as_deref(), |pdf| {
+        read_checked(pdf, opts)
+    })
+}
+
+/// Checks the bytes, opens the PDF and runs `f` on it, turning parser
+/// panics into [`PdfError::Unreadable`].
+pub(crate) fn guarded<T>(
+    data: &[u8],
+    password: Option<&str>,
+    f: impl FnOnce(&Pdf) -> Result<T, PdfError>,
+) -> Result<T, PdfError> {
     check_bytes(data)?;
-    catch_unwind(AssertUnwindSafe(|| read_checked(data, opts))).unwrap_or_else(|panic| {
+    catch_unwind(AssertUnwindSafe(|| f(&open(data, password)?))).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -252,8 +268,7 @@ fn open(data: &[u8], password: Option<&str>) -> Result<Pdf, PdfError> {
     })
 }
 
-fn read_checked(data: &[u8], opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    let pdf = open(data, opts.password.as_deref())?;
+fn read_checked(pdf: &Pdf, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
     let all = pdf.pages();
     if all.is_empty() {
         return Err(PdfError::NoPages);
@@ -326,6 +341,11 @@ fn read_checked(data: &[u8], opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
         dpi: opts.dpi,
         pages,
         text,
+        e_invoice: attachments::pick_einvoice(attachments::attachments(pdf)).map(|e| EInvoiceXml {
+            filename: e.filename,
+            format: e.format,
+            xml: e.xml,
+        }),
     })
 }
 

@@ -14,6 +14,21 @@ pub struct PdfOutput {
     pub pages: Vec<PageOutput>,
     /// The pages' text joined with a blank line between pages.
     pub text: String,
+    /// The structured invoice XML embedded in the PDF (Factur-X, ZUGFeRD,
+    /// XRechnung), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub e_invoice: Option<EInvoiceXml>,
+}
+
+/// An e-invoice XML attached to the PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceXml {
+    /// The attachment's file name, e.g. `factur-x.xml`.
+    pub filename: String,
+    /// `cii`, `zugferd1` or `ubl`.
+    pub format: grace_einvoice::Format,
+    /// The XML document, UTF-8.
+    pub xml: String,
 }
 
 /// Where a page's content comes from.
