@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod doc_type;
+pub mod e_invoice;
 pub mod fields;
 pub mod key_values;
 pub mod labels;
@@ -31,8 +32,13 @@ pub use output::{
     DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation,
 };
 
-/// Media types the module reads.
-pub const SUPPORTED_MEDIA_TYPES: &[&str] = &["application/json", "text/plain"];
+/// Media types the module reads: OCR or pdf JSON, plain text, e-invoice XML.
+pub const SUPPORTED_MEDIA_TYPES: &[&str] = &[
+    "application/json",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+];
 
 /// JSON Schema of the options.
 pub const OPTIONS_SCHEMA: &str = include_str!("options.schema.json");
@@ -58,6 +64,8 @@ pub struct Options {
     pub locale: Locale,
     /// How numeric dates are read (day first unless told otherwise).
     pub date_order: DateOrder,
+    /// What to do with an e-invoice XML.
+    pub einvoice: e_invoice::Mode,
 }
 
 impl Default for Options {
@@ -65,6 +73,7 @@ impl Default for Options {
         Options {
             locale: Locale::Auto,
             date_order: DateOrder::DayFirst,
+            einvoice: e_invoice::Mode::Auto,
         }
     }
 }
@@ -102,9 +111,15 @@ impl Options {
                         }
                     };
                 }
+                "einvoice" => {
+                    let s = v.as_str().ok_or_else(|| bad("einvoice must be a string"))?;
+                    o.einvoice = e_invoice::Mode::parse(s).ok_or_else(|| {
+                        bad(&format!("einvoice {s:?} is not one of auto, ignore, only"))
+                    })?;
+                }
                 other => {
                     return Err(bad(&format!(
-                        "unknown option {other:?} (known: locale, date_order)"
+                        "unknown option {other:?} (known: locale, date_order, einvoice)"
                     )))
                 }
             }
@@ -117,9 +132,30 @@ fn bad(msg: &str) -> InvoiceError {
     InvoiceError::InvalidOptions(msg.to_string())
 }
 
-/// Reads the input bytes: OCR JSON (an object with `lines`) for
-/// `application/json`, UTF-8 text for `text/plain`.
-pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> {
+/// What the module was given: pages to read, an e-invoice XML, or both (a
+/// Factur-X / ZUGFeRD PDF after the `pdf` step).
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    /// The page(s), when there are any (an XML alone has none).
+    pub page: Option<Page>,
+    /// The e-invoice XML, uploaded alone or embedded in the PDF.
+    pub xml: Option<EmbeddedXml>,
+}
+
+/// An e-invoice XML and where it came from.
+#[derive(Debug, Clone)]
+pub struct EmbeddedXml {
+    /// The PDF attachment's name (None for an uploaded XML).
+    pub filename: Option<String>,
+    /// The XML bytes.
+    pub xml: Vec<u8>,
+}
+
+/// Reads the input bytes: OCR or pdf JSON (an object with `lines` or
+/// `pages`, and the pdf step's `e_invoice` when the PDF carried one) for
+/// `application/json`, UTF-8 text for `text/plain`, an e-invoice for
+/// `application/xml`.
+pub fn read_input(data: &[u8], media_type: &str) -> Result<Input, InvoiceError> {
     let media = media_type
         .split(';')
         .next()
@@ -128,50 +164,79 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
         .to_ascii_lowercase();
     if !SUPPORTED_MEDIA_TYPES.contains(&media.as_str()) {
         return Err(InvoiceError::InvalidInput(format!(
-            "media type {media:?} is not supported (application/json or text/plain)"
+            "media type {media:?} is not supported ({})",
+            SUPPORTED_MEDIA_TYPES.join(", ")
         )));
+    }
+    if media.ends_with("/xml") {
+        return Ok(Input {
+            page: None,
+            xml: Some(EmbeddedXml {
+                filename: None,
+                xml: data.to_vec(),
+            }),
+        });
     }
     let text = std::str::from_utf8(data)
         .map_err(|e| InvoiceError::InvalidInput(format!("input is not UTF-8 text: {e}")))?;
-    match media.as_str() {
-        "text/plain" => Ok(Page::from_text(text)),
-        "application/json" => {
-            let v: Value = serde_json::from_str(text)
-                .map_err(|e| InvoiceError::InvalidInput(format!("input is not valid JSON: {e}")))?;
-            let Value::Object(obj) = &v else {
-                return Err(InvoiceError::InvalidInput(
-                    "input JSON must be an object with a `lines` array (the ocr module's output)"
-                        .into(),
-                ));
-            };
-            // Several pages (the pdf module's output, after OCR of its image pages).
-            if let Some(pages) = obj.get("pages") {
-                let pages: Vec<InputPage> = serde_json::from_value(pages.clone()).map_err(|e| {
-                    InvoiceError::InvalidInput(format!(
-                        "`pages` must be an array of {{number, page, lines}} objects: {e}"
-                    ))
-                })?;
-                if pages.is_empty() {
-                    return Err(InvoiceError::InvalidInput("`pages` is empty".into()));
-                }
-                return Ok(Page::from_pages(&pages));
-            }
-            let lines = obj.get("lines").ok_or_else(|| {
-                InvoiceError::InvalidInput(
-                    "input JSON has no `lines` or `pages` array: send the ocr or pdf module's \
-                     output, or text/plain"
-                        .into(),
-                )
-            })?;
-            let lines: Vec<InputLine> = serde_json::from_value(lines.clone()).map_err(|e| {
-                InvoiceError::InvalidInput(format!(
-                    "`lines` must be an array of {{text, box, words}} objects: {e}"
-                ))
-            })?;
-            Ok(Page::from_lines(&lines))
-        }
-        _ => unreachable!("checked against SUPPORTED_MEDIA_TYPES above"),
+    if media == "text/plain" {
+        return Ok(Input {
+            page: Some(Page::from_text(text)),
+            xml: None,
+        });
     }
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| InvoiceError::InvalidInput(format!("input is not valid JSON: {e}")))?;
+    let Value::Object(obj) = &v else {
+        return Err(InvoiceError::InvalidInput(
+            "input JSON must be an object with a `lines` array (the ocr module's output)".into(),
+        ));
+    };
+    let xml = obj
+        .get("e_invoice")
+        .and_then(|e| Some((e.get("xml")?.as_str()?, e.get("filename"))))
+        .map(|(xml, filename)| EmbeddedXml {
+            filename: filename.and_then(Value::as_str).map(str::to_string),
+            xml: xml.as_bytes().to_vec(),
+        });
+    // Several pages (the pdf module's output, after OCR of its image pages).
+    if let Some(pages) = obj.get("pages") {
+        let pages: Vec<InputPage> = serde_json::from_value(pages.clone()).map_err(|e| {
+            InvoiceError::InvalidInput(format!(
+                "`pages` must be an array of {{number, page, lines}} objects: {e}"
+            ))
+        })?;
+        if pages.is_empty() {
+            return Err(InvoiceError::InvalidInput("`pages` is empty".into()));
+        }
+        return Ok(Input {
+            page: Some(Page::from_pages(&pages)),
+            xml,
+        });
+    }
+    let lines = obj.get("lines").ok_or_else(|| {
+        InvoiceError::InvalidInput(
+            "input JSON has no `lines` or `pages` array: send the ocr or pdf module's \
+             output, or text/plain"
+                .into(),
+        )
+    })?;
+    let lines: Vec<InputLine> = serde_json::from_value(lines.clone()).map_err(|e| {
+        InvoiceError::InvalidInput(format!(
+            "`lines` must be an array of {{text, box, words}} objects: {e}"
+        ))
+    })?;
+    Ok(Input {
+        page: Some(Page::from_lines(&lines)),
+        xml,
+    })
+}
+
+/// The page of an input that must have one (OCR JSON or text).
+pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> {
+    read_input(data, media_type)?.page.ok_or_else(|| {
+        InvoiceError::InvalidInput("an e-invoice XML alone has no page to read".into())
+    })
 }
 
 /// Extracts everything from a page.
@@ -223,6 +288,7 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         validations,
         needs_review: !review_reasons.is_empty(),
         review_reasons,
+        e_invoice: None,
     };
     out.place_on_pages(&page.bands);
     out
@@ -275,8 +341,89 @@ pub fn run(
     options: &Map<String, Value>,
 ) -> Result<InvoiceOutput, InvoiceError> {
     let options = Options::from_json(options)?;
-    let page = parse_input(data, media_type)?;
-    Ok(extract(&page, &options))
+    let input = read_input(data, media_type)?;
+    extract_input(&input, &options)
+}
+
+/// Extracts from whatever the input holds: the e-invoice XML when the
+/// `einvoice` option lets it (checked against the page when there is one),
+/// otherwise the page.
+pub fn extract_input(input: &Input, options: &Options) -> Result<InvoiceOutput, InvoiceError> {
+    use e_invoice::Mode;
+    let invalid = |why: String| InvoiceError::InvalidInput(why);
+    let mut xml_refused = false;
+    let xml = match (options.einvoice, &input.xml) {
+        (Mode::Ignore, _) | (Mode::Auto, None) => None,
+        (Mode::Only, None) => {
+            return Err(invalid(
+                "einvoice=only: the document carries no e-invoice XML (Factur-X, ZUGFeRD, XRechnung or UBL)"
+                    .into(),
+            ))
+        }
+        (mode, Some(x)) => match grace_einvoice::parse(&x.xml) {
+            Ok(parsed) => Some((parsed, x.filename.clone())),
+            Err(e) if mode == Mode::Only || input.page.is_none() => {
+                return Err(invalid(format!("the e-invoice XML cannot be read: {e}")))
+            }
+            // A broken attachment does not hide the page; the output says so.
+            Err(_) => {
+                xml_refused = true;
+                None
+            }
+        },
+    };
+    let page_out = input.page.as_ref().map(|p| extract(p, options));
+    match (xml, page_out) {
+        (Some((x, filename)), page_out) => Ok(from_e_invoice(&x, filename, page_out)),
+        (None, Some(mut out)) => {
+            if xml_refused {
+                out.review_reasons.push("e_invoice_invalid".into());
+                out.review_reasons.sort();
+                out.needs_review = true;
+            }
+            Ok(out)
+        }
+        (None, None) => Err(invalid(
+            "einvoice=ignore: an e-invoice XML alone has no page to read".into(),
+        )),
+    }
+}
+
+/// The output from the XML, with the page's boxes where the page agrees and
+/// the check of the page against the XML.
+fn from_e_invoice(
+    x: &grace_einvoice::EInvoice,
+    filename: Option<String>,
+    page: Option<InvoiceOutput>,
+) -> InvoiceOutput {
+    let (mut fields, tax_lines, line_items) = e_invoice::read(x);
+    let mut validations = validations::validate(&fields, &tax_lines, &line_items);
+    if let Some(p) = &page {
+        let check = e_invoice::matches_page(&fields, &p.fields);
+        e_invoice::borrow_boxes(&mut fields, &p.fields, &check);
+        validations.push(check);
+    }
+    let review_reasons = review::review_reasons(&fields, &validations, true);
+    let (locale, key_values) = match page {
+        Some(p) => (p.locale, p.key_values),
+        None => (Locale::Auto.tag().to_string(), Vec::new()),
+    };
+    InvoiceOutput {
+        doc_type: e_invoice::doc_type(x),
+        locale,
+        fields,
+        tax_lines,
+        line_items,
+        key_values,
+        validations,
+        needs_review: !review_reasons.is_empty(),
+        review_reasons,
+        e_invoice: Some(e_invoice::EInvoiceSource {
+            format: x.format.name().into(),
+            profile: x.profile.clone(),
+            filename,
+        }),
+    }
 }
 
 /// Mean confidence of the found fields (for the contract's `confidence`).

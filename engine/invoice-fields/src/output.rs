@@ -28,8 +28,11 @@ pub struct InvoiceOutput {
     /// Whether a person should look at the document before it flows on.
     pub needs_review: bool,
     /// Why, as short stable codes (`total_unbalanced`, `tax_id_checksum`,
-    /// `low_confidence:total`, `missing:total`, ...), sorted.
+    /// `low_confidence:total`, `missing:total`, `e_invoice_mismatch:total`,
+    /// ...), sorted.
     pub review_reasons: Vec<String>,
+    /// The e-invoice the fields were read from (null when read from the page).
+    pub e_invoice: Option<crate::e_invoice::EInvoiceSource>,
 }
 
 impl InvoiceOutput {
@@ -85,6 +88,9 @@ pub enum Source {
     Pattern,
     /// Derived from other fields by arithmetic.
     Computed,
+    /// Read from the document's e-invoice XML: exact.
+    #[serde(rename = "e-invoice")]
+    EInvoice,
 }
 
 /// One extracted field.

@@ -68,7 +68,9 @@ pub fn review_reasons(
 ) -> Vec<String> {
     let mut reasons: Vec<String> = Vec::new();
     for v in validations.iter().filter(|v| v.status == Status::Fail) {
-        if let Some((_, code)) = FAILED_CHECK_CODES.iter().find(|(n, _)| *n == v.name) {
+        if v.name == crate::e_invoice::MATCHES_PAGE {
+            reasons.extend(crate::e_invoice::mismatch_reasons(v));
+        } else if let Some((_, code)) = FAILED_CHECK_CODES.iter().find(|(n, _)| *n == v.name) {
             reasons.push((*code).to_string());
         } else {
             reasons.push(v.name.clone());
