@@ -2,7 +2,6 @@
 //! eastern Belgium.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The German pack.
 pub(super) static PACK: Pack = Pack {
@@ -28,15 +27,19 @@ pub(super) static PACK: Pack = Pack {
             "zu rechnung", "bezug rechnung", "ursprungsrechnung", "korrektur zu rechnung",
             "storno zu rechnung", "originalrechnung", "zur rechnung",
         ],
+        F::RectifiedDate => [
+            "datum der ursprungsrechnung", "rechnungsdatum der ursprungsrechnung",
+            "datum originalrechnung",
+        ],
         F::IssueDate => [
-            "datum", "rechnungsdatum", "rechnungs datum", "re datum", "belegdatum", "ausstellungsdatum",
-            "ausgestellt am", "datum der rechnung", "rg datum", "bondatum",
+            "datum", "rechnungsdatum", "rechnungs datum", "re datum", "belegdatum",
+            "ausstellungsdatum", "ausgestellt am", "datum der rechnung", "rg datum", "bondatum",
             "erstellt am", "vom", "datum uhrzeit",
         ],
         F::DueDate => [
-            "fallig am", "falligkeit", "falligkeitsdatum", "zahlbar bis", "zahlungsziel", "faellig am",
-            "faelligkeit", "zahlbar am", "spatestens am", "zahlungsfrist", "bitte zahlen sie bis",
-            "zu zahlen bis", "fallig",
+            "fallig am", "falligkeit", "falligkeitsdatum", "zahlbar bis", "zahlungsziel",
+            "faellig am", "faelligkeit", "zahlbar am", "spatestens am", "zahlungsfrist",
+            "bitte zahlen sie bis", "zu zahlen bis", "fallig",
         ],
         F::DeliveryDate => [
             "leistungsdatum", "lieferdatum", "leistungszeitraum", "liefertermin", "leistungszeit",
@@ -57,10 +60,12 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::Subtotal => [
             "zwischensumme", "nettobetrag", "netto", "summe netto", "gesamt netto", "nettosumme",
-            "netto gesamt", "gesamtbetrag netto", "rechnungsbetrag netto", "warenwert", "summe positionen",
-            "nettowert", "zwischensumme netto", "netto betrag",
+            "netto gesamt", "gesamtbetrag netto", "rechnungsbetrag netto", "warenwert",
+            "summe positionen", "nettowert", "zwischensumme netto", "netto betrag",
         ],
-        F::TaxBase => ["bemessungsgrundlage", "netto", "nettowert", "steuerpflichtiger betrag", "basis"],
+        F::TaxBase => [
+            "bemessungsgrundlage", "netto", "nettowert", "steuerpflichtiger betrag", "basis",
+        ],
         F::TaxTotal => [
             "mwst gesamt", "summe mwst", "mehrwertsteuer gesamt", "ust gesamt", "steuer gesamt",
             "summe ust", "gesamt mwst", "umsatzsteuer gesamt", "steuerbetrag", "summe steuer",
@@ -73,13 +78,18 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::TaxRate => ["steuersatz", "mwst satz", "ust satz", "satz", "steuer %", "mwst %"],
         F::Withholding => ["quellensteuer", "abzugsteuer", "einbehalt", "sicherheitseinbehalt"],
-        F::Iban => ["iban", "konto", "kontonummer", "kto", "kto nr", "bankverbindung", "konto nr", "kontonr"],
+        F::Iban => [
+            "iban", "konto", "kontonummer", "kto", "kto nr", "bankverbindung", "konto nr",
+            "kontonr",
+        ],
         F::Bic => ["bic", "swift", "bic swift", "blz", "bankleitzahl", "swift code"],
-        F::Bank => ["bank", "kreditinstitut", "bankverbindung", "geldinstitut", "sparkasse", "volksbank"],
+        F::Bank => [
+            "bank", "kreditinstitut", "bankverbindung", "geldinstitut", "sparkasse", "volksbank",
+        ],
         F::PaymentMethod => [
-            "zahlungsart", "zahlweise", "zahlungsweise", "bezahlt mit", "zahlung", "bar", "ec karte",
-            "girocard", "kartenzahlung", "uberweisung", "lastschrift", "sepa lastschrift", "zahlart",
-            "kreditkarte", "maestro",
+            "zahlungsart", "zahlweise", "zahlungsweise", "bezahlt mit", "zahlung", "bar",
+            "ec karte", "girocard", "kartenzahlung", "uberweisung", "lastschrift",
+            "sepa lastschrift", "zahlart", "kreditkarte", "maestro",
         ],
         F::PaymentTerms => [
             "zahlungsbedingungen", "zahlungsbedingung", "zahlungsziel", "zahlbar innerhalb",
@@ -88,8 +98,8 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::TaxId => [
             "ust idnr", "ust id nr", "ust id", "ustid", "ustidnr", "ust identnr", "ust ident nr",
-            "umsatzsteuer id", "umsatzsteuer identifikationsnummer", "steuernummer", "st nr", "stnr",
-            "steuer nr", "uid", "uid nr", "mwst nr", "mwst nummer", "che", "vat id",
+            "umsatzsteuer id", "umsatzsteuer identifikationsnummer", "steuernummer", "st nr",
+            "stnr", "steuer nr", "uid", "uid nr", "mwst nr", "mwst nummer", "che", "vat id",
             "finanzamt", "steuer id", "ust nr", "ustnr", "atu",
         ],
         F::CompanyId => [
@@ -97,43 +107,67 @@ pub(super) static PACK: Pack = Pack {
             "firmenbuchnummer", "handelsregisternummer", "uid nummer", "che nr", "registernummer",
         ],
         F::CustomerNumber => [
-            "kundennummer", "kunden nr", "kundennr", "kd nr", "kdnr", "kunde nr", "ihre kundennummer",
-            "kunden id", "debitorennummer", "kunden nummer",
+            "kundennummer", "kunden nr", "kundennr", "kd nr", "kdnr", "kunde nr",
+            "ihre kundennummer", "kunden id", "debitorennummer", "kunden nummer",
         ],
         F::OrderNumber => [
-            "bestellnummer", "bestell nr", "bestellnr", "auftragsnummer", "auftrags nr", "auftragsnr",
-            "auftrag nr", "ihre bestellung", "bestellung", "bestellung vom", "ihr zeichen",
-            "ihre referenz", "lieferschein nr", "lieferscheinnummer", "projekt nr", "referenz",
+            "bestellnummer", "bestell nr", "bestellnr", "auftragsnummer", "auftrags nr",
+            "auftragsnr", "auftrag nr", "ihre bestellung", "bestellung", "bestellung vom",
+            "ihr zeichen", "ihre referenz", "lieferschein nr", "lieferscheinnummer", "projekt nr",
+            "referenz",
         ],
-        F::Cash => ["gegeben", "bar", "bar gegeben", "erhalten", "barzahlung", "bargeld", "gezahlt"],
+        F::Cash => [
+            "gegeben", "bar", "bar gegeben", "erhalten", "barzahlung", "bargeld", "gezahlt",
+        ],
         F::Change => ["ruckgeld", "zuruck", "ruckgabe", "wechselgeld", "rueckgeld", "zurueck"],
         F::Rounding => ["rundung", "rundungsdifferenz", "gerundet"],
-        F::NotMoney => ["anzahl artikel", "artikelanzahl", "anzahl positionen", "positionen", "stuckzahl", "anz artikel"],
-        F::VendorHeader => ["absender", "verkaufer", "lieferant", "rechnungssteller", "leistungserbringer", "von"],
+        F::NotMoney => [
+            "anzahl artikel", "artikelanzahl", "anzahl positionen", "positionen", "stuckzahl",
+            "anz artikel",
+        ],
+        F::VendorHeader => [
+            "absender", "verkaufer", "lieferant", "rechnungssteller", "leistungserbringer", "von",
+        ],
         F::CustomerHeader => [
             "kunde", "rechnungsempfanger", "rechnungsadresse", "empfanger", "lieferadresse",
             "lieferanschrift", "auftraggeber", "an", "kaufer", "rechnung an", "leistungsempfanger",
         ],
-        F::Phone => ["tel", "telefon", "fon", "fax", "mobil", "handy", "telefax", "tel nr", "rufnummer"],
+        F::Phone => [
+            "tel", "telefon", "fon", "fax", "mobil", "handy", "telefax", "tel nr", "rufnummer",
+        ],
         F::Email => ["email", "e mail", "mail"],
         F::Time => ["uhrzeit", "zeit", "uhr"],
         F::ColDescription => [
             "beschreibung", "bezeichnung", "artikel", "artikelbezeichnung", "leistung", "text",
             "position", "artikelbeschreibung", "produkt", "leistungsbeschreibung",
         ],
-        F::ColQuantity => ["menge", "anzahl", "anz", "stk", "stuck", "stck", "einheit", "me", "std"],
+        F::ColQuantity => [
+            "menge", "anzahl", "anz", "stk", "stuck", "stck", "einheit", "me", "std",
+        ],
         F::ColUnitPrice => [
-            "einzelpreis", "preis", "ep", "e preis", "stuckpreis", "einzelpreis netto", "preis je einheit",
-            "einzel", "preis einheit",
+            "einzelpreis", "preis", "ep", "e preis", "stuckpreis", "einzelpreis netto",
+            "preis je einheit", "einzel", "preis einheit",
         ],
         F::ColRate => ["mwst %", "ust %", "steuer %", "mwst", "st %", "%", "mwst satz"],
-        F::ColAmount => ["betrag", "gesamtpreis", "gesamt", "summe", "gp", "netto", "preis gesamt", "betrag eur"],
-        F::DocumentTitle(Doc::Invoice) => ["rechnung", "faktura", "steuerrechnung", "schlussrechnung", "abschlagsrechnung"],
-        F::DocumentTitle(Doc::Receipt) => ["kassenbon", "kassenbeleg", "quittung", "beleg", "bon", "kassenzettel", "zahlungsbeleg"],
-        F::DocumentTitle(Doc::CreditNote) => ["gutschrift", "rechnungskorrektur", "stornorechnung", "storno", "korrekturrechnung"],
-        F::DocumentTitle(Doc::Quote) => ["angebot", "kostenvoranschlag", "proforma rechnung", "offerte", "kostenschatzung"],
+        F::ColAmount => [
+            "betrag", "gesamtpreis", "gesamt", "summe", "gp", "netto", "preis gesamt", "betrag eur",
+        ],
+        F::DocumentTitle(Doc::Invoice) => [
+            "rechnung", "faktura", "steuerrechnung", "schlussrechnung", "abschlagsrechnung",
+        ],
+        F::DocumentTitle(Doc::Receipt) => [
+            "kassenbon", "kassenbeleg", "quittung", "beleg", "bon", "kassenzettel", "zahlungsbeleg",
+        ],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "gutschrift", "rechnungskorrektur", "stornorechnung", "storno", "korrekturrechnung",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "angebot", "kostenvoranschlag", "proforma rechnung", "offerte", "kostenschatzung",
+        ],
         F::DocumentTitle(Doc::DeliveryNote) => ["lieferschein"],
-        F::DocumentTitle(Doc::Order) => ["auftragsbestatigung", "bestellung", "bestellbestatigung", "auftrag"],
+        F::DocumentTitle(Doc::Order) => [
+            "auftragsbestatigung", "bestellung", "bestellbestatigung", "auftrag",
+        ],
     ],
     months: &[
         ("januar", 1),
@@ -167,7 +201,6 @@ pub(super) static PACK: Pack = Pack {
         ("dezember", 12),
         ("dez", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "GmbH",
         "AG",

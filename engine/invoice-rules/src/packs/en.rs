@@ -2,7 +2,6 @@
 //! Singapore (Malaysian receipts have their own pack on top).
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The English pack.
 pub(super) static PACK: Pack = Pack {
@@ -21,19 +20,20 @@ pub(super) static PACK: Pack = Pack {
     labels: labels![
         F::InvoiceNumber => [
             "invoice no", "invoice number", "invoice", "inv no", "inv", "invoice num", "invoice nr",
-            "invoice id", "invoice ref", "invoice reference", "bill no", "bill number", "receipt no",
-            "receipt number", "receipt", "doc no", "document no", "document number", "ref no",
-            "reference no", "reference", "ref", "transaction no", "trans no", "txn no", "tax invoice no",
-            "credit note no", "number", "no",
+            "invoice id", "invoice ref", "invoice reference", "bill no", "bill number",
+            "receipt no", "receipt number", "receipt", "doc no", "document no", "document number",
+            "ref no", "reference no", "reference", "ref", "transaction no", "trans no", "txn no",
+            "tax invoice no", "credit note no", "number", "no",
         ],
         F::RectifiedNumber => [
             "original invoice", "original invoice no", "corrects invoice", "against invoice",
             "credit for invoice", "relates to invoice",
         ],
+        F::RectifiedDate => ["original invoice date", "date of original invoice", "original date"],
         F::IssueDate => [
-            "date", "invoice date", "bill date", "date of issue", "issue date", "issued", "issued on",
-            "date issued", "tax point", "tax point date", "receipt date", "document date",
-            "transaction date", "inv date", "dated",
+            "date", "invoice date", "bill date", "date of issue", "issue date", "issued",
+            "issued on", "date issued", "tax point", "tax point date", "receipt date",
+            "document date", "transaction date", "inv date", "dated",
         ],
         F::DueDate => [
             "due date", "payment due", "due", "due by", "date due", "payment due date", "due on",
@@ -54,15 +54,16 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::AmountDue => [
             "amount due", "balance due", "balance", "amount to pay", "to pay", "outstanding",
-            "amount outstanding", "balance outstanding", "please pay", "total to pay", "pay this amount",
-            "amount owing", "balance payable", "remaining balance",
+            "amount outstanding", "balance outstanding", "please pay", "total to pay",
+            "pay this amount", "amount owing", "balance payable", "remaining balance",
         ],
         F::Subtotal => [
             "subtotal", "sub total", "net amount", "total net", "net", "total excl gst",
             "total exclusive gst", "total excluding gst", "total excl", "total sales excluding gst",
             "total sales exclusive gst", "total sales excl gst", "total excluding tax",
             "amount excluding gst", "total before tax", "total excl vat", "total excluding vat",
-            "total ex vat", "net total excl vat", "goods total", "total exc vat", "amount before tax",
+            "total ex vat", "net total excl vat", "goods total", "total exc vat",
+            "amount before tax",
         ],
         F::TaxBase => ["taxable amount", "taxable", "vatable amount", "net value", "taxable value"],
         F::TaxTotal => [
@@ -74,7 +75,9 @@ pub(super) static PACK: Pack = Pack {
             "utgst", "cess", "gsttax", "state tax", "local tax",
         ],
         F::TaxRate => ["tax rate", "vat rate", "gst rate", "rate", "vat %", "tax %"],
-        F::Withholding => ["withholding", "withholding tax", "tds", "cis deduction", "cis", "tax withheld"],
+        F::Withholding => [
+            "withholding", "withholding tax", "tds", "cis deduction", "cis", "tax withheld",
+        ],
         F::Iban => [
             "iban", "account no", "account number", "acct no", "a c no", "bank account", "account",
             "sort code", "routing number", "aba", "bsb", "ifsc",
@@ -82,9 +85,9 @@ pub(super) static PACK: Pack = Pack {
         F::Bic => ["bic", "swift", "swift code", "bic swift", "swift bic", "bic code"],
         F::Bank => ["bank", "bank name", "bank details", "banking details", "payee bank"],
         F::PaymentMethod => [
-            "payment method", "payment", "paid by", "payment type", "method of payment", "paid with",
-            "card", "credit card", "debit card", "visa", "mastercard", "amex", "bank transfer",
-            "paid via", "tender",
+            "payment method", "payment", "paid by", "payment type", "method of payment",
+            "paid with", "card", "credit card", "debit card", "visa", "mastercard", "amex",
+            "bank transfer", "paid via", "tender",
         ],
         F::PaymentTerms => [
             "payment terms", "terms", "terms of payment", "net 30", "net 15", "net 60",
@@ -109,42 +112,64 @@ pub(super) static PACK: Pack = Pack {
             "purchase order no", "your ref", "your reference", "order ref", "sales order", "so no",
             "order id", "job no",
         ],
-        F::Cash => ["cash", "tendered", "cash tendered", "amount tendered", "paid", "cash paid", "amount paid"],
-        F::Change => ["change", "change due", "change given", "your change"],
-        F::Rounding => ["rounding", "rounding adj", "rounding adjustment", "round adj", "round off", "rounded"],
-        F::NotMoney => [
-            "total qty", "total quantity", "total items", "total item", "total number of items", "item",
-            "items", "total savings", "total discount", "no of items", "item count", "qty total",
-            "you saved",
+        F::Cash => [
+            "cash", "tendered", "cash tendered", "amount tendered", "paid", "cash paid",
+            "amount paid",
         ],
-        F::VendorHeader => ["from", "seller", "supplier", "vendor", "sold by", "issued by", "remit to", "payee"],
+        F::Change => ["change", "change due", "change given", "your change"],
+        F::Rounding => [
+            "rounding", "rounding adj", "rounding adjustment", "round adj", "round off", "rounded",
+        ],
+        F::NotMoney => [
+            "total qty", "total quantity", "total items", "total item", "total number of items",
+            "item", "items", "total savings", "total discount", "no of items", "item count",
+            "qty total", "you saved", "total qy", "total qt", "total qty tender",
+        ],
+        F::VendorHeader => [
+            "from", "seller", "supplier", "vendor", "sold by", "issued by", "remit to", "payee",
+        ],
         F::CustomerHeader => [
             "bill to", "billed to", "invoice to", "customer", "sold to", "ship to", "deliver to",
             "client", "buyer", "to", "invoice address", "billing address", "delivery address",
             "customer details", "recipient",
         ],
-        F::Phone => ["tel", "phone", "tel no", "fax", "telephone", "mobile", "mob", "ph", "cell", "contact no", "hotline"],
+        F::Phone => [
+            "tel", "phone", "tel no", "fax", "telephone", "mobile", "mob", "ph", "cell",
+            "contact no", "hotline",
+        ],
         F::Email => ["email", "e mail", "mail", "email address"],
         F::Time => ["time"],
         F::ColDescription => [
-            "description", "item", "item description", "product", "details", "service", "particulars",
-            "article", "goods", "description of goods", "activity",
+            "description", "item", "item description", "product", "details", "service",
+            "particulars", "article", "goods", "description of goods", "activity",
         ],
-        F::ColQuantity => ["qty", "quantity", "units", "hrs", "hours", "pcs", "no of units", "qnty"],
+        F::ColQuantity => [
+            "qty", "quantity", "units", "hrs", "hours", "pcs", "no of units", "qnty",
+        ],
         F::ColUnitPrice => [
-            "unit price", "price", "rate", "unit cost", "price each", "each", "unit", "price per unit",
-            "u price", "net price",
+            "unit price", "price", "rate", "unit cost", "price each", "each", "unit",
+            "price per unit", "u price", "net price",
         ],
         F::ColRate => ["vat %", "tax %", "gst %", "vat rate", "tax rate", "%", "tax code"],
-        F::ColAmount => ["amount", "amt", "line total", "total", "net amount", "value", "ext price", "extended"],
-        F::DocumentTitle(Doc::Invoice) => ["invoice", "tax invoice", "vat invoice", "commercial invoice", "bill"],
-        F::DocumentTitle(Doc::Receipt) => [
-            "receipt", "cash receipt", "sales receipt", "cash sale", "cash bill", "official receipt",
-            "simplified tax invoice", "till receipt",
+        F::ColAmount => [
+            "amount", "amt", "line total", "total", "net amount", "value", "ext price", "extended",
         ],
-        F::DocumentTitle(Doc::CreditNote) => ["credit note", "credit memo", "credit invoice", "refund", "adjustment note"],
-        F::DocumentTitle(Doc::Quote) => ["quote", "quotation", "estimate", "proforma", "pro forma invoice"],
-        F::DocumentTitle(Doc::DeliveryNote) => ["delivery note", "packing slip", "packing list", "dispatch note"],
+        F::DocumentTitle(Doc::Invoice) => [
+            "invoice", "tax invoice", "vat invoice", "commercial invoice", "bill",
+        ],
+        F::DocumentTitle(Doc::Receipt) => [
+            "receipt", "cash receipt", "sales receipt", "cash sale", "cash bill",
+            "official receipt", "simplified tax invoice", "till receipt",
+        ],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "credit note", "credit memo", "credit invoice", "refund", "adjustment note",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "quote", "quotation", "estimate", "proforma", "pro forma invoice",
+        ],
+        F::DocumentTitle(Doc::DeliveryNote) => [
+            "delivery note", "packing slip", "packing list", "dispatch note",
+        ],
         F::DocumentTitle(Doc::Order) => ["purchase order", "order confirmation", "sales order"],
     ],
     months: &[
@@ -173,8 +198,6 @@ pub(super) static PACK: Pack = Pack {
         ("december", 12),
         ("dec", 12),
     ],
-    // Month-first only for North American documents that show it.
-    date_orders: &[DateOrder::DayFirst, DateOrder::MonthFirst],
     legal_forms: &[
         "Ltd",
         "Limited",

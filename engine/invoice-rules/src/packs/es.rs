@@ -1,7 +1,6 @@
 //! Spanish: Spain and the Spanish-speaking Americas.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack, Repair};
-use crate::date::DateOrder;
 
 /// The Spanish pack.
 pub(super) static PACK: Pack = Pack {
@@ -17,16 +16,20 @@ pub(super) static PACK: Pack = Pack {
     ],
     labels: labels![
         F::InvoiceNumber => [
-            "factura no", "factura n", "no factura", "n factura", "numero factura", "numero de factura",
-            "num factura", "factura numero", "no de factura", "n de factura", "nro factura", "nro",
-            "no rectificativa", "n rectificativa", "fra simpl", "fra no", "ticket no", "n ticket",
-            "no ticket", "no de ticket", "factura simplificada no", "numero de documento",
-            "no documento", "serie y numero", "num", "numero", "no", "n", "folio", "codigo factura",
-            "ref factura", "factura electronica no",
+            "factura no", "factura n", "no factura", "n factura", "numero factura",
+            "numero de factura", "num factura", "factura numero", "no de factura", "n de factura",
+            "nro factura", "nro", "no rectificativa", "n rectificativa", "fra simpl", "fra no",
+            "ticket no", "n ticket", "no ticket", "no de ticket", "factura simplificada no",
+            "numero de documento", "no documento", "serie y numero", "num", "numero", "no", "n",
+            "folio", "codigo factura", "ticket", "ref factura", "factura electronica no",
         ],
         F::RectifiedNumber => [
             "factura rectificada", "rectifica a", "factura original", "factura que se rectifica",
             "rectifica la factura",
+        ],
+        F::RectifiedDate => [
+            "fecha factura rectificada", "fecha de la factura rectificada",
+            "fecha factura original",
         ],
         F::IssueDate => [
             "fecha", "fecha factura", "fecha de factura", "fecha de emision", "fecha emision",
@@ -41,14 +44,14 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::DeliveryDate => [
             "fecha de entrega", "fecha entrega", "fecha de servicio", "fecha de la operacion",
-            "fecha operacion", "fecha de prestacion", "periodo de facturacion", "periodo de servicio",
-            "fecha de suministro", "periodo facturado", "fecha del servicio",
+            "fecha operacion", "fecha de prestacion", "periodo de facturacion",
+            "periodo de servicio", "fecha de suministro", "periodo facturado", "fecha del servicio",
         ],
         F::Total => [
             "total", "total factura", "total eur", "total euros", "importe total", "total importe",
             "total general", "total con iva", "total iva incluido", "total ivai", "total documento",
-            "total ticket", "total compra", "total rectificativa", "total a abonar", "importe factura",
-            "total factura eur", "total venta",
+            "total ticket", "total compra", "total rectificativa", "total a abonar",
+            "importe factura", "total factura eur", "total venta",
         ],
         F::AmountDue => [
             "total a pagar", "importe a pagar", "a pagar", "importe a devolver", "saldo",
@@ -56,9 +59,10 @@ pub(super) static PACK: Pack = Pack {
             "total liquido", "total a cobrar", "importe a cobrar",
         ],
         F::Subtotal => [
-            "subtotal", "sub total", "base imponible", "suma base imponible", "total base imponible",
-            "total base", "total sin iva", "importe neto", "neto", "total neto", "importe sin iva",
-            "suma", "total bruto", "base total", "importe bruto", "total antes de impuestos",
+            "subtotal", "sub total", "base imponible", "suma base imponible",
+            "total base imponible", "total base", "total sin iva", "importe neto", "neto",
+            "total neto", "importe sin iva", "suma", "total bruto", "base total", "importe bruto",
+            "total antes de impuestos",
         ],
         F::TaxBase => ["base", "base iva", "bases", "base igic", "base exenta"],
         F::TaxTotal => [
@@ -70,21 +74,24 @@ pub(super) static PACK: Pack = Pack {
             "recargo equivalencia", "importe iva", "cuota igic", "iva repercutido", "impuesto",
             "iva incluido", "iva incl",
         ],
-        F::TaxRate => ["tipo iva", "tipo impositivo", "% iva", "porcentaje iva", "tasa iva", "tipo igic"],
+        F::TaxRate => [
+            "tipo iva", "tipo impositivo", "% iva", "porcentaje iva", "tasa iva", "tipo igic",
+        ],
         F::Withholding => [
             "retencion irpf", "irpf", "retencion", "retenciones", "ret irpf", "retencion a cuenta",
             "retencion profesional",
         ],
         F::Iban => [
-            "iban", "cuenta iban", "cuenta bancaria iban", "cuenta", "cuenta bancaria", "no de cuenta",
-            "numero de cuenta", "ccc", "cuenta corriente", "n cuenta", "clabe", "cbu",
+            "iban", "cuenta iban", "cuenta bancaria iban", "cuenta", "cuenta bancaria",
+            "no de cuenta", "numero de cuenta", "ccc", "cuenta corriente", "n cuenta", "clabe",
+            "cbu",
         ],
         F::Bic => ["bic", "swift", "bic swift", "codigo swift", "codigo bic"],
         F::Bank => ["banco", "entidad", "entidad bancaria", "datos bancarios"],
         F::PaymentMethod => [
-            "forma de pago", "metodo de pago", "pago", "medio de pago", "modo de pago", "tipo de pago",
-            "pagado con", "tarjeta", "tarjeta credito", "transferencia", "transferencia bancaria",
-            "recibo domiciliado", "contado", "domiciliacion bancaria",
+            "forma de pago", "metodo de pago", "pago", "medio de pago", "modo de pago",
+            "tipo de pago", "pagado con", "tarjeta", "tarjeta credito", "transferencia",
+            "transferencia bancaria", "recibo domiciliado", "contado", "domiciliacion bancaria",
         ],
         F::PaymentTerms => [
             "condiciones de pago", "plazo de pago", "terminos de pago", "condiciones", "plazo",
@@ -102,29 +109,34 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::OrderNumber => [
             "no pedido", "n pedido", "numero de pedido", "pedido", "pedido no", "su pedido",
-            "ref pedido", "orden de compra", "no albaran", "n albaran", "su referencia", "referencia",
+            "ref pedido", "orden de compra", "no albaran", "n albaran", "su referencia",
+            "referencia",
         ],
-        F::Cash => ["efectivo", "entregado", "efectivo entregado", "importe entregado", "recibido", "pago efectivo"],
+        F::Cash => [
+            "efectivo", "entregado", "efectivo entregado", "importe entregado", "recibido",
+            "pago efectivo",
+        ],
         F::Change => ["cambio", "devolucion", "a devolver", "su cambio", "vuelto", "vuelta"],
         F::Rounding => ["redondeo", "ajuste redondeo"],
         F::NotMoney => [
-            "total articulos", "total unidades", "no articulos", "articulos", "total uds", "n articulos",
-            "total descuento", "ahorro",
+            "total articulos", "total unidades", "no articulos", "articulos", "total uds",
+            "n articulos", "total descuento", "ahorro",
         ],
         F::VendorHeader => [
-            "emisor", "datos del emisor", "proveedor", "vendedor", "datos del proveedor", "emitido por",
-            "razon social",
+            "emisor", "datos del emisor", "proveedor", "vendedor", "datos del proveedor",
+            "emitido por", "razon social",
         ],
         F::CustomerHeader => [
-            "cliente", "datos del cliente", "destinatario", "facturar a", "facturado a", "comprador",
-            "receptor", "datos de facturacion", "direccion de facturacion", "enviar a",
+            "cliente", "datos del cliente", "destinatario", "facturar a", "facturado a",
+            "comprador", "receptor", "datos de facturacion", "direccion de facturacion", "enviar a",
             "direccion de envio", "adquiriente",
         ],
         F::Phone => ["tel", "telefono", "tfno", "tlf", "telf", "movil", "fax", "tfn", "tf"],
         F::Email => ["email", "e mail", "correo", "correo electronico", "mail"],
         F::Time => ["hora"],
         F::ColDescription => [
-            "descripcion", "concepto", "articulo", "producto", "detalle", "denominacion", "servicio",
+            "descripcion", "concepto", "articulo", "producto", "detalle", "denominacion",
+            "servicio",
         ],
         F::ColQuantity => ["cant", "cantidad", "uds", "unidades", "ud", "unid", "u"],
         F::ColUnitPrice => [
@@ -133,17 +145,26 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::ColRate => ["iva %", "% iva", "tipo", "% igic", "%"],
         F::ColAmount => ["importe", "total linea", "imp", "importe neto"],
-        F::DocumentTitle(Doc::Invoice) => ["factura", "factura completa", "factura ordinaria", "fra"],
+        F::DocumentTitle(Doc::Invoice) => [
+            "factura", "factura completa", "factura ordinaria", "fra",
+        ],
         F::DocumentTitle(Doc::Receipt) => [
             "factura simplificada", "ticket", "ticket de compra", "tique", "recibo", "comprobante",
             "ticket de venta",
         ],
         F::DocumentTitle(Doc::CreditNote) => [
-            "factura rectificativa", "nota de credito", "abono", "factura de abono", "rectificativa",
+            "factura rectificativa", "nota de credito", "abono", "factura de abono",
+            "rectificativa",
         ],
-        F::DocumentTitle(Doc::Quote) => ["presupuesto", "proforma", "factura proforma", "cotizacion", "oferta"],
-        F::DocumentTitle(Doc::DeliveryNote) => ["albaran", "albaran de entrega", "nota de entrega", "remito"],
-        F::DocumentTitle(Doc::Order) => ["orden de compra", "confirmacion de pedido", "nota de pedido"],
+        F::DocumentTitle(Doc::Quote) => [
+            "presupuesto", "proforma", "factura proforma", "cotizacion", "oferta",
+        ],
+        F::DocumentTitle(Doc::DeliveryNote) => [
+            "albaran", "albaran de entrega", "nota de entrega", "remito",
+        ],
+        F::DocumentTitle(Doc::Order) => [
+            "orden de compra", "confirmacion de pedido", "nota de pedido",
+        ],
     ],
     months: &[
         ("enero", 1),
@@ -174,7 +195,6 @@ pub(super) static PACK: Pack = Pack {
         ("diciembre", 12),
         ("dic", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "S.L.",
         "S.A.",

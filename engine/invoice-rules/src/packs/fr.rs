@@ -1,7 +1,6 @@
 //! French: France, Belgium, Switzerland, Luxembourg, Monaco, Canada.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The French pack.
 pub(super) static PACK: Pack = Pack {
@@ -17,15 +16,18 @@ pub(super) static PACK: Pack = Pack {
     ],
     labels: labels![
         F::InvoiceNumber => [
-            "facture no", "facture n", "no facture", "n facture", "numero de facture", "numero facture",
-            "no de facture", "n de facture", "num facture", "facture numero", "ref facture",
-            "reference facture", "no", "n", "numero", "num", "ticket no", "ticket n", "no ticket",
-            "n ticket", "no de ticket", "no piece", "piece no", "no document", "n document",
-            "avoir no", "avoir n", "no transaction", "facture",
+            "facture no", "facture n", "no facture", "n facture", "numero de facture",
+            "numero facture", "no de facture", "n de facture", "num facture", "facture numero",
+            "ref facture", "reference facture", "no", "n", "numero", "num", "ticket no", "ticket n",
+            "no ticket", "n ticket", "no de ticket", "no piece", "piece no", "no document",
+            "n document", "avoir no", "avoir n", "no transaction", "facture",
         ],
         F::RectifiedNumber => [
             "facture d origine", "facture initiale", "facture rectifiee", "sur facture",
             "en reference a la facture", "annule la facture", "facture concernee",
+        ],
+        F::RectifiedDate => [
+            "date de la facture d origine", "date facture d origine", "date de la facture initiale",
         ],
         F::IssueDate => [
             "date", "date de facture", "date facture", "date d emission", "date de facturation",
@@ -43,9 +45,10 @@ pub(super) static PACK: Pack = Pack {
             "date de la prestation", "livre le", "date d expedition",
         ],
         F::Total => [
-            "total", "total ttc", "montant ttc", "total general", "montant total", "total a payer ttc",
-            "total facture", "ttc", "total eur", "total euros", "montant total ttc", "total chf",
-            "total de la facture", "total ttc eur", "somme totale", "total ttc net", "net ttc",
+            "total", "total ttc", "montant ttc", "total general", "montant total",
+            "total a payer ttc", "total facture", "ttc", "total eur", "total euros",
+            "montant total ttc", "total chf", "total de la facture", "total ttc eur",
+            "somme totale", "total ttc net", "net ttc",
         ],
         F::AmountDue => [
             "net a payer", "montant a payer", "reste a payer", "a payer", "total a payer", "solde",
@@ -57,10 +60,12 @@ pub(super) static PACK: Pack = Pack {
             "total net ht", "net ht", "sous total ht", "total ht eur", "montant net ht",
             "total hors tva", "total htva", "htva", "prix total ht", "base ht",
         ],
-        F::TaxBase => ["base ht", "base", "base tva", "base imposable", "montant soumis", "assiette"],
+        F::TaxBase => [
+            "base ht", "base", "base tva", "base imposable", "montant soumis", "assiette",
+        ],
         F::TaxTotal => [
-            "total tva", "montant tva", "tva totale", "montant de la tva", "total taxes", "dont tva",
-            "total de la tva", "total tps tvq",
+            "total tva", "montant tva", "tva totale", "montant de la tva", "total taxes",
+            "dont tva", "total de la tva", "total tps tvq",
         ],
         F::Tax => [
             "tva", "t v a", "taxe", "taxes", "tps", "tvq", "tva %", "mwst", "tva collectee",
@@ -73,16 +78,19 @@ pub(super) static PACK: Pack = Pack {
             "releve d identite bancaire", "compte bancaire",
         ],
         F::Bic => ["bic", "swift", "code bic", "bic swift", "code swift"],
-        F::Bank => ["banque", "domiciliation", "etablissement", "domiciliation bancaire", "nom de la banque"],
+        F::Bank => [
+            "banque", "domiciliation", "etablissement", "domiciliation bancaire",
+            "nom de la banque",
+        ],
         F::PaymentMethod => [
             "mode de paiement", "mode de reglement", "moyen de paiement", "reglement", "paiement",
             "paye par", "carte bancaire", "cb", "carte", "especes", "virement", "virement bancaire",
             "cheque", "prelevement", "type de paiement",
         ],
         F::PaymentTerms => [
-            "conditions de paiement", "conditions de reglement", "delai de paiement", "termes de paiement",
-            "paiement a reception", "a reception", "escompte", "penalites de retard",
-            "indemnite forfaitaire", "paiement a 30 jours", "conditions",
+            "conditions de paiement", "conditions de reglement", "delai de paiement",
+            "termes de paiement", "paiement a reception", "a reception", "escompte",
+            "penalites de retard", "indemnite forfaitaire", "paiement a 30 jours", "conditions",
         ],
         F::TaxId => [
             "no tva", "n tva", "tva intracommunautaire", "no tva intracommunautaire",
@@ -96,28 +104,38 @@ pub(super) static PACK: Pack = Pack {
             "capital", "au capital de", "rcs paris", "numero rcs", "tva non applicable",
         ],
         F::CustomerNumber => [
-            "no client", "n client", "numero client", "numero de client", "code client", "ref client",
-            "reference client", "client no", "id client", "votre code client",
+            "no client", "n client", "numero client", "numero de client", "code client",
+            "ref client", "reference client", "client no", "id client", "votre code client",
         ],
         F::OrderNumber => [
             "no commande", "n commande", "numero de commande", "commande", "bon de commande",
             "votre commande", "ref commande", "votre reference", "votre ref", "notre reference",
             "no bon de commande", "bc", "commande no",
         ],
-        F::Cash => ["especes", "espece", "recu", "montant recu", "paye", "donne", "remis", "reglement especes"],
-        F::Change => ["rendu", "monnaie", "rendu monnaie", "a rendre", "monnaie rendue", "rendu especes"],
+        F::Cash => [
+            "especes", "espece", "recu", "montant recu", "paye", "donne", "remis",
+            "reglement especes",
+        ],
+        F::Change => [
+            "rendu", "monnaie", "rendu monnaie", "a rendre", "monnaie rendue", "rendu especes",
+        ],
         F::Rounding => ["arrondi", "arrondi de caisse", "ajustement arrondi"],
         F::NotMoney => [
             "nombre d articles", "nb articles", "nbre articles", "articles", "total articles",
             "quantite totale", "nb art",
         ],
-        F::VendorHeader => ["vendeur", "fournisseur", "emetteur", "prestataire", "expediteur", "societe"],
+        F::VendorHeader => [
+            "vendeur", "fournisseur", "emetteur", "prestataire", "expediteur", "societe",
+        ],
         F::CustomerHeader => [
             "client", "facture a", "facturer a", "destinataire", "adresse de facturation",
-            "adresse de livraison", "livrer a", "acheteur", "a l attention de", "coordonnees client",
-            "factures a", "livre a",
+            "adresse de livraison", "livrer a", "acheteur", "a l attention de",
+            "coordonnees client", "factures a", "livre a",
         ],
-        F::Phone => ["tel", "telephone", "tel fixe", "portable", "mobile", "fax", "telecopie", "standard", "gsm"],
+        F::Phone => [
+            "tel", "telephone", "tel fixe", "portable", "mobile", "fax", "telecopie", "standard",
+            "gsm",
+        ],
         F::Email => ["email", "e mail", "mail", "courriel", "adresse email", "mel"],
         F::Time => ["heure"],
         F::ColDescription => [
@@ -130,13 +148,26 @@ pub(super) static PACK: Pack = Pack {
             "prix unit", "p u ht",
         ],
         F::ColRate => ["tva %", "% tva", "taux tva", "taux", "tva", "%", "code tva"],
-        F::ColAmount => ["montant", "montant ht", "total ht", "total", "prix total", "montant ttc", "total ligne", "mt ht"],
-        F::DocumentTitle(Doc::Invoice) => ["facture", "facture originale", "note d honoraires", "facture de vente"],
-        F::DocumentTitle(Doc::Receipt) => ["ticket", "ticket de caisse", "recu", "ticket client", "facture simplifiee", "note"],
-        F::DocumentTitle(Doc::CreditNote) => ["avoir", "facture d avoir", "note de credit", "facture rectificative"],
-        F::DocumentTitle(Doc::Quote) => ["devis", "proforma", "facture proforma", "offre de prix", "estimation"],
+        F::ColAmount => [
+            "montant", "montant ht", "total ht", "total", "prix total", "montant ttc",
+            "total ligne", "mt ht",
+        ],
+        F::DocumentTitle(Doc::Invoice) => [
+            "facture", "facture originale", "note d honoraires", "facture de vente",
+        ],
+        F::DocumentTitle(Doc::Receipt) => [
+            "ticket", "ticket de caisse", "recu", "ticket client", "facture simplifiee", "note",
+        ],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "avoir", "facture d avoir", "note de credit", "facture rectificative",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "devis", "proforma", "facture proforma", "offre de prix", "estimation",
+        ],
         F::DocumentTitle(Doc::DeliveryNote) => ["bon de livraison", "bordereau de livraison", "bl"],
-        F::DocumentTitle(Doc::Order) => ["bon de commande", "confirmation de commande", "accuse de reception de commande"],
+        F::DocumentTitle(Doc::Order) => [
+            "bon de commande", "confirmation de commande", "accuse de reception de commande",
+        ],
     ],
     months: &[
         ("janvier", 1),
@@ -166,7 +197,6 @@ pub(super) static PACK: Pack = Pack {
         ("decembre", 12),
         ("dec", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "SARL",
         "SAS",

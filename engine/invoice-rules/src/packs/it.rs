@@ -1,7 +1,6 @@
 //! Italian: Italy, San Marino, Switzerland (Ticino).
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The Italian pack.
 pub(super) static PACK: Pack = Pack {
@@ -11,26 +10,30 @@ pub(super) static PACK: Pack = Pack {
     labels: labels![
         F::InvoiceNumber => [
             "fattura n", "fattura no", "fattura nr", "n fattura", "nr fattura", "numero fattura",
-            "numero della fattura", "fattura numero", "num fattura", "n documento", "numero documento",
-            "documento n", "doc n", "nr", "n", "numero", "num", "scontrino n", "n scontrino",
-            "documento commerciale n", "ricevuta n", "nota di credito n", "prot", "protocollo",
-            "fattura", "n doc",
+            "numero della fattura", "fattura numero", "num fattura", "n documento",
+            "numero documento", "documento n", "doc n", "nr", "n", "numero", "num", "scontrino n",
+            "n scontrino", "documento commerciale n", "ricevuta n", "nota di credito n", "prot",
+            "protocollo", "fattura", "n doc",
         ],
         F::RectifiedNumber => [
             "fattura di riferimento", "rif fattura", "riferimento fattura", "storno fattura",
             "a storno della fattura", "fattura originale",
+        ],
+        F::RectifiedDate => [
+            "data fattura di riferimento", "data fattura originale", "data della fattura stornata",
         ],
         F::IssueDate => [
             "data", "data fattura", "data documento", "data emissione", "data di emissione",
             "emessa il", "data doc", "del", "data della fattura", "data scontrino", "data e ora",
         ],
         F::DueDate => [
-            "scadenza", "data scadenza", "data di scadenza", "scadenza pagamento", "scad", "da pagare entro",
-            "pagamento entro", "scadenze", "entro il", "termine di pagamento",
+            "scadenza", "data scadenza", "data di scadenza", "scadenza pagamento", "scad",
+            "da pagare entro", "pagamento entro", "scadenze", "entro il", "termine di pagamento",
         ],
         F::DeliveryDate => [
-            "data consegna", "data di consegna", "data ddt", "data prestazione", "periodo di riferimento",
-            "periodo", "data spedizione", "competenza", "data effettuazione", "periodo di fatturazione",
+            "data consegna", "data di consegna", "data ddt", "data prestazione",
+            "periodo di riferimento", "periodo", "data spedizione", "competenza",
+            "data effettuazione", "periodo di fatturazione",
         ],
         F::Total => [
             "totale", "totale fattura", "totale documento", "importo totale", "totale complessivo",
@@ -44,24 +47,35 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::Subtotal => [
             "imponibile", "totale imponibile", "subtotale", "sub totale", "totale netto", "netto",
-            "totale merce", "imponibile totale", "totale senza iva", "importo netto", "tot imponibile",
-            "totale prestazioni", "totale esclusa iva",
+            "totale merce", "imponibile totale", "totale senza iva", "importo netto",
+            "tot imponibile", "totale prestazioni", "totale esclusa iva",
         ],
         F::TaxBase => ["imponibile", "base imponibile", "imponibile iva", "aliquota imponibile"],
-        F::TaxTotal => ["totale iva", "iva totale", "imposta", "totale imposta", "importo iva", "tot iva", "totale imposte"],
-        F::Tax => ["iva", "i v a", "imposta", "iva %", "di cui iva", "iva inclusa", "iva esente", "iva compresa"],
+        F::TaxTotal => [
+            "totale iva", "iva totale", "imposta", "totale imposta", "importo iva", "tot iva",
+            "totale imposte",
+        ],
+        F::Tax => [
+            "iva", "i v a", "imposta", "iva %", "di cui iva", "iva inclusa", "iva esente",
+            "iva compresa",
+        ],
         F::TaxRate => ["aliquota", "aliquota iva", "% iva", "iva %", "cod iva", "codice iva"],
         F::Withholding => [
-            "ritenuta d acconto", "ritenuta", "ritenuta acconto", "rit acconto", "ritenuta d acconto 20 %",
-            "ritenuta fiscale", "enasarco", "cassa previdenza",
+            "ritenuta d acconto", "ritenuta", "ritenuta acconto", "rit acconto",
+            "ritenuta d acconto 20 %", "ritenuta fiscale", "enasarco", "cassa previdenza",
         ],
-        F::Iban => ["iban", "conto corrente", "c c", "cc", "conto", "coordinate bancarie", "c c bancario", "n conto"],
+        F::Iban => [
+            "iban", "conto corrente", "c c", "cc", "conto", "coordinate bancarie", "c c bancario",
+            "n conto",
+        ],
         F::Bic => ["bic", "swift", "codice swift", "bic swift", "codice bic"],
-        F::Bank => ["banca", "istituto", "banca d appoggio", "appoggio bancario", "istituto bancario"],
+        F::Bank => [
+            "banca", "istituto", "banca d appoggio", "appoggio bancario", "istituto bancario",
+        ],
         F::PaymentMethod => [
-            "modalita di pagamento", "metodo di pagamento", "pagamento", "mod pagamento", "forma di pagamento",
-            "pagato con", "contanti", "carta", "carta di credito", "bancomat", "bonifico",
-            "bonifico bancario", "riba", "ricevuta bancaria", "rid", "sdd",
+            "modalita di pagamento", "metodo di pagamento", "pagamento", "mod pagamento",
+            "forma di pagamento", "pagato con", "contanti", "carta", "carta di credito", "bancomat",
+            "bonifico", "bonifico bancario", "riba", "ricevuta bancaria", "rid", "sdd",
         ],
         F::PaymentTerms => [
             "condizioni di pagamento", "termini di pagamento", "pagamento a 30 gg", "30 gg df",
@@ -72,20 +86,31 @@ pub(super) static PACK: Pack = Pack {
             "cf", "cod fiscale", "c f e p iva", "cf piva", "p iva e c f", "numero di partita iva",
             "id iva", "codice iva", "vat", "partita i v a", "codice destinatario", "pec",
         ],
-        F::CompanyId => ["rea", "n rea", "registro imprese", "reg imprese", "cciaa", "capitale sociale", "cap soc"],
+        F::CompanyId => [
+            "rea", "n rea", "registro imprese", "reg imprese", "cciaa", "capitale sociale",
+            "cap soc",
+        ],
         F::CustomerNumber => [
-            "codice cliente", "cod cliente", "cliente n", "n cliente", "numero cliente", "rif cliente",
-            "id cliente", "vs codice",
+            "codice cliente", "cod cliente", "cliente n", "n cliente", "numero cliente",
+            "rif cliente", "id cliente", "vs codice",
         ],
         F::OrderNumber => [
-            "ordine n", "n ordine", "numero ordine", "ordine", "vs ordine", "rif ordine", "vostro ordine",
-            "riferimento", "rif", "ddt n", "n ddt", "vs riferimento", "cig", "cup", "commessa",
+            "ordine n", "n ordine", "numero ordine", "ordine", "vs ordine", "rif ordine",
+            "vostro ordine", "riferimento", "rif", "ddt n", "n ddt", "vs riferimento", "cig", "cup",
+            "commessa",
         ],
-        F::Cash => ["contanti", "contante", "pagato", "ricevuto", "importo pagato", "pagamento contante"],
+        F::Cash => [
+            "contanti", "contante", "pagato", "ricevuto", "importo pagato", "pagamento contante",
+        ],
         F::Change => ["resto", "resto dovuto", "resto contanti"],
         F::Rounding => ["arrotondamento", "arrot", "abbuono"],
-        F::NotMoney => ["numero articoli", "n articoli", "totale articoli", "articoli", "pezzi", "n pezzi"],
-        F::VendorHeader => ["fornitore", "venditore", "mittente", "cedente", "cedente prestatore", "prestatore", "emittente"],
+        F::NotMoney => [
+            "numero articoli", "n articoli", "totale articoli", "articoli", "pezzi", "n pezzi",
+        ],
+        F::VendorHeader => [
+            "fornitore", "venditore", "mittente", "cedente", "cedente prestatore", "prestatore",
+            "emittente",
+        ],
         F::CustomerHeader => [
             "cliente", "destinatario", "spett le", "spettabile", "intestatario", "cessionario",
             "cessionario committente", "committente", "fatturare a", "indirizzo di fatturazione",
@@ -100,20 +125,33 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::ColQuantity => ["quantita", "qta", "q ta", "qt", "pz", "pezzi", "n", "um"],
         F::ColUnitPrice => [
-            "prezzo unitario", "prezzo", "prezzo unit", "pr unit", "p u", "prezzo cad", "importo unitario",
-            "prezzo netto", "costo unitario",
+            "prezzo unitario", "prezzo", "prezzo unit", "pr unit", "p u", "prezzo cad",
+            "importo unitario", "prezzo netto", "costo unitario",
         ],
         F::ColRate => ["iva %", "% iva", "aliquota", "iva", "%", "cod iva"],
-        F::ColAmount => ["importo", "totale", "valore", "prezzo totale", "totale riga", "importo netto"],
-        F::DocumentTitle(Doc::Invoice) => ["fattura", "fattura elettronica", "fattura accompagnatoria", "fattura differita", "parcella"],
-        F::DocumentTitle(Doc::Receipt) => [
-            "scontrino", "scontrino fiscale", "documento commerciale", "ricevuta", "ricevuta fiscale",
-            "fattura semplificata",
+        F::ColAmount => [
+            "importo", "totale", "valore", "prezzo totale", "totale riga", "importo netto",
         ],
-        F::DocumentTitle(Doc::CreditNote) => ["nota di credito", "nota credito", "nota di accredito"],
-        F::DocumentTitle(Doc::Quote) => ["preventivo", "offerta", "proforma", "fattura proforma", "fattura pro forma"],
-        F::DocumentTitle(Doc::DeliveryNote) => ["documento di trasporto", "ddt", "bolla di consegna", "bolla"],
-        F::DocumentTitle(Doc::Order) => ["conferma d ordine", "ordine di acquisto", "conferma ordine"],
+        F::DocumentTitle(Doc::Invoice) => [
+            "fattura", "fattura elettronica", "fattura accompagnatoria", "fattura differita",
+            "parcella",
+        ],
+        F::DocumentTitle(Doc::Receipt) => [
+            "scontrino", "scontrino fiscale", "documento commerciale", "ricevuta",
+            "ricevuta fiscale", "fattura semplificata",
+        ],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "nota di credito", "nota credito", "nota di accredito",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "preventivo", "offerta", "proforma", "fattura proforma", "fattura pro forma",
+        ],
+        F::DocumentTitle(Doc::DeliveryNote) => [
+            "documento di trasporto", "ddt", "bolla di consegna", "bolla",
+        ],
+        F::DocumentTitle(Doc::Order) => [
+            "conferma d ordine", "ordine di acquisto", "conferma ordine",
+        ],
     ],
     months: &[
         ("gennaio", 1),
@@ -142,7 +180,6 @@ pub(super) static PACK: Pack = Pack {
         ("dicembre", 12),
         ("dic", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "S.p.A.",
         "S.r.l.",

@@ -30,6 +30,8 @@ pub enum FieldKind {
     InvoiceNumber,
     /// The number of the invoice a credit note corrects.
     RectifiedNumber,
+    /// The date of the invoice a credit note corrects.
+    RectifiedDate,
     /// Issue date.
     IssueDate,
     /// Due date.

@@ -2,7 +2,6 @@
 //! ids. The repairs are the existing ones in `crate::malaysia`.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack, Repair};
-use crate::date::DateOrder;
 
 /// The Malaysia pack (country `MY`).
 pub(super) static PACK: Pack = Pack {
@@ -10,20 +9,35 @@ pub(super) static PACK: Pack = Pack {
     lang: Lang::En,
     countries: &[Country::MY],
     labels: labels![
-        F::InvoiceNumber => ["no resit", "resit no", "no invois", "invois no", "bil no", "cash bill no", "cb no", "doc no"],
+        F::InvoiceNumber => [
+            "no resit", "resit no", "no invois", "invois no", "bil no", "cash bill no", "cb no",
+            "doc no",
+        ],
         F::IssueDate => ["tarikh", "tarikh invois"],
         F::Total => [
-            "jumlah", "jumlah besar", "jumlah keseluruhan", "total rm", "total incl gst", "total inclusive gst",
-            "total sales inclusive gst", "total incl sst", "jumlah termasuk gst", "nett total", "total payable",
+            "jumlah", "jumlah besar", "jumlah keseluruhan", "total rm", "total incl gst",
+            "total inclusive gst", "total sales inclusive gst", "total incl sst",
+            "jumlah termasuk gst", "nett total", "total payable",
         ],
-        F::Subtotal => ["total excl gst", "total exclusive gst", "total sales excluding gst", "jumlah kecil", "jumlah sebelum cukai"],
-        F::Tax => ["cukai", "gst", "sst", "cukai jualan", "cukai perkhidmatan", "service tax", "service charge"],
+        F::Subtotal => [
+            "total excl gst", "total exclusive gst", "total sales excluding gst", "jumlah kecil",
+            "jumlah sebelum cukai",
+        ],
+        F::Tax => [
+            "cukai", "gst", "sst", "cukai jualan", "cukai perkhidmatan", "service tax",
+            "service charge",
+        ],
         F::TaxTotal => ["jumlah cukai", "total gst", "total sst", "gst amount", "gst summary"],
-        F::TaxId => ["gst reg no", "gst id", "gst no", "gst id no", "sst reg no", "sst id", "sst no", "no cukai"],
+        F::TaxId => [
+            "gst reg no", "gst id", "gst no", "gst id no", "sst reg no", "sst id", "sst no",
+            "no cukai",
+        ],
         F::CompanyId => ["co reg no", "company reg no", "roc no", "co no", "reg no", "ssm"],
         F::Cash => ["tunai", "cash", "bayaran tunai", "tendered"],
         F::Change => ["baki", "wang baki", "change", "baki tunai"],
-        F::Rounding => ["pelarasan bundar", "penggenapan", "rounding adj", "rounding adjustment", "round adj"],
+        F::Rounding => [
+            "pelarasan bundar", "penggenapan", "rounding adj", "rounding adjustment", "round adj",
+        ],
         F::Phone => ["tel", "tel no", "no tel", "telefon", "fax", "h p"],
         F::Time => ["masa"],
         F::ColQuantity => ["kuantiti", "qty", "unit"],
@@ -31,7 +45,9 @@ pub(super) static PACK: Pack = Pack {
         F::ColUnitPrice => ["harga", "harga seunit", "u price"],
         F::ColAmount => ["amaun", "jumlah", "amt"],
         F::DocumentTitle(Doc::Invoice) => ["tax invoice", "invois cukai", "invois"],
-        F::DocumentTitle(Doc::Receipt) => ["cash bill", "official receipt", "resit", "resit rasmi", "simplified tax invoice"],
+        F::DocumentTitle(Doc::Receipt) => [
+            "cash bill", "official receipt", "resit", "resit rasmi", "simplified tax invoice",
+        ],
     ],
     months: &[
         ("januari", 1),
@@ -47,7 +63,6 @@ pub(super) static PACK: Pack = Pack {
         ("november", 11),
         ("disember", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: crate::malaysia::LEGAL_FORMS,
     stop_words: &[
         "terima",

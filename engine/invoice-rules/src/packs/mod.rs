@@ -142,10 +142,6 @@ pub struct Pack {
     pub labels: &'static [(&'static str, FieldKind)],
     /// Month names and abbreviations, normalized, with their number.
     pub months: &'static [(&'static str, u8)],
-    /// How numeric dates are written, the usual order first. Month-first
-    /// is listed only where a country writes it, and even there the
-    /// document must show it ([`detect_date_order`]).
-    pub date_orders: &'static [DateOrder],
     /// Legal forms that end company names, as printed.
     pub legal_forms: &'static [&'static str],
     /// Frequent words (function words and invoice words) that identify the
@@ -173,10 +169,53 @@ impl Pack {
             .map(|&(p, _)| p)
     }
 
-    /// The month number of a name or abbreviation in this language.
+    /// The month number of a name or abbreviation in this language; the
+    /// digits OCR reads for letters (`0kt`, `ju1`) are read back.
     pub fn month(&self, name: &str) -> Option<u8> {
-        let key = normalize(name);
-        self.months.iter().find(|(n, _)| *n == key).map(|&(_, m)| m)
+        month_by_key(std::slice::from_ref(&self), name)
+    }
+
+    /// How the pack's countries write numeric dates, the first country's
+    /// usual order first. Month-first appears only through a country that
+    /// writes it (the US), and even there the document must show it
+    /// ([`detect_date_order`]).
+    pub fn date_orders(&self) -> Vec<DateOrder> {
+        self.union_over_countries(|c| c.date_orders)
+    }
+
+    /// How the pack's countries write amounts, the first country's usual
+    /// format first.
+    pub fn number_formats(&self) -> Vec<NumberFormat> {
+        self.union_over_countries(|c| c.number_formats)
+    }
+
+    fn union_over_countries<T: Copy + PartialEq + 'static>(
+        &self,
+        of: impl Fn(&'static CountryInfo) -> &'static [T],
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for info in self.countries.iter().filter_map(|&c| country_info(c)) {
+            for &x in of(info) {
+                if !out.contains(&x) {
+                    out.push(x);
+                }
+            }
+        }
+        out
+    }
+
+    /// The longest label of this pack at the start of `words` (normalized
+    /// as [`words`] gives them): its kind and how many words it took.
+    pub fn label_at(&self, words: &[String]) -> Option<(FieldKind, usize)> {
+        let mut best: Option<(FieldKind, usize)> = None;
+        for &(phrase, kind) in self.labels {
+            let n = phrase.split(' ').count();
+            let fits = words.len() >= n && phrase.split(' ').zip(words).all(|(p, w)| p == w);
+            if fits && best.is_none_or(|(_, b)| n > b) {
+                best = Some((kind, n));
+            }
+        }
+        best
     }
 
     /// The legal form a company name ends with, as listed (`GmbH & Co.
@@ -220,7 +259,32 @@ pub fn pack(id: &str) -> Option<&'static Pack> {
 /// The month number of a name in any pack's language. Names shared by
 /// several languages (`mar`, `set`) always mean the same month.
 pub fn month_in_any(name: &str) -> Option<u8> {
-    all_packs().into_iter().find_map(|p| p.month(name))
+    month_by_key(&all_packs(), name)
+}
+
+/// The month `name` is in `packs`, normalized once; digits OCR reads for
+/// letters (`0kt`, `ju1`) are read back when the name as read is unknown.
+fn month_by_key(packs: &[&Pack], name: &str) -> Option<u8> {
+    let key = normalize(name);
+    let find = |k: &str| {
+        packs
+            .iter()
+            .find_map(|p| p.months.iter().find(|(n, _)| *n == k).map(|&(_, m)| m))
+    };
+    find(&key).or_else(|| {
+        if !key.bytes().any(|b| b == b'0' || b == b'1') {
+            return None;
+        }
+        let letters: String = key
+            .chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'l',
+                c => c,
+            })
+            .collect();
+        find(&letters)
+    })
 }
 
 /// Normalizes text the way the lexicons are stored: lowercase, accents
@@ -251,8 +315,9 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Normalized words of `text`, punctuation inside a word dropped
-/// (`N.I.F.` → `nif`, `USt-IdNr.` → `ust idnr`).
-pub(crate) fn words(text: &str) -> Vec<String> {
+/// (`N.I.F.` → `nif`, `USt-IdNr.` → `ust idnr`): the form pack phrases
+/// are matched in.
+pub fn words(text: &str) -> Vec<String> {
     text.split_whitespace()
         .flat_map(|w| {
             // Dots inside abbreviations join (`N.I.F.`); dashes, slashes
@@ -263,6 +328,19 @@ pub(crate) fn words(text: &str) -> Vec<String> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A normalized word with the letters OCR confuses in print folded
+/// together (`i`, `1`, `|` → `l`; `0` → `o`), so `T0TAL` and `TOTAl` meet
+/// `total`. Compare folded with folded only: it is a key, not a spelling.
+pub fn ocr_fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'i' | '1' | '|' => 'l',
+            '0' => 'o',
+            c => c,
         })
         .collect()
 }
@@ -368,5 +446,43 @@ mod tests {
         assert!(de.phrases(FieldKind::DueDate).count() >= 5);
         assert_eq!(Lang::from_code("fr-BE"), Some(Lang::Fr));
         assert_eq!(Lang::from_code("sv"), None);
+        let w = words("Rechnungs-Nr.: 4711");
+        assert_eq!(de.label_at(&w), Some((FieldKind::InvoiceNumber, 2)));
+        let w = words("Fecha factura rectificada: 01/02/2024");
+        assert_eq!(
+            Lang::Es.pack().label_at(&w),
+            Some((FieldKind::RectifiedDate, 3))
+        );
+        assert_eq!(
+            Lang::It.pack().label_at(&words("Partita IVA")),
+            Some((FieldKind::TaxId, 2))
+        );
+    }
+
+    #[test]
+    fn dates_and_numbers_come_from_the_countries() {
+        assert_eq!(Lang::De.pack().date_orders(), [DateOrder::DayFirst]);
+        assert_eq!(
+            Lang::En.pack().date_orders(),
+            [DateOrder::DayFirst, DateOrder::MonthFirst]
+        );
+        assert_eq!(
+            Lang::De.pack().number_formats()[0],
+            NumberFormat::CommaDecimal
+        );
+        assert!(Lang::De
+            .pack()
+            .number_formats()
+            .contains(&NumberFormat::Apostrophe));
+        assert_eq!(
+            Lang::Fr.pack().number_formats()[0],
+            NumberFormat::SpaceComma
+        );
+        assert_eq!(
+            pack("malaysia").unwrap().number_formats(),
+            [NumberFormat::DotDecimal]
+        );
+        assert_eq!(Lang::De.pack().month("0kt."), Some(10));
+        assert_eq!(Lang::En.pack().month("ju1"), Some(7));
     }
 }

@@ -1,7 +1,6 @@
 //! Dutch: the Netherlands and Flanders.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The Dutch pack.
 pub(super) static PACK: Pack = Pack {
@@ -11,22 +10,26 @@ pub(super) static PACK: Pack = Pack {
     labels: labels![
         F::InvoiceNumber => [
             "factuurnummer", "factuur nr", "factuurnr", "factuur no", "factuur nummer", "factuur",
-            "nr", "nummer", "no", "bonnummer", "bon nr", "bonnr", "kassabon nr", "bon", "documentnummer",
-            "document nr", "creditnota nr", "creditnotanummer", "transactienummer", "ticketnummer",
-            "ticket nr", "volgnummer", "referentie factuur",
+            "nr", "nummer", "no", "bonnummer", "bon nr", "bonnr", "kassabon nr", "bon",
+            "documentnummer", "document nr", "creditnota nr", "creditnotanummer",
+            "transactienummer", "ticketnummer", "ticket nr", "volgnummer", "referentie factuur",
         ],
         F::RectifiedNumber => [
             "originele factuur", "oorspronkelijke factuur", "betreft factuur", "credit op factuur",
             "correctie op factuur", "bij factuur",
         ],
+        F::RectifiedDate => [
+            "datum originele factuur", "datum oorspronkelijke factuur", "originele factuurdatum",
+        ],
         F::IssueDate => [
-            "datum", "factuurdatum", "factuur datum", "datum factuur", "uitgiftedatum", "documentdatum",
-            "datum van uitgifte", "datum uitgifte", "bondatum", "dd", "opgemaakt op", "datum document",
+            "datum", "factuurdatum", "factuur datum", "datum factuur", "uitgiftedatum",
+            "documentdatum", "datum van uitgifte", "datum uitgifte", "bondatum", "dd",
+            "opgemaakt op", "datum document",
         ],
         F::DueDate => [
-            "vervaldatum", "verval datum", "uiterste betaaldatum", "te betalen voor", "betalen voor",
-            "vervaldag", "uiterlijk betalen op", "betaaldatum", "te voldoen voor", "vervalt op",
-            "uiterste betaaldag",
+            "vervaldatum", "verval datum", "uiterste betaaldatum", "te betalen voor",
+            "betalen voor", "vervaldag", "uiterlijk betalen op", "betaaldatum", "te voldoen voor",
+            "vervalt op", "uiterste betaaldag",
         ],
         F::DeliveryDate => [
             "leverdatum", "leveringsdatum", "afleverdatum", "datum levering", "prestatiedatum",
@@ -36,89 +39,119 @@ pub(super) static PACK: Pack = Pack {
         F::Total => [
             "totaal", "totaal incl btw", "totaalbedrag", "totaal bedrag", "totaal inclusief btw",
             "te betalen bedrag", "eindtotaal", "totaal eur", "totaal euro", "factuurbedrag",
-            "totaal factuur", "bedrag incl btw", "totaal incl", "totaal te betalen", "te betalen totaal",
-            "totaal bruto", "bruto totaal", "totaalprijs",
+            "totaal factuur", "bedrag incl btw", "totaal incl", "totaal te betalen",
+            "te betalen totaal", "totaal bruto", "bruto totaal", "totaalprijs",
         ],
         F::AmountDue => [
-            "te betalen", "openstaand bedrag", "openstaand", "nog te betalen", "saldo", "te voldoen",
-            "verschuldigd bedrag", "te betalen saldo", "resterend bedrag", "totaal te voldoen",
+            "te betalen", "openstaand bedrag", "openstaand", "nog te betalen", "saldo",
+            "te voldoen", "verschuldigd bedrag", "te betalen saldo", "resterend bedrag",
+            "totaal te voldoen",
         ],
         F::Subtotal => [
-            "subtotaal", "sub totaal", "totaal excl btw", "totaal exclusief btw", "netto", "netto bedrag",
-            "nettobedrag", "bedrag excl btw", "totaal excl", "totaal netto", "excl btw", "subtotaal excl btw",
-            "maatstaf van heffing", "totaal zonder btw",
+            "subtotaal", "sub totaal", "totaal excl btw", "totaal exclusief btw", "netto",
+            "netto bedrag", "nettobedrag", "bedrag excl btw", "totaal excl", "totaal netto",
+            "excl btw", "subtotaal excl btw", "maatstaf van heffing", "totaal zonder btw",
         ],
-        F::TaxBase => ["grondslag", "btw grondslag", "maatstaf van heffing", "basis", "grondslag btw", "omzet"],
+        F::TaxBase => [
+            "grondslag", "btw grondslag", "maatstaf van heffing", "basis", "grondslag btw", "omzet",
+        ],
         F::TaxTotal => [
-            "totaal btw", "btw totaal", "btw bedrag", "totaal btw bedrag", "bedrag btw", "btw totaal bedrag",
-            "totale btw",
+            "totaal btw", "btw totaal", "btw bedrag", "totaal btw bedrag", "bedrag btw",
+            "btw totaal bedrag", "totale btw",
         ],
-        F::Tax => ["btw", "b t w", "omzetbelasting", "btw hoog", "btw laag", "btw %", "incl btw", "belasting", "tva"],
+        F::Tax => [
+            "btw", "b t w", "omzetbelasting", "btw hoog", "btw laag", "btw %", "incl btw",
+            "belasting", "tva",
+        ],
         F::TaxRate => ["btw tarief", "tarief", "btw %", "percentage", "btw percentage", "% btw"],
         F::Withholding => ["inhouding", "bronheffing", "ingehouden"],
         F::Iban => [
-            "iban", "rekeningnummer", "rekening", "rek nr", "reknr", "bankrekening", "bankrekeningnummer",
-            "rekening nr", "g rekening", "rekeningnr",
+            "iban", "rekeningnummer", "rekening", "rek nr", "reknr", "bankrekening",
+            "bankrekeningnummer", "rekening nr", "g rekening", "rekeningnr",
         ],
         F::Bic => ["bic", "swift", "bic code", "swift code", "bic swift"],
         F::Bank => ["bank", "bankgegevens", "naam bank", "bank naam"],
         F::PaymentMethod => [
             "betaalwijze", "betaalmethode", "betaald met", "betaling", "pin", "pinnen", "contant",
-            "bancontact", "ideal", "overschrijving", "overboeking", "automatische incasso", "incasso",
-            "creditcard", "maestro", "betaald via",
+            "bancontact", "ideal", "overschrijving", "overboeking", "automatische incasso",
+            "incasso", "creditcard", "maestro", "betaald via",
         ],
         F::PaymentTerms => [
             "betalingsvoorwaarden", "betalingstermijn", "betaaltermijn", "betalingsconditie",
-            "betalingscondities", "voorwaarden", "betaling binnen", "binnen 30 dagen", "netto 30 dagen",
+            "betalingscondities", "voorwaarden", "betaling binnen", "binnen 30 dagen",
+            "netto 30 dagen",
         ],
         F::TaxId => [
-            "btw nr", "btw nummer", "btwnr", "btw id", "btw identificatienummer",
-            "btw ident", "omzetbelastingnummer", "ob nummer", "kvk", "kvk nr", "kvk nummer", "kvknr",
-            "k v k", "ondernemingsnummer", "ondernemingsnr", "rsin", "btw no", "vat", "vat nr",
+            "btw nr", "btw nummer", "btwnr", "btw id", "btw identificatienummer", "btw ident",
+            "omzetbelastingnummer", "ob nummer", "kvk", "kvk nr", "kvk nummer", "kvknr", "k v k",
+            "ondernemingsnummer", "ondernemingsnr", "rsin", "btw no", "vat", "vat nr",
             "handelsregister", "kbo", "kbo nr", "rpr",
         ],
         F::CompanyId => [
-            "kamer van koophandel", "handelsregister", "vestigingsnummer", "rpr", "inschrijvingsnummer",
-            "kvk vestigingsnummer",
+            "kamer van koophandel", "handelsregister", "vestigingsnummer", "rpr",
+            "inschrijvingsnummer", "kvk vestigingsnummer",
         ],
         F::CustomerNumber => [
             "klantnummer", "klant nr", "klantnr", "debiteurnummer", "debiteur nr", "debiteurnr",
             "klantcode", "relatienummer", "klant id", "uw klantnummer",
         ],
         F::OrderNumber => [
-            "ordernummer", "order nr", "ordernr", "bestelnummer", "bestel nr", "bestelnr", "bestelling",
-            "uw referentie", "uw ref", "onze referentie", "referentie", "inkoopordernummer", "po nummer",
-            "opdrachtnummer", "projectnummer",
+            "ordernummer", "order nr", "ordernr", "bestelnummer", "bestel nr", "bestelnr",
+            "bestelling", "uw referentie", "uw ref", "onze referentie", "referentie",
+            "inkoopordernummer", "po nummer", "opdrachtnummer", "projectnummer",
         ],
         F::Cash => ["contant", "contant betaald", "ontvangen", "betaald", "gegeven", "cash"],
         F::Change => ["wisselgeld", "terug", "retour", "terug te geven", "teruggave"],
         F::Rounding => ["afronding", "afrondingsverschil", "afgerond"],
-        F::NotMoney => ["aantal artikelen", "aantal items", "artikelen", "aantal stuks", "totaal artikelen", "uw voordeel"],
+        F::NotMoney => [
+            "aantal artikelen", "aantal items", "artikelen", "aantal stuks", "totaal artikelen",
+            "uw voordeel",
+        ],
         F::VendorHeader => ["leverancier", "verkoper", "afzender", "van", "dienstverlener"],
         F::CustomerHeader => [
             "klant", "factuuradres", "afleveradres", "aan", "koper", "geadresseerde", "ontvanger",
             "gefactureerd aan", "factureren aan", "klantgegevens", "afnemer", "t a v",
         ],
-        F::Phone => ["tel", "telefoon", "telefoonnummer", "tel nr", "mobiel", "fax", "gsm", "telefax"],
+        F::Phone => [
+            "tel", "telefoon", "telefoonnummer", "tel nr", "mobiel", "fax", "gsm", "telefax",
+        ],
         F::Email => ["email", "e mail", "mail", "e mailadres", "emailadres"],
         F::Time => ["tijd", "uur"],
         F::ColDescription => [
             "omschrijving", "beschrijving", "artikel", "product", "artikelomschrijving", "dienst",
             "benaming", "werkzaamheden", "prestatie", "artikelnummer",
         ],
-        F::ColQuantity => ["aantal", "aant", "hoeveelheid", "stuks", "st", "eenheid", "uren", "qty"],
+        F::ColQuantity => [
+            "aantal", "aant", "hoeveelheid", "stuks", "st", "eenheid", "uren", "qty",
+        ],
         F::ColUnitPrice => [
             "prijs", "stukprijs", "eenheidsprijs", "prijs per stuk", "prijs per eenheid", "tarief",
             "eenh prijs", "p st", "prijs excl",
         ],
         F::ColRate => ["btw %", "btw", "% btw", "btw tarief", "%", "tarief"],
-        F::ColAmount => ["bedrag", "totaal", "prijs totaal", "regeltotaal", "totaalprijs", "bedrag excl", "netto"],
-        F::DocumentTitle(Doc::Invoice) => ["factuur", "verkoopfactuur", "btw factuur", "eindfactuur"],
-        F::DocumentTitle(Doc::Receipt) => ["kassabon", "bon", "kassaticket", "ticket", "kwitantie", "betaalbewijs", "vereenvoudigde factuur"],
-        F::DocumentTitle(Doc::CreditNote) => ["creditnota", "creditfactuur", "credit nota", "creditnote"],
-        F::DocumentTitle(Doc::Quote) => ["offerte", "proforma", "proforma factuur", "prijsopgave", "begroting"],
-        F::DocumentTitle(Doc::DeliveryNote) => ["pakbon", "leveringsbon", "afleverbon", "vrachtbrief"],
-        F::DocumentTitle(Doc::Order) => ["orderbevestiging", "bestelbon", "inkooporder", "opdrachtbevestiging"],
+        F::ColAmount => [
+            "bedrag", "totaal", "prijs totaal", "regeltotaal", "totaalprijs", "bedrag excl",
+            "netto",
+        ],
+        F::DocumentTitle(Doc::Invoice) => [
+            "factuur", "verkoopfactuur", "btw factuur", "eindfactuur",
+        ],
+        F::DocumentTitle(Doc::Receipt) => [
+            "kassabon", "bon", "kassaticket", "ticket", "kwitantie", "betaalbewijs",
+            "vereenvoudigde factuur",
+        ],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "creditnota", "creditfactuur", "credit nota", "creditnote",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "offerte", "proforma", "proforma factuur", "prijsopgave", "begroting",
+        ],
+        F::DocumentTitle(Doc::DeliveryNote) => [
+            "pakbon", "leveringsbon", "afleverbon", "vrachtbrief",
+        ],
+        F::DocumentTitle(Doc::Order) => [
+            "orderbevestiging", "bestelbon", "inkooporder", "opdrachtbevestiging",
+        ],
     ],
     months: &[
         ("januari", 1),
@@ -148,7 +181,6 @@ pub(super) static PACK: Pack = Pack {
         ("december", 12),
         ("dec", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "B.V.",
         "N.V.",

@@ -1,7 +1,6 @@
 //! Portuguese: Portugal and Brazil.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack};
-use crate::date::DateOrder;
 
 /// The Portuguese pack.
 pub(super) static PACK: Pack = Pack {
@@ -11,91 +10,121 @@ pub(super) static PACK: Pack = Pack {
     labels: labels![
         F::InvoiceNumber => [
             "fatura n", "fatura no", "fatura nr", "n fatura", "no fatura", "numero da fatura",
-            "numero fatura", "fatura numero", "factura n", "factura no", "n factura", "fatura recibo n",
-            "n documento", "numero documento", "documento n", "doc n", "n", "no", "numero", "nr",
-            "talao n", "recibo n", "nota de credito n", "nota fiscal n", "nf", "nf e", "numero da nota",
-            "serie", "atcud", "fatura", "factura",
+            "numero fatura", "fatura numero", "factura n", "factura no", "n factura",
+            "fatura recibo n", "n documento", "numero documento", "documento n", "doc n", "n", "no",
+            "numero", "nr", "talao n", "recibo n", "nota de credito n", "nota fiscal n", "nf",
+            "nf e", "numero da nota", "serie", "atcud", "fatura", "factura",
         ],
         F::RectifiedNumber => [
             "fatura de origem", "documento de origem", "referente a fatura", "fatura original",
             "retifica a fatura", "doc origem",
         ],
+        F::RectifiedDate => [
+            "data da fatura de origem", "data do documento de origem", "data fatura original",
+        ],
         F::IssueDate => [
-            "data", "data da fatura", "data fatura", "data de emissao", "data emissao", "emitida em",
-            "data do documento", "data documento", "data doc", "data de faturacao", "data factura",
-            "emissao", "data e hora",
+            "data", "data da fatura", "data fatura", "data de emissao", "data emissao",
+            "emitida em", "data do documento", "data documento", "data doc", "data de faturacao",
+            "data factura", "emissao", "data e hora",
         ],
         F::DueDate => [
             "data de vencimento", "vencimento", "data vencimento", "data limite de pagamento",
             "pagar ate", "data limite", "vence em", "prazo de pagamento", "venc", "pagavel ate",
         ],
         F::DeliveryDate => [
-            "data de entrega", "data entrega", "data de carga", "data de prestacao", "periodo de faturacao",
-            "periodo", "data do servico", "data da operacao", "data de fornecimento", "data de envio",
+            "data de entrega", "data entrega", "data de carga", "data de prestacao",
+            "periodo de faturacao", "periodo", "data do servico", "data da operacao",
+            "data de fornecimento", "data de envio",
         ],
         F::Total => [
-            "total", "total a pagar", "valor total", "total da fatura", "total geral", "total documento",
-            "total eur", "total euros", "total c iva", "total com iva", "importancia total", "montante total",
-            "total fatura", "valor da fatura", "total da nota", "valor total da nota", "total r",
+            "total", "total a pagar", "valor total", "total da fatura", "total geral",
+            "total documento", "total eur", "total euros", "total c iva", "total com iva",
+            "importancia total", "montante total", "total fatura", "valor da fatura",
+            "total da nota", "valor total da nota", "total r",
         ],
         F::AmountDue => [
             "valor a pagar", "a pagar", "montante a pagar", "saldo", "em divida", "valor em divida",
             "total em divida", "saldo devedor", "valor devido", "restante",
         ],
         F::Subtotal => [
-            "subtotal", "sub total", "total iliquido", "total sem iva", "total s iva", "valor sem iva",
-            "total liquido", "base tributavel", "total base", "incidencia", "valor liquido",
-            "total mercadoria", "total dos produtos", "total dos servicos", "valor dos produtos",
+            "subtotal", "sub total", "total iliquido", "total sem iva", "total s iva",
+            "valor sem iva", "total liquido", "base tributavel", "total base", "incidencia",
+            "valor liquido", "total mercadoria", "total dos produtos", "total dos servicos",
+            "valor dos produtos",
         ],
-        F::TaxBase => ["base tributavel", "incidencia", "base", "base de incidencia", "valor tributavel", "base de calculo"],
+        F::TaxBase => [
+            "base tributavel", "incidencia", "base", "base de incidencia", "valor tributavel",
+            "base de calculo",
+        ],
         F::TaxTotal => [
             "total iva", "iva total", "valor iva", "total de iva", "total impostos", "valor do iva",
             "total imposto", "valor aproximado dos tributos", "tributos",
         ],
-        F::Tax => ["iva", "imposto", "icms", "ipi", "iss", "pis", "cofins", "taxa iva", "iva incluido", "iva incl"],
+        F::Tax => [
+            "iva", "imposto", "icms", "ipi", "iss", "pis", "cofins", "taxa iva", "iva incluido",
+            "iva incl",
+        ],
         F::TaxRate => ["taxa", "taxa iva", "% iva", "aliquota", "taxa de iva", "aliquota icms"],
-        F::Withholding => ["retencao", "retencao na fonte", "irs", "ret fonte", "irrf", "retencao irs"],
-        F::Iban => ["iban", "nib", "conta", "n conta", "numero de conta", "conta bancaria", "dados bancarios", "agencia", "pix", "chave pix"],
+        F::Withholding => [
+            "retencao", "retencao na fonte", "irs", "ret fonte", "irrf", "retencao irs",
+        ],
+        F::Iban => [
+            "iban", "nib", "conta", "n conta", "numero de conta", "conta bancaria",
+            "dados bancarios", "agencia", "pix", "chave pix",
+        ],
         F::Bic => ["bic", "swift", "bic swift", "codigo swift"],
         F::Bank => ["banco", "instituicao bancaria", "entidade", "entidade bancaria"],
         F::PaymentMethod => [
             "forma de pagamento", "meio de pagamento", "modo de pagamento", "pagamento", "pago com",
-            "numerario", "dinheiro", "cartao", "cartao de credito", "cartao de debito", "multibanco",
-            "transferencia", "transferencia bancaria", "mb way", "referencia multibanco", "boleto", "pix",
+            "numerario", "dinheiro", "cartao", "cartao de credito", "cartao de debito",
+            "multibanco", "transferencia", "transferencia bancaria", "mb way",
+            "referencia multibanco", "boleto", "pix",
         ],
         F::PaymentTerms => [
-            "condicoes de pagamento", "condicao de pagamento", "prazo de pagamento", "termos de pagamento",
-            "pronto pagamento", "a pronto", "30 dias", "condicoes",
+            "condicoes de pagamento", "condicao de pagamento", "prazo de pagamento",
+            "termos de pagamento", "pronto pagamento", "a pronto", "30 dias", "condicoes",
         ],
         F::TaxId => [
             "nif", "contribuinte", "n contribuinte", "no contribuinte", "nif do cliente", "nipc",
-            "numero de contribuinte", "n i f", "nif adquirente", "cnpj", "cpf", "inscricao estadual",
-            "ie", "inscricao municipal", "nif pt", "vat", "contribuinte n", "n de contribuinte",
-            "cpf cnpj", "im",
+            "numero de contribuinte", "n i f", "nif adquirente", "cnpj", "cpf",
+            "inscricao estadual", "ie", "inscricao municipal", "nif pt", "vat", "contribuinte n",
+            "n de contribuinte", "cpf cnpj", "im",
         ],
         F::CompanyId => [
-            "conservatoria do registo comercial", "crc", "matricula", "capital social", "registo comercial",
-            "nire", "cae",
+            "conservatoria do registo comercial", "crc", "matricula", "capital social",
+            "registo comercial", "nire", "cae",
         ],
         F::CustomerNumber => [
-            "n cliente", "no cliente", "numero de cliente", "codigo cliente", "cod cliente", "cliente n",
-            "ref cliente", "id cliente", "codigo do cliente",
+            "n cliente", "no cliente", "numero de cliente", "codigo cliente", "cod cliente",
+            "cliente n", "ref cliente", "id cliente", "codigo do cliente",
         ],
         F::OrderNumber => [
-            "n encomenda", "encomenda", "numero da encomenda", "nota de encomenda", "pedido", "n pedido",
-            "numero do pedido", "v ref", "vossa referencia", "referencia", "requisicao", "ordem de compra",
+            "n encomenda", "encomenda", "numero da encomenda", "nota de encomenda", "pedido",
+            "n pedido", "numero do pedido", "v ref", "vossa referencia", "referencia", "requisicao",
+            "ordem de compra",
         ],
-        F::Cash => ["numerario", "dinheiro", "entregue", "valor entregue", "recebido", "valor recebido", "pago"],
+        F::Cash => [
+            "numerario", "dinheiro", "entregue", "valor entregue", "recebido", "valor recebido",
+            "pago",
+        ],
         F::Change => ["troco", "troco a devolver"],
         F::Rounding => ["arredondamento", "acerto"],
-        F::NotMoney => ["n artigos", "numero de artigos", "total artigos", "artigos", "quantidade total", "itens", "qtd itens"],
-        F::VendorHeader => ["fornecedor", "vendedor", "emitente", "prestador", "prestador de servicos", "remetente"],
-        F::CustomerHeader => [
-            "cliente", "adquirente", "destinatario", "faturar a", "morada de faturacao", "local de entrega",
-            "morada de entrega", "exmo s", "exmos senhores", "tomador", "tomador de servicos",
-            "comprador", "dados do cliente",
+        F::NotMoney => [
+            "n artigos", "numero de artigos", "total artigos", "artigos", "quantidade total",
+            "itens", "qtd itens",
         ],
-        F::Phone => ["tel", "telefone", "telemovel", "tlm", "fax", "tlf", "celular", "fone", "contacto", "contato"],
+        F::VendorHeader => [
+            "fornecedor", "vendedor", "emitente", "prestador", "prestador de servicos", "remetente",
+        ],
+        F::CustomerHeader => [
+            "cliente", "adquirente", "destinatario", "faturar a", "morada de faturacao",
+            "local de entrega", "morada de entrega", "exmo s", "exmos senhores", "tomador",
+            "tomador de servicos", "comprador", "dados do cliente",
+        ],
+        F::Phone => [
+            "tel", "telefone", "telemovel", "tlm", "fax", "tlf", "celular", "fone", "contacto",
+            "contato",
+        ],
         F::Email => ["email", "e mail", "mail", "correio eletronico"],
         F::Time => ["hora"],
         F::ColDescription => [
@@ -104,20 +133,34 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::ColQuantity => ["qtd", "quantidade", "qt", "qtde", "quant", "un", "unid", "unidades"],
         F::ColUnitPrice => [
-            "preco unitario", "preco", "preco unit", "p unit", "pr unit", "valor unitario", "vl unit",
-            "preco un", "vlr unit",
+            "preco unitario", "preco", "preco unit", "p unit", "pr unit", "valor unitario",
+            "vl unit", "preco un", "vlr unit",
         ],
         F::ColRate => ["iva %", "% iva", "taxa", "taxa iva", "iva", "%", "aliq"],
-        F::ColAmount => ["valor", "total", "montante", "importancia", "valor total", "vl total", "liquido", "valor liquido"],
-        F::DocumentTitle(Doc::Invoice) => ["fatura", "factura", "fatura recibo", "nota fiscal", "nota fiscal eletronica", "nf e", "danfe"],
+        F::ColAmount => [
+            "valor", "total", "montante", "importancia", "valor total", "vl total", "liquido",
+            "valor liquido",
+        ],
+        F::DocumentTitle(Doc::Invoice) => [
+            "fatura", "factura", "fatura recibo", "nota fiscal", "nota fiscal eletronica", "nf e",
+            "danfe",
+        ],
         F::DocumentTitle(Doc::Receipt) => [
             "fatura simplificada", "recibo", "talao", "talao de venda", "cupom fiscal", "nfc e",
             "documento auxiliar", "consumidor final",
         ],
-        F::DocumentTitle(Doc::CreditNote) => ["nota de credito", "nota credito", "nota de devolucao"],
-        F::DocumentTitle(Doc::Quote) => ["orcamento", "proforma", "fatura proforma", "cotacao", "proposta"],
-        F::DocumentTitle(Doc::DeliveryNote) => ["guia de remessa", "guia de transporte", "nota de entrega", "guia"],
-        F::DocumentTitle(Doc::Order) => ["nota de encomenda", "encomenda", "pedido de compra", "ordem de compra"],
+        F::DocumentTitle(Doc::CreditNote) => [
+            "nota de credito", "nota credito", "nota de devolucao",
+        ],
+        F::DocumentTitle(Doc::Quote) => [
+            "orcamento", "proforma", "fatura proforma", "cotacao", "proposta",
+        ],
+        F::DocumentTitle(Doc::DeliveryNote) => [
+            "guia de remessa", "guia de transporte", "nota de entrega", "guia",
+        ],
+        F::DocumentTitle(Doc::Order) => [
+            "nota de encomenda", "encomenda", "pedido de compra", "ordem de compra",
+        ],
     ],
     months: &[
         ("janeiro", 1),
@@ -145,7 +188,6 @@ pub(super) static PACK: Pack = Pack {
         ("dezembro", 12),
         ("dez", 12),
     ],
-    date_orders: &[DateOrder::DayFirst],
     legal_forms: &[
         "Lda",
         "Limitada",

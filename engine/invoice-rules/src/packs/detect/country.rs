@@ -7,15 +7,20 @@
 //! confidence is a softmax against "somewhere else", so weak evidence
 //! never reads as certainty.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use super::Decision;
 use crate::iban::{validate_iban, Iban};
-use crate::packs::{covered_countries, words, Country, Lang};
+use crate::packs::{all_packs, covered_countries, words, Country, FieldKind, Lang, Pack};
 use crate::tax_id::{validate_ch_uid, validate_eu_vat, validate_gstin, TaxId};
 
 /// A VAT id whose check digits hold.
 const CHECKED_TAX_ID: f32 = 5.0;
+/// A national VAT number written without its prefix after a tax-id label
+/// (`P.IVA 00743110157`, `NIF 501964843`): the label and the checksum
+/// together, but a bare number passes some checksum by chance.
+const LABELED_TAX_ID: f32 = 3.0;
 /// A tax id only the format of which could be checked.
 const FORMAT_TAX_ID: f32 = 2.0;
 /// A valid IBAN: the payee's bank, usually at home.
@@ -117,7 +122,13 @@ fn tax_ids(tokens: &[&str], known: &[TaxId], scores: &mut Scores) {
         let t = trim(tokens[i]);
         let starts_like_id = t.len() >= 2 && t.as_bytes()[..2].iter().all(u8::is_ascii_alphabetic)
             || t.len() == 15 && t.as_bytes()[..2].iter().all(u8::is_ascii_digit);
-        if !starts_like_id {
+        // Ids hold digits in their first token or the next (`DE 136...`).
+        let has_digits = |j: usize| {
+            tokens
+                .get(j)
+                .is_some_and(|t| t.bytes().any(|b| b.is_ascii_digit()))
+        };
+        if !starts_like_id || !(has_digits(i) || has_digits(i + 1)) {
             i += 1;
             continue;
         }
@@ -140,16 +151,83 @@ fn tax_ids(tokens: &[&str], known: &[TaxId], scores: &mut Scores) {
     }
     for id in found.values() {
         if let Some(c) = Country::new(&id.country) {
-            scores.add(
-                c,
-                if id.checked {
-                    CHECKED_TAX_ID
-                } else {
-                    FORMAT_TAX_ID
-                },
-            );
+            let w = if id.checked {
+                CHECKED_TAX_ID
+            } else {
+                FORMAT_TAX_ID
+            };
+            scores.add(c, w);
         }
     }
+    let mut labeled: BTreeMap<String, TaxId> = BTreeMap::new();
+    for i in 1..tokens.len() {
+        if !tokens[i].bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for pack in packs_labeling_tax_id_before(tokens, i) {
+            for prefix in pack.countries.iter().filter_map(|c| c.info()?.vat_prefix) {
+                let hit = runs(tokens, i, 4)
+                    .map(|r| trim(&r).to_string())
+                    .filter(|r| {
+                        !r.get(..2)
+                            .is_some_and(|p| p.eq_ignore_ascii_case(&prefix[..2]))
+                    })
+                    .find_map(|r| {
+                        let id = validate_eu_vat(&format!("{prefix}{r}")).ok()?;
+                        id.checked.then_some(id)
+                    });
+                if let Some(id) = hit.filter(|id| !found.contains_key(&id.value)) {
+                    labeled.entry(id.value.clone()).or_insert(id);
+                }
+            }
+        }
+    }
+    for id in labeled.values() {
+        if let Some(c) = Country::new(&id.country) {
+            scores.add(c, LABELED_TAX_ID);
+        }
+    }
+}
+
+/// Words for "number" that may follow a label (`Contribuinte n.º`).
+const NUMBER_WORDS: &[&str] = &["n", "no", "nr", "nro", "num", "numero", "nummer", "number"];
+
+/// Packs with a tax-id label ending right before token `i` (up to four
+/// words back: `Partita IVA:`, `N.º de contribuinte`, `Contribuinte n.º`).
+fn packs_labeling_tax_id_before(tokens: &[&str], i: usize) -> Vec<&'static Pack> {
+    let mut before = words(&tokens[i.saturating_sub(4)..i].join(" "));
+    if before.len() > 1
+        && before
+            .last()
+            .is_some_and(|w| NUMBER_WORDS.contains(&w.as_str()))
+    {
+        before.pop();
+    }
+    let labels = tax_id_labels();
+    let mut out: Vec<&'static Pack> = Vec::new();
+    for n in 1..=before.len() {
+        let phrase = before[before.len() - n..].join(" ");
+        for &p in labels.get(phrase.as_str()).into_iter().flatten() {
+            if !out.iter().any(|q| std::ptr::eq(*q, p)) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Every pack's tax-id label phrases, and the packs using each.
+fn tax_id_labels() -> &'static HashMap<&'static str, Vec<&'static Pack>> {
+    static LABELS: OnceLock<HashMap<&'static str, Vec<&'static Pack>>> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<&'static Pack>> = HashMap::new();
+        for pack in all_packs() {
+            for phrase in pack.phrases(FieldKind::TaxId) {
+                map.entry(phrase).or_default().push(pack);
+            }
+        }
+        map
+    })
 }
 
 fn ibans(tokens: &[&str], known: &[Iban], scores: &mut Scores) {
@@ -309,6 +387,10 @@ fn postcodes(tokens: &[&str], scores: &mut Scores) {
     };
     for i in 0..tokens.len() {
         let t = tokens[i].trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')'));
+        // Every postcode shape holds a digit in its first token.
+        if !t.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         if let Some((letters, code)) = t.split_once('-') {
             let hit = POSTCODE_LETTERS.iter().find(|(l, _)| *l == letters);
             if let Some(&(_, c)) = hit {
@@ -430,6 +512,36 @@ mod tests {
             assert_eq!(c, want, "{text}");
             assert!(conf > 0.9, "{text}: {conf}");
         }
+    }
+
+    #[test]
+    fn national_numbers_after_their_label() {
+        for (text, want) in [
+            ("P.IVA 00743110157", "IT"),
+            ("Partita IVA: 07643520567", "IT"),
+            ("Contribuinte n.º 501 964 843", "PT"),
+            ("NIF: B-12345674", "ES"),
+            ("Numéro TVA: 40 303 265 045", "FR"),
+            ("Steuernummer 136695976", "DE"),
+        ] {
+            let (c, conf) = country(text, None);
+            assert_eq!(c, want, "{text}");
+            assert!(conf > 0.8, "{text}: {conf}");
+        }
+        // Without a label a number is only a number.
+        assert_eq!(
+            detect_country("00743110157", CountryEvidence::default()),
+            None
+        );
+    }
+
+    #[test]
+    fn cross_border_invoices_split() {
+        let text = "Lieferant USt-IdNr. DE136695976\nKunde N° TVA FR40303265045";
+        let d = detect_country(text, CountryEvidence::default()).unwrap();
+        assert!(d.confidence < 0.6, "{d:?}");
+        let (c, _) = country(text, Some(Lang::De));
+        assert_eq!(c, "DE");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{saturation, Decision};
-use crate::packs::{all_packs, words, Lang};
+use crate::packs::{all_packs, ocr_fold, words, Lang};
 
 /// Longest phrase, in words, the matcher tries.
 const MAX_PHRASE: usize = 5;
@@ -18,9 +18,27 @@ const MAX_PHRASE: usize = 5;
 /// Evidence, in weighted words, that counts for half a certainty.
 const HALF_EVIDENCE: f32 = 2.0;
 
-/// A term and the languages that use it (bit `i` = `Lang::ALL[i]`).
+/// A term found only through OCR folding counts this much of a term
+/// read right.
+const FOLDED: f32 = 0.8;
+
+/// Terms and the languages that use them (bit `i` = `Lang::ALL[i]`), as
+/// listed and OCR-folded ([`ocr_fold`]).
 struct Index {
     terms: HashMap<String, u8>,
+    folded: HashMap<String, u8>,
+}
+
+impl Index {
+    /// The languages of a phrase and how much a match is worth.
+    fn get(&self, phrase: &str) -> Option<(u8, f32)> {
+        if let Some(&mask) = self.terms.get(phrase) {
+            return Some((mask, 1.0));
+        }
+        self.folded
+            .get(&ocr_fold(phrase))
+            .map(|&mask| (mask, FOLDED))
+    }
 }
 
 fn index() -> &'static Index {
@@ -37,7 +55,11 @@ fn index() -> &'static Index {
                 *terms.entry(term.to_string()).or_default() |= bit;
             }
         }
-        Index { terms }
+        let mut folded: HashMap<String, u8> = HashMap::new();
+        for (term, &mask) in &terms {
+            *folded.entry(ocr_fold(term)).or_default() |= mask;
+        }
+        Index { terms, folded }
     })
 }
 
@@ -51,17 +73,17 @@ fn evidence(text: &str) -> [f32; 7] {
         let mut hit = None;
         for n in (1..=MAX_PHRASE.min(words.len() - i)).rev() {
             let phrase = words[i..i + n].join(" ");
-            if let Some(&mask) = index.terms.get(&phrase) {
-                hit = Some((n, mask));
+            if let Some((mask, worth)) = index.get(&phrase) {
+                hit = Some((n, mask, worth));
                 break;
             }
         }
-        let Some((n, mask)) = hit else {
+        let Some((n, mask, worth)) = hit else {
             i += 1;
             continue;
         };
         let shared = mask.count_ones() as f32;
-        let weight = (1.0 + 0.5 * (n as f32 - 1.0)).min(2.0) / shared.powf(1.5);
+        let weight = worth * (1.0 + 0.5 * (n as f32 - 1.0)).min(2.0) / shared.powf(1.5);
         for (l, s) in score.iter_mut().enumerate() {
             if mask & (1 << l) != 0 {
                 *s += weight;
@@ -175,6 +197,22 @@ mod tests {
         assert_eq!(
             best("TOTAL RM 9.90\nCASH 10.00\nCHANGE 0.10\nTHANK YOU").0,
             Lang::En
+        );
+    }
+
+    #[test]
+    fn ocr_misreads() {
+        assert_eq!(
+            best("RECHNUNG\nNett0betrag 100,00\nGesamtbetrag 119,00\nZahIbar innerhalb 14 Tagen").0,
+            Lang::De
+        );
+        assert_eq!(
+            best("FACTURA\nT0TAL A PAGAR 121,00\nBASE lMPONIBLE 100,00\nCUOTA IVA 21,00").0,
+            Lang::Es
+        );
+        assert_eq!(
+            best("FATTURA\nlMPONIBILE 100,00\nT0TALE DOCUMENTO 122,00").0,
+            Lang::It
         );
     }
 

@@ -161,6 +161,14 @@ fn shape(token: &str) -> Option<NumberShape> {
     let parts: Vec<&str> = int_part.split(|c: char| !c.is_ascii_digit()).collect();
     let grouped = parts.len() == 1
         || (!parts[0].is_empty() && parts[0].len() <= 3 && parts[1..].iter().all(|p| p.len() == 3));
+    // Indian grouping: lakhs and crores in pairs, the last group of three
+    // (`1,23,45,678.00`).
+    let lakh = parts.len() > 2
+        && group == Some(',')
+        && (1..=2).contains(&parts[0].len())
+        && parts[1..parts.len() - 1].iter().all(|p| p.len() == 2)
+        && parts[parts.len() - 1].len() == 3;
+    let grouped = grouped || lakh;
     if !grouped {
         return None;
     }
@@ -275,6 +283,7 @@ mod tests {
         assert_eq!(format("1.234.567 Pesos").0, CommaDecimal);
         assert_eq!(format("1,234,567 units").0, DotDecimal);
         assert_eq!(format("CHF 12'000").0, Apostrophe);
+        assert_eq!(format("Total ₹1,23,456.00").0, DotDecimal);
     }
 
     #[test]
