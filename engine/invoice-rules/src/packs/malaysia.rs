@@ -1,5 +1,7 @@
 //! Malaysian receipts: English with Malay words, `RM` amounts, GST/SST
-//! ids. The repairs are the existing ones in `crate::malaysia`.
+//! ids. The repairs are the existing ones in `crate::malaysia`. Its words
+//! count as English in language detection: these receipts are English with
+//! Malay terms.
 
 use super::{Country, DocumentKind as Doc, FieldKind as F, Lang, Pack, Repair};
 

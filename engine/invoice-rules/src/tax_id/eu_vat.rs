@@ -741,6 +741,19 @@ mod tests {
                 "VAT number format is invalid: Swedish numbers end in 01",
             ),
             ("XX123456789", "unknown VAT country prefix XX"),
+            ("FI20774741", "VAT number control digit should be 0, found 1"),
+            (
+                "HR33392005962",
+                "VAT number control digit should be 1, found 2",
+            ),
+            (
+                "SE556188840501",
+                "VAT number control digit should be 4, found 5",
+            ),
+            (
+                "SK2020291175",
+                "VAT number format is invalid: Slovak numbers are divisible by 11",
+            ),
             (
                 "EL123456781",
                 "VAT number control digit should be 3, found 1",

@@ -545,6 +545,36 @@ mod tests {
     }
 
     #[test]
+    fn whole_documents() {
+        let belgian = "FACTUUR 2024-118\nFactuurdatum: 14-03-2024\nBTW BE 0411.905.847\nTotaal te betalen € 121,00\nIBAN BE68 5390 0754 7034";
+        let lang = super::super::decide_language(belgian);
+        assert_eq!(lang.map(|d| d.value), Some(Lang::Nl));
+        let d = detect_country(
+            belgian,
+            CountryEvidence {
+                lang,
+                ..CountryEvidence::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(d.value, Country::BE);
+        assert!(d.confidence > 0.9, "{d:?}");
+        let swiss =
+            "Facture n° 118\nIDE/TVA CHE-116.281.710 TVA\nTotal CHF 1'234.50\n1003 Lausanne";
+        let lang = super::super::decide_language(swiss);
+        assert_eq!(lang.map(|d| d.value), Some(Lang::Fr));
+        let d = detect_country(
+            swiss,
+            CountryEvidence {
+                lang,
+                ..CountryEvidence::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(d.value, Country::CH);
+    }
+
+    #[test]
     fn a_failing_checksum_is_no_evidence() {
         assert_eq!(
             detect_country("USt-IdNr.: DE136695977", CountryEvidence::default()),

@@ -103,7 +103,8 @@ fn word_dates(text: &str) -> (usize, usize) {
         .filter(|w| !w.is_empty())
         .collect();
     let is_day = |w: &str| {
-        let w = w.trim_end_matches(['.', 'o', 'º', 't', 'h', 's', 'n', 'd', 'r']);
+        // Ordinal endings: `14th`, `1st`, `2nd`, `3rd`, `1º`, `1er`.
+        let w = w.trim_end_matches(['.', 'o', 'º', 't', 'h', 's', 'n', 'd', 'r', 'e']);
         w.len() <= 2 && w.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
     };
     let (mut day_first, mut month_first) = (0, 0);
