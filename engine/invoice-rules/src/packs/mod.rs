@@ -138,7 +138,8 @@ pub struct Pack {
     pub lang: Lang,
     /// Countries the pack covers, the most common first.
     pub countries: &'static [Country],
-    /// Label phrases, normalized, and the field each announces.
+    /// Label phrases, normalized as [`words`] gives them (`N.I.F.` is
+    /// `nif`), and the field each announces.
     pub labels: &'static [(&'static str, FieldKind)],
     /// Month names and abbreviations, normalized, with their number.
     pub months: &'static [(&'static str, u8)],
@@ -154,7 +155,7 @@ pub struct Pack {
 impl Pack {
     /// Every field kind the normalized `phrase` announces in this pack.
     pub fn kinds_of(&self, phrase: &str) -> impl Iterator<Item = FieldKind> + '_ {
-        let key = normalize(phrase);
+        let key = words(phrase).join(" ");
         self.labels
             .iter()
             .filter(move |(p, _)| *p == key)
@@ -443,6 +444,10 @@ mod tests {
             .kinds_of("Rechnungs-Nr.:")
             .any(|k| k == FieldKind::InvoiceNumber));
         assert!(de.kinds_of("USt-IdNr.").any(|k| k == FieldKind::TaxId));
+        assert!(Lang::Es
+            .pack()
+            .kinds_of("N.I.F.:")
+            .any(|k| k == FieldKind::TaxId));
         assert!(de.phrases(FieldKind::DueDate).count() >= 5);
         assert_eq!(Lang::from_code("fr-BE"), Some(Lang::Fr));
         assert_eq!(Lang::from_code("sv"), None);
