@@ -169,38 +169,7 @@ pub(super) static PACK: Pack = Pack {
             "auftragsbestatigung", "bestellung", "bestellbestatigung", "auftrag",
         ],
     ],
-    months: &[
-        ("januar", 1),
-        ("jan", 1),
-        ("janner", 1),
-        ("jaenner", 1),
-        ("februar", 2),
-        ("feb", 2),
-        ("febr", 2),
-        ("feber", 2),
-        ("marz", 3),
-        ("maerz", 3),
-        ("mrz", 3),
-        ("mar", 3),
-        ("april", 4),
-        ("apr", 4),
-        ("mai", 5),
-        ("juni", 6),
-        ("jun", 6),
-        ("juli", 7),
-        ("jul", 7),
-        ("august", 8),
-        ("aug", 8),
-        ("september", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("oktober", 10),
-        ("okt", 10),
-        ("november", 11),
-        ("nov", 11),
-        ("dezember", 12),
-        ("dez", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "GmbH",
         "AG",
@@ -299,3 +268,13 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("januar", 1), ("jan", 1), ("janner", 1), ("jaenner", 1), ("februar", 2), ("feb", 2),
+    ("febr", 2), ("feber", 2), ("marz", 3), ("maerz", 3), ("mrz", 3), ("mar", 3), ("april", 4),
+    ("apr", 4), ("mai", 5), ("juni", 6), ("jun", 6), ("juli", 7), ("jul", 7), ("august", 8),
+    ("aug", 8), ("september", 9), ("sep", 9), ("sept", 9), ("oktober", 10), ("okt", 10),
+    ("november", 11), ("nov", 11), ("dezember", 12), ("dez", 12),
+];

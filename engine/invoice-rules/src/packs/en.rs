@@ -172,32 +172,7 @@ pub(super) static PACK: Pack = Pack {
         ],
         F::DocumentTitle(Doc::Order) => ["purchase order", "order confirmation", "sales order"],
     ],
-    months: &[
-        ("january", 1),
-        ("jan", 1),
-        ("february", 2),
-        ("feb", 2),
-        ("march", 3),
-        ("mar", 3),
-        ("april", 4),
-        ("apr", 4),
-        ("may", 5),
-        ("june", 6),
-        ("jun", 6),
-        ("july", 7),
-        ("jul", 7),
-        ("august", 8),
-        ("aug", 8),
-        ("september", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("october", 10),
-        ("oct", 10),
-        ("november", 11),
-        ("nov", 11),
-        ("december", 12),
-        ("dec", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "Ltd",
         "Limited",
@@ -294,3 +269,12 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("january", 1), ("jan", 1), ("february", 2), ("feb", 2), ("march", 3), ("mar", 3), ("april", 4),
+    ("apr", 4), ("may", 5), ("june", 6), ("jun", 6), ("july", 7), ("jul", 7), ("august", 8),
+    ("aug", 8), ("september", 9), ("sep", 9), ("sept", 9), ("october", 10), ("oct", 10),
+    ("november", 11), ("nov", 11), ("december", 12), ("dec", 12),
+];

@@ -166,35 +166,7 @@ pub(super) static PACK: Pack = Pack {
             "orden de compra", "confirmacion de pedido", "nota de pedido",
         ],
     ],
-    months: &[
-        ("enero", 1),
-        ("ene", 1),
-        ("febrero", 2),
-        ("feb", 2),
-        ("marzo", 3),
-        ("mar", 3),
-        ("abril", 4),
-        ("abr", 4),
-        ("mayo", 5),
-        ("may", 5),
-        ("junio", 6),
-        ("jun", 6),
-        ("julio", 7),
-        ("jul", 7),
-        ("agosto", 8),
-        ("ago", 8),
-        ("septiembre", 9),
-        ("setiembre", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("set", 9),
-        ("octubre", 10),
-        ("oct", 10),
-        ("noviembre", 11),
-        ("nov", 11),
-        ("diciembre", 12),
-        ("dic", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "S.L.",
         "S.A.",
@@ -291,3 +263,13 @@ pub(super) static PACK: Pack = Pack {
         Repair::CompanyNameText(crate::lookalike::canonical_legal_form),
     ],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("enero", 1), ("ene", 1), ("febrero", 2), ("feb", 2), ("marzo", 3), ("mar", 3), ("abril", 4),
+    ("abr", 4), ("mayo", 5), ("may", 5), ("junio", 6), ("jun", 6), ("julio", 7), ("jul", 7),
+    ("agosto", 8), ("ago", 8), ("septiembre", 9), ("setiembre", 9), ("sep", 9), ("sept", 9),
+    ("set", 9), ("octubre", 10), ("oct", 10), ("noviembre", 11), ("nov", 11), ("diciembre", 12),
+    ("dic", 12),
+];

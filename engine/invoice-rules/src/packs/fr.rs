@@ -169,34 +169,7 @@ pub(super) static PACK: Pack = Pack {
             "bon de commande", "confirmation de commande", "accuse de reception de commande",
         ],
     ],
-    months: &[
-        ("janvier", 1),
-        ("janv", 1),
-        ("jan", 1),
-        ("fevrier", 2),
-        ("fevr", 2),
-        ("fev", 2),
-        ("feb", 2),
-        ("mars", 3),
-        ("mar", 3),
-        ("avril", 4),
-        ("avr", 4),
-        ("mai", 5),
-        ("juin", 6),
-        ("juillet", 7),
-        ("juil", 7),
-        ("aout", 8),
-        ("aou", 8),
-        ("septembre", 9),
-        ("sept", 9),
-        ("sep", 9),
-        ("octobre", 10),
-        ("oct", 10),
-        ("novembre", 11),
-        ("nov", 11),
-        ("decembre", 12),
-        ("dec", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "SARL",
         "SAS",
@@ -295,3 +268,12 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("janvier", 1), ("janv", 1), ("jan", 1), ("fevrier", 2), ("fevr", 2), ("fev", 2), ("feb", 2),
+    ("mars", 3), ("mar", 3), ("avril", 4), ("avr", 4), ("mai", 5), ("juin", 6), ("juillet", 7),
+    ("juil", 7), ("aout", 8), ("aou", 8), ("septembre", 9), ("sept", 9), ("sep", 9),
+    ("octobre", 10), ("oct", 10), ("novembre", 11), ("nov", 11), ("decembre", 12), ("dec", 12),
+];

@@ -153,33 +153,7 @@ pub(super) static PACK: Pack = Pack {
             "conferma d ordine", "ordine di acquisto", "conferma ordine",
         ],
     ],
-    months: &[
-        ("gennaio", 1),
-        ("gen", 1),
-        ("febbraio", 2),
-        ("feb", 2),
-        ("marzo", 3),
-        ("mar", 3),
-        ("aprile", 4),
-        ("apr", 4),
-        ("maggio", 5),
-        ("mag", 5),
-        ("giugno", 6),
-        ("giu", 6),
-        ("luglio", 7),
-        ("lug", 7),
-        ("agosto", 8),
-        ("ago", 8),
-        ("settembre", 9),
-        ("set", 9),
-        ("sett", 9),
-        ("ottobre", 10),
-        ("ott", 10),
-        ("novembre", 11),
-        ("nov", 11),
-        ("dicembre", 12),
-        ("dic", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "S.p.A.",
         "S.r.l.",
@@ -267,3 +241,12 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("gennaio", 1), ("gen", 1), ("febbraio", 2), ("feb", 2), ("marzo", 3), ("mar", 3),
+    ("aprile", 4), ("apr", 4), ("maggio", 5), ("mag", 5), ("giugno", 6), ("giu", 6), ("luglio", 7),
+    ("lug", 7), ("agosto", 8), ("ago", 8), ("settembre", 9), ("set", 9), ("sett", 9),
+    ("ottobre", 10), ("ott", 10), ("novembre", 11), ("nov", 11), ("dicembre", 12), ("dic", 12),
+];

@@ -51,20 +51,7 @@ pub(super) static PACK: Pack = Pack {
             "cash bill", "official receipt", "resit", "resit rasmi", "simplified tax invoice",
         ],
     ],
-    months: &[
-        ("januari", 1),
-        ("februari", 2),
-        ("mac", 3),
-        ("april", 4),
-        ("mei", 5),
-        ("jun", 6),
-        ("julai", 7),
-        ("ogos", 8),
-        ("september", 9),
-        ("oktober", 10),
-        ("november", 11),
-        ("disember", 12),
-    ],
+    months: MONTHS,
     legal_forms: crate::malaysia::LEGAL_FORMS,
     stop_words: &[
         "terima",
@@ -100,3 +87,10 @@ pub(super) static PACK: Pack = Pack {
         Repair::AddressLines(crate::malaysia::repair_malaysian_address),
     ],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("januari", 1), ("februari", 2), ("mac", 3), ("april", 4), ("mei", 5), ("jun", 6), ("julai", 7),
+    ("ogos", 8), ("september", 9), ("oktober", 10), ("november", 11), ("disember", 12),
+];

@@ -153,34 +153,7 @@ pub(super) static PACK: Pack = Pack {
             "orderbevestiging", "bestelbon", "inkooporder", "opdrachtbevestiging",
         ],
     ],
-    months: &[
-        ("januari", 1),
-        ("jan", 1),
-        ("februari", 2),
-        ("feb", 2),
-        ("febr", 2),
-        ("maart", 3),
-        ("mrt", 3),
-        ("mar", 3),
-        ("april", 4),
-        ("apr", 4),
-        ("mei", 5),
-        ("juni", 6),
-        ("jun", 6),
-        ("juli", 7),
-        ("jul", 7),
-        ("augustus", 8),
-        ("aug", 8),
-        ("september", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("oktober", 10),
-        ("okt", 10),
-        ("november", 11),
-        ("nov", 11),
-        ("december", 12),
-        ("dec", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "B.V.",
         "N.V.",
@@ -264,3 +237,12 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("januari", 1), ("jan", 1), ("februari", 2), ("feb", 2), ("febr", 2), ("maart", 3), ("mrt", 3),
+    ("mar", 3), ("april", 4), ("apr", 4), ("mei", 5), ("juni", 6), ("jun", 6), ("juli", 7),
+    ("jul", 7), ("augustus", 8), ("aug", 8), ("september", 9), ("sep", 9), ("sept", 9),
+    ("oktober", 10), ("okt", 10), ("november", 11), ("nov", 11), ("december", 12), ("dec", 12),
+];

@@ -162,32 +162,7 @@ pub(super) static PACK: Pack = Pack {
             "nota de encomenda", "encomenda", "pedido de compra", "ordem de compra",
         ],
     ],
-    months: &[
-        ("janeiro", 1),
-        ("jan", 1),
-        ("fevereiro", 2),
-        ("fev", 2),
-        ("marco", 3),
-        ("mar", 3),
-        ("abril", 4),
-        ("abr", 4),
-        ("maio", 5),
-        ("mai", 5),
-        ("junho", 6),
-        ("jun", 6),
-        ("julho", 7),
-        ("jul", 7),
-        ("agosto", 8),
-        ("ago", 8),
-        ("setembro", 9),
-        ("set", 9),
-        ("outubro", 10),
-        ("out", 10),
-        ("novembro", 11),
-        ("nov", 11),
-        ("dezembro", 12),
-        ("dez", 12),
-    ],
+    months: MONTHS,
     legal_forms: &[
         "Lda",
         "Limitada",
@@ -273,3 +248,12 @@ pub(super) static PACK: Pack = Pack {
     ],
     repairs: &[],
 };
+
+/// Month names and abbreviations, normalized.
+#[rustfmt::skip]
+const MONTHS: &[(&str, u8)] = &[
+    ("janeiro", 1), ("jan", 1), ("fevereiro", 2), ("fev", 2), ("marco", 3), ("mar", 3),
+    ("abril", 4), ("abr", 4), ("maio", 5), ("mai", 5), ("junho", 6), ("jun", 6), ("julho", 7),
+    ("jul", 7), ("agosto", 8), ("ago", 8), ("setembro", 9), ("set", 9), ("outubro", 10),
+    ("out", 10), ("novembro", 11), ("nov", 11), ("dezembro", 12), ("dez", 12),
+];
