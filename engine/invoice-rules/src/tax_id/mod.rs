@@ -160,8 +160,9 @@ impl TaxIdError {
 /// checksum it passes.
 ///
 /// Order: Spanish NIF/NIE/CIF (the main market; they carry letters), EU VAT
-/// with a country prefix, Swiss UID, Indian GSTIN, Mexican RFC (letters + date), Argentine CUIT (11
-/// digits with a known prefix), a US EIN written `NN-NNNNNNN`, then Chilean RUT and Colombian NIT — for
+/// with a country prefix, Swiss UID, Indian GSTIN, Mexican RFC (letters +
+/// date), Argentine CUIT (11 digits with a known prefix), then Chilean RUT
+/// and Colombian NIT — for
 /// these two a 7–8 digit body prefers RUT and a 9–10 digit body prefers NIT,
 /// matching how the numbers are issued.
 pub fn detect_tax_id(s: &str) -> Option<TaxId> {
@@ -197,11 +198,6 @@ pub fn detect_tax_id(s: &str) -> Option<TaxId> {
     }
     if let Ok(v) = validate_cuit(s) {
         return Some(v);
-    }
-    if other::written_as_ein(s) {
-        if let Ok(v) = validate_ein(s) {
-            return Some(v);
-        }
     }
     // RUT and NIT are plain digits plus a verifier: only claim them when the
     // writer separated the verifier (or it is a K), otherwise any number
@@ -258,7 +254,6 @@ mod tests {
         assert_eq!(kind("890.903.938-8"), Some(TaxIdKind::CoNit));
         assert_eq!(kind("CHE-116.281.710 MWST"), Some(TaxIdKind::ChUid));
         assert_eq!(kind("27AAPFU0939F1ZV"), Some(TaxIdKind::InGstin));
-        assert_eq!(kind("12-3456789"), Some(TaxIdKind::UsEin));
         assert_eq!(kind("GB 980 7806 84"), Some(TaxIdKind::EuVat));
     }
 
@@ -276,6 +271,9 @@ mod tests {
             "2024-03-15",
             "total 12,50",
             "890.903.938-7",
+            // Shaped like an EIN, but as often a phone (`91-2345678`):
+            // EINs are only read after their label (`validate_ein`).
+            "12-3456789",
         ] {
             assert_eq!(detect_tax_id(s), None, "{s}");
         }

@@ -126,7 +126,9 @@ const EIN_PREFIXES: &[u8] = &[
 ];
 
 /// Validates a US EIN (`12-3456789`): nine digits with an issued campus
-/// prefix. EINs have no check digit, so `checked` is false.
+/// prefix. EINs have no check digit, so `checked` is false, and
+/// [`super::detect_tax_id`] does not claim them: call this after an `EIN`
+/// or `Tax ID` label only.
 pub fn validate_ein(s: &str) -> Result<TaxId, TaxIdError> {
     const KIND: TaxIdKind = TaxIdKind::UsEin;
     let c = compact_upper(s);
@@ -153,15 +155,6 @@ pub fn validate_ein(s: &str) -> Result<TaxId, TaxIdError> {
         "US",
         false,
     ))
-}
-
-/// True when `s` is written the way EINs are (`NN-NNNNNNN`), the only
-/// form [`super::detect_tax_id`] claims: nine bare digits are as often a
-/// phone or an account number.
-pub(crate) fn written_as_ein(s: &str) -> bool {
-    let t = s.trim();
-    let b = t.as_bytes();
-    b.len() == 10 && b[2] == b'-' && all_digits(&t[..2]) && all_digits(&t[3..])
 }
 
 #[cfg(test)]
@@ -247,7 +240,5 @@ mod tests {
         for (s, msg) in bad {
             assert_eq!(validate_ein(s).unwrap_err().to_string(), msg, "{s}");
         }
-        assert!(written_as_ein("12-3456789"));
-        assert!(!written_as_ein("123456789"));
     }
 }
