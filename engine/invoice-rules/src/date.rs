@@ -1,7 +1,7 @@
 //! Dates as printed on invoices: `14/03/2024`, `14-03-24`, `14.03.2024`,
 //! `2024-03-14`, `2024/03/14`, `14 de marzo de 2024`, `14 MAR 2024`,
-//! `14-Mar-2024`, `14MAR24`, `March 14, 2024`, `14 March 2024`, with Spanish,
-//! English (and German) month names in any case, with or without accents.
+//! `14-Mar-2024`, `14MAR24`, `March 14, 2024`, `14 March 2024`, with the
+//! month names of every language pack in any case, with or without accents.
 
 use std::fmt;
 
@@ -125,24 +125,6 @@ pub fn expand_year(digits: &str) -> Option<u32> {
     }
 }
 
-/// Month names and abbreviations, accent-folded lowercase: Spanish,
-/// English, German (for the German receipts the product also reads).
-#[rustfmt::skip]
-const MONTHS: &[(&str, u8)] = &[
-    ("enero", 1), ("ene", 1), ("january", 1), ("jan", 1), ("januar", 1), ("janner", 1),
-    ("febrero", 2), ("feb", 2), ("february", 2), ("febr", 2), ("februar", 2),
-    ("marzo", 3), ("mar", 3), ("march", 3), ("marz", 3), ("maerz", 3), ("mrz", 3),
-    ("abril", 4), ("abr", 4), ("april", 4), ("apr", 4),
-    ("mayo", 5), ("may", 5), ("mai", 5),
-    ("junio", 6), ("jun", 6), ("june", 6), ("juni", 6),
-    ("julio", 7), ("jul", 7), ("july", 7), ("juli", 7),
-    ("agosto", 8), ("ago", 8), ("august", 8), ("aug", 8),
-    ("septiembre", 9), ("setiembre", 9), ("sep", 9), ("sept", 9), ("set", 9), ("september", 9),
-    ("octubre", 10), ("oct", 10), ("october", 10), ("oktober", 10), ("okt", 10),
-    ("noviembre", 11), ("nov", 11), ("november", 11),
-    ("diciembre", 12), ("dic", 12), ("december", 12), ("dec", 12), ("dezember", 12), ("dez", 12),
-];
-
 /// Weekday names skipped before a date ("jueves, 14 de marzo").
 #[rustfmt::skip]
 const WEEKDAYS: &[&str] = &[
@@ -152,10 +134,10 @@ const WEEKDAYS: &[&str] = &[
     "sun",
 ];
 
-/// The month number for a name or abbreviation in any case/accents.
+/// The month number for a name or abbreviation in any case/accents, in
+/// any language a pack knows ([`crate::packs`] holds the names).
 pub fn month_from_name(name: &str) -> Option<u8> {
-    let f = fold(name.trim().trim_end_matches('.'));
-    MONTHS.iter().find(|(n, _)| *n == f).map(|&(_, m)| m)
+    crate::packs::month_in_any(name.trim().trim_end_matches('.'))
 }
 
 #[derive(Debug, Clone, PartialEq)]

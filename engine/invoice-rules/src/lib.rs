@@ -18,6 +18,7 @@ pub mod date;
 pub mod iban;
 pub mod locale;
 pub mod malaysia;
+pub mod packs;
 pub mod spanish_address;
 pub mod spanish_case;
 pub mod spanish_places;
@@ -39,11 +40,17 @@ pub use lookalike::{
     canonical_legal_form, euro_sign_lookalike, repair_company_name, repair_spanish_text,
 };
 pub use malaysia::{repair_malaysian_address, repair_malaysian_company_name};
+pub use packs::{
+    decide_language, detect_country, detect_date_order, detect_language, detect_number_format,
+    Country, CountryEvidence, Decision, FieldKind, Lang, NumberFormat, Pack,
+};
 pub use spanish_address::repair_spanish_address;
 pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use spanish_places::repair_place_names;
 pub use spanish_streets::repair_street_name;
-pub use tax_id::{detect_tax_id, TaxId, TaxIdError, TaxIdKind};
+pub use tax_id::{
+    detect_tax_id, validate_ch_uid, validate_ein, validate_gstin, TaxId, TaxIdError, TaxIdKind,
+};
 pub use text::levenshtein;
 
 #[cfg(test)]
@@ -87,6 +94,13 @@ mod tests {
                     let _ = tax_id::validate_nie(t);
                     let _ = tax_id::validate_cif(t);
                     let _ = tax_id::validate_rut(t);
+                    let _ = validate_ch_uid(t);
+                    let _ = validate_gstin(t);
+                    let _ = validate_ein(t);
+                    let _ = detect_number_format(t);
+                    let _ = detect_date_order(t, None);
+                    let _ = decide_language(t);
+                    let _ = detect_country(t, CountryEvidence::default());
                     calls += 1;
                 }
             }

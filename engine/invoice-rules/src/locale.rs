@@ -131,36 +131,16 @@ fn collapse_spaces(s: &str) -> String {
     out
 }
 
-/// Counts numbers whose last separator is followed by exactly two digits
-/// and whose other separators group thousands (`12,50`, `1.234,56`,
-/// `1,234.56`): the clearest sign of which separator is the decimal one.
-/// Dates such as `14.03.24` fail the grouping test and are not counted.
+/// Counts numbers whose decimal separator shows (a separator followed by
+/// exactly two digits, other separators grouping thousands): the clearest
+/// sign of which separator is the decimal one. The shapes come from the
+/// number-format detector, of which this count is the two-way special case.
 fn count_decimal_styles(text: &str, scores: &mut LocaleScores) {
-    let tokens = text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','));
-    for token in tokens {
-        let token = token.trim_matches(['.', ',']);
-        let seps: Vec<(usize, u8)> = token
-            .bytes()
-            .enumerate()
-            .filter(|(_, b)| !b.is_ascii_digit())
-            .collect();
-        let Some(&(last_pos, dec)) = seps.last() else {
-            continue;
-        };
-        if token.len() - last_pos - 1 != 2 {
-            continue;
-        }
-        let groups: Vec<&str> = token[..last_pos].split(['.', ',']).collect();
-        let grouping_ok = seps[..seps.len() - 1].iter().all(|&(_, b)| b != dec)
-            && groups.iter().all(|g| !g.is_empty())
-            && groups.iter().skip(1).all(|g| g.len() == 3)
-            && (groups.len() == 1 || groups[0].len() <= 3);
-        if grouping_ok {
-            if dec == b',' {
-                scores.comma_decimals += 1;
-            } else {
-                scores.dot_decimals += 1;
-            }
+    for shape in crate::packs::detect::number_shapes(text) {
+        match shape.decimal {
+            Some(',') => scores.comma_decimals += 1,
+            Some('.') => scores.dot_decimals += 1,
+            _ => {}
         }
     }
 }

@@ -403,7 +403,7 @@ fn repair_word(word: &str) -> String {
 }
 
 /// Legal forms that end a Malaysian company name.
-const LEGAL_FORMS: &[&str] = &["sdn bhd", "sdn. bhd.", "bhd", "bhd.", "berhad", "s/b"];
+pub(crate) const LEGAL_FORMS: &[&str] = &["sdn bhd", "sdn. bhd.", "bhd", "bhd.", "berhad", "s/b"];
 
 /// A Malaysian company name (ending `SDN BHD`, `BHD`, `BERHAD` or `S/B`)
 /// with the misreads of its legal form and its bracketed place put back:

@@ -139,13 +139,24 @@ pub(crate) fn map_words(text: &str, mut fix: impl FnMut(&str) -> Option<String>)
     out
 }
 
-/// Folds the accented Latin letters of Spanish, Portuguese, French and
-/// German to ASCII lowercase so month names and keywords match with or
+/// Folds the accented Latin letters of Spanish, Portuguese, French,
+/// Italian, Dutch and German to ASCII lowercase so month names and keywords match with or
 /// without accents and in any case.
 pub(crate) fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         for l in c.to_lowercase() {
+            // Ligatures and ß fold to two letters, as they are typed.
+            let pair = match l {
+                'ß' => Some("ss"),
+                'œ' => Some("oe"),
+                'æ' => Some("ae"),
+                _ => None,
+            };
+            if let Some(p) = pair {
+                out.push_str(p);
+                continue;
+            }
             let f = match l {
                 'á' | 'à' | 'â' | 'ä' | 'ã' => 'a',
                 'é' | 'è' | 'ê' | 'ë' => 'e',
@@ -154,6 +165,9 @@ pub(crate) fn fold(s: &str) -> String {
                 'ú' | 'ù' | 'û' | 'ü' => 'u',
                 'ñ' => 'n',
                 'ç' => 'c',
+                'ý' | 'ÿ' => 'y',
+                'ø' => 'o',
+                'å' => 'a',
                 other => other,
             };
             out.push(f);

@@ -1,5 +1,6 @@
-//! Tax identifiers: Spanish NIF/NIE/CIF, EU VAT numbers and the Latin
-//! American ids (Chile RUT, Colombia NIT, Mexico RFC, Argentina CUIT).
+//! Tax identifiers: Spanish NIF/NIE/CIF, EU and UK VAT numbers, the Latin
+//! American ids (Chile RUT, Colombia NIT, Mexico RFC, Argentina CUIT) and
+//! the Swiss UID, Indian GSTIN and US EIN.
 
 use std::fmt;
 
@@ -7,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 pub mod eu_vat;
 pub mod latam;
+pub mod other;
 pub mod spain;
 
-pub use eu_vat::validate_eu_vat;
+pub use eu_vat::{validate_eu_vat, vat_prefixes};
 pub use latam::{validate_cuit, validate_nit, validate_rfc, validate_rut};
+pub use other::{validate_ch_uid, validate_ein, validate_gstin};
 pub use spain::{validate_cif, validate_nie, validate_nif, validate_spanish_id};
 
 /// Which kind of tax identifier a value is.
@@ -33,6 +36,12 @@ pub enum TaxIdKind {
     MxRfc,
     /// Argentine CUIT / CUIL.
     ArCuit,
+    /// Swiss UID (`CHE-123.456.789`), also the Swiss VAT number.
+    ChUid,
+    /// Indian GSTIN.
+    InGstin,
+    /// US Employer Identification Number.
+    UsEin,
 }
 
 impl TaxIdKind {
@@ -47,6 +56,9 @@ impl TaxIdKind {
             TaxIdKind::CoNit => "NIT",
             TaxIdKind::MxRfc => "RFC",
             TaxIdKind::ArCuit => "CUIT",
+            TaxIdKind::ChUid => "UID",
+            TaxIdKind::InGstin => "GSTIN",
+            TaxIdKind::UsEin => "EIN",
         }
     }
 }
@@ -148,8 +160,9 @@ impl TaxIdError {
 /// checksum it passes.
 ///
 /// Order: Spanish NIF/NIE/CIF (the main market; they carry letters), EU VAT
-/// with a country prefix, Mexican RFC (letters + date), Argentine CUIT (11
-/// digits with a known prefix), then Chilean RUT and Colombian NIT — for
+/// with a country prefix, Swiss UID, Indian GSTIN, Mexican RFC (letters +
+/// date), Argentine CUIT (11 digits with a known prefix), then Chilean RUT
+/// and Colombian NIT — for
 /// these two a 7–8 digit body prefers RUT and a 9–10 digit body prefers NIT,
 /// matching how the numbers are issued.
 pub fn detect_tax_id(s: &str) -> Option<TaxId> {
@@ -172,6 +185,12 @@ pub fn detect_tax_id(s: &str) -> Option<TaxId> {
         return Some(id);
     }
     if let Ok(v) = validate_eu_vat(s) {
+        return Some(v);
+    }
+    if let Ok(v) = validate_ch_uid(s) {
+        return Some(v);
+    }
+    if let Ok(v) = validate_gstin(s) {
         return Some(v);
     }
     if let Ok(v) = validate_rfc(s) {
@@ -233,6 +252,9 @@ mod tests {
         assert_eq!(kind("7.654.321-6"), Some(TaxIdKind::ClRut));
         assert_eq!(kind("60.803.000-K"), Some(TaxIdKind::ClRut));
         assert_eq!(kind("890.903.938-8"), Some(TaxIdKind::CoNit));
+        assert_eq!(kind("CHE-116.281.710 MWST"), Some(TaxIdKind::ChUid));
+        assert_eq!(kind("27AAPFU0939F1ZV"), Some(TaxIdKind::InGstin));
+        assert_eq!(kind("GB 980 7806 84"), Some(TaxIdKind::EuVat));
     }
 
     #[test]
@@ -249,6 +271,9 @@ mod tests {
             "2024-03-15",
             "total 12,50",
             "890.903.938-7",
+            // Shaped like an EIN, but as often a phone (`91-2345678`):
+            // EINs are only read after their label (`validate_ein`).
+            "12-3456789",
         ] {
             assert_eq!(detect_tax_id(s), None, "{s}");
         }
