@@ -20,7 +20,10 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("GRACE_POOL_SIZE", "runtime.pool_size"),
     ("GRACE_MEMORY_LIMIT_MIB", "runtime.memory_limit_mib"),
     ("GRACE_DEADLINE_SECS", "runtime.deadline_secs"),
-    ("GRACE_REQUEST_DEADLINE_SECS", "runtime.request_deadline_secs"),
+    (
+        "GRACE_REQUEST_DEADLINE_SECS",
+        "runtime.request_deadline_secs",
+    ),
     ("GRACE_COMPILE_CACHE", "runtime.compile_cache"),
     ("GRACE_CACHE_DIR", "runtime.cache_dir"),
     ("GRACE_WATCH_INTERVAL_MS", "runtime.watch_interval_ms"),

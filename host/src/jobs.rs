@@ -9,9 +9,9 @@ use serde_json::{json, Map, Value};
 use tokio::sync::Notify;
 
 use crate::dispatch;
-use tracing::Instrument as _;
 use crate::service::Service;
 use crate::store::{Job, Store};
+use tracing::Instrument as _;
 
 /// How often idle workers look at the queue even without a wake-up.
 const IDLE_POLL: Duration = Duration::from_millis(500);

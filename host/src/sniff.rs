@@ -77,7 +77,9 @@ fn looks_like_xml(text: &[u8]) -> bool {
     text.starts_with(b"<?xml")
         || (!html
             && text.first() == Some(&b'<')
-            && text.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))
+            && text
+                .get(1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_'))
 }
 
 /// "BM", then a DIB header size the BMP formats use.

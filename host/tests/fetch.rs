@@ -171,8 +171,18 @@ fn file_url_over_http_and_https() {
         .local_addr()
         .unwrap();
     let refused = [
-        (format!("http://{plain}/missing"), 502, "bad_gateway", GENERIC),
-        (format!("http://{closed}/doc.txt"), 502, "bad_gateway", GENERIC),
+        (
+            format!("http://{plain}/missing"),
+            502,
+            "bad_gateway",
+            GENERIC,
+        ),
+        (
+            format!("http://{closed}/doc.txt"),
+            502,
+            "bad_gateway",
+            GENERIC,
+        ),
         (format!("http://{plain}/loop"), 502, "bad_gateway", GENERIC),
         (
             format!("http://{plain}/big"),
@@ -302,10 +312,7 @@ fn file_urls_are_counted_and_share_the_upload_limit() {
     let many: Vec<(&str, Option<&str>, &[u8])> = (0..40)
         .map(|_| ("file_url", None, url.as_bytes()))
         .collect();
-    let one_file = server
-        .req("POST", "/v1/run/hash")
-        .multipart(&many)
-        .send();
+    let one_file = server.req("POST", "/v1/run/hash").multipart(&many).send();
     assert_eq!(one_file.status, 400, "{}", one_file.text());
     let batch = server
         .req("POST", "/api/ocr/process_batch?module=hash")
@@ -324,5 +331,9 @@ fn file_urls_are_counted_and_share_the_upload_limit() {
         .multipart(&many[..2])
         .send();
     assert_eq!(two.status, 413, "{}", two.text());
-    assert!(two.text().contains("limits.max_upload_bytes"), "{}", two.text());
+    assert!(
+        two.text().contains("limits.max_upload_bytes"),
+        "{}",
+        two.text()
+    );
 }

@@ -362,7 +362,9 @@ fn slow_and_idle_clients_cannot_hold_the_server() {
     let mut server = strict_server();
     // A client trickling its headers is cut off after the header timeout.
     let mut trickle = TcpStream::connect(server.addr).unwrap();
-    trickle.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    trickle
+        .write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
     assert!(
         closed_within(&mut trickle, Duration::from_secs(6)),
         "a connection that never finished its headers stayed open"
@@ -374,7 +376,11 @@ fn slow_and_idle_clients_cannot_hold_the_server() {
         .unwrap();
     let resp = common::read_response(&mut stalled);
     assert_eq!(resp.status, 408, "{}", resp.text());
-    assert!(resp.text().contains("http.body_timeout_secs"), "{}", resp.text());
+    assert!(
+        resp.text().contains("http.body_timeout_secs"),
+        "{}",
+        resp.text()
+    );
 
     // Twice the connection cap of idle clients: /health still answers, at
     // the latest once the idle ones time out.
@@ -439,8 +445,10 @@ fn a_client_page_limit_above_the_host_limit_is_refused() {
 }
 
 fn key(server: &Server, name: &str, scope: &str) -> String {
-    let (ok, stdout, stderr) =
-        common::grace_cli(&server.data_dir, &["keys", "create", name, "--scope", scope]);
+    let (ok, stdout, stderr) = common::grace_cli(
+        &server.data_dir,
+        &["keys", "create", name, "--scope", scope],
+    );
     assert!(ok, "{stderr}");
     stdout.lines().next().unwrap().trim().to_string()
 }
@@ -479,7 +487,11 @@ fn each_key_sees_and_cleans_its_own_jobs() {
     });
     assert_eq!(get(&bob, &path).status, 404, "bob read alice's job");
     assert_eq!(get(&bob, &format!("/api/ocr/batch/{batch}")).status, 404);
-    assert_eq!(get(&admin, &path).status, 200, "the admin key sees every job");
+    assert_eq!(
+        get(&admin, &path).status,
+        200,
+        "the admin key sees every job"
+    );
     // Bob cleans everything he may: alice's job stays.
     let clean = server
         .req("POST", "/api/ocr/clean")
@@ -488,7 +500,11 @@ fn each_key_sees_and_cleans_its_own_jobs() {
         .send();
     assert_eq!(clean.status, 200, "{}", clean.text());
     assert_eq!(clean.json()["request_ids"], json!([bobs_job]));
-    assert_eq!(get(&alice, &path).status, 200, "bob's clean took alice's job");
+    assert_eq!(
+        get(&alice, &path).status,
+        200,
+        "bob's clean took alice's job"
+    );
 
     // Stored files are the host account's alone.
     use std::os::unix::fs::PermissionsExt;

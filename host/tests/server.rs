@@ -868,7 +868,9 @@ fn hot_swap_under_load() {
     );
     // Still serving the old version, but a refused file degrades the host.
     assert_eq!(health["status"], "degraded", "{health}");
-    assert!(!health.to_string().contains(&*server.modules_dir.to_string_lossy()));
+    assert!(!health
+        .to_string()
+        .contains(&*server.modules_dir.to_string_lossy()));
     std::thread::sleep(Duration::from_millis(300));
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut total = 0;

@@ -3,8 +3,8 @@
 //! out of a span.
 
 use grace_invoice_rules::{
-    detect_tax_id, find_amounts, find_dates, respace_month_name, validate_iban, Date, DateOrder,
-    Decimal, Locale,
+    detect_tax_id, find_amounts, find_dates, respace_month_name, validate_iban, vat_id_shape, Date,
+    DateOrder, Decimal, Locale,
 };
 
 use crate::key_values::value_spans;
@@ -397,6 +397,14 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
     let mut out: Vec<TaxIdAt> = Vec::new();
     for &line in page.rows.iter().flatten() {
         let words = &page.lines[line].words;
+        // After a tax-id label a VAT number of the right shape is the
+        // document's even when its control digits fail: it is returned
+        // unchecked, and its checksum validation flags it.
+        let labelled_from = crate::labels::labels_in_line(page, line)
+            .iter()
+            .filter(|h| h.kind == LabelKind::TaxId)
+            .map(|h| h.span.end)
+            .min();
         let mut i = 0;
         while i < words.len() {
             let mut hit = None;
@@ -410,7 +418,10 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
                 if !cleaned.chars().any(|c| c.is_ascii_digit()) {
                     continue;
                 }
-                if let Some(id) = detect_tax_id(cleaned) {
+                let after_label = labelled_from.is_some_and(|end| i >= end);
+                let found = detect_tax_id(cleaned)
+                    .or_else(|| after_label.then(|| vat_id_shape(cleaned)).flatten());
+                if let Some(id) = found {
                     hit = Some((n, id, cleaned.to_string()));
                     break;
                 }

@@ -6,6 +6,8 @@
 //! entry wins, which keeps `Total IVA` from reading as `Total` and
 //! `Fecha factura rectificada` from reading as the issue date.
 
+use grace_invoice_rules::packs::{FieldKind, Lang};
+
 use crate::layout::{Page, Span};
 
 /// What a label announces.
@@ -67,6 +69,20 @@ pub enum LabelKind {
     ColRate,
     /// Line amount column.
     ColAmount,
+    /// Delivery or service date: a date that is not the issue date.
+    DeliveryDate,
+    /// Customer, order or company number: a number that is not the invoice's.
+    OtherNumber,
+    /// Payment terms.
+    PaymentTerms,
+    /// Bank identifier code or bank name.
+    Bank,
+    /// E-mail address.
+    Email,
+    /// A tax rate column or label.
+    TaxRate,
+    /// The document's title (`Rechnung`, `Facture`).
+    DocumentTitle,
 }
 
 impl LabelKind {
@@ -101,6 +117,13 @@ impl LabelKind {
             LabelKind::ColUnitPrice => "unit_price",
             LabelKind::ColRate => "tax_rate",
             LabelKind::ColAmount => "amount",
+            LabelKind::DeliveryDate => "delivery_date",
+            LabelKind::OtherNumber => "reference_number",
+            LabelKind::PaymentTerms => "payment_terms",
+            LabelKind::Bank => "bank",
+            LabelKind::Email => "email",
+            LabelKind::TaxRate => "tax_rate",
+            LabelKind::DocumentTitle => "document_title",
         }
     }
 
@@ -116,11 +139,87 @@ impl LabelKind {
                 | LabelKind::ColUnitPrice
                 | LabelKind::ColRate
                 | LabelKind::ColAmount
+                | LabelKind::DocumentTitle
         )
     }
 }
 
 use LabelKind as K;
+
+/// The labels a document is read with: the base lexicon first (it decides
+/// ties), then the packs of the languages the document is written in.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    entries: Vec<(&'static str, LabelKind)>,
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon {
+            entries: LEXICON.to_vec(),
+        }
+    }
+}
+
+impl Lexicon {
+    /// The base lexicon plus the labels of `langs`' packs.
+    pub fn for_languages(langs: &[Lang]) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        for lang in langs {
+            for &(phrase, kind) in lang.pack().labels {
+                if let Some(kind) = label_kind(kind) {
+                    if !lexicon.entries.contains(&(phrase, kind)) {
+                        lexicon.entries.push((phrase, kind));
+                    }
+                }
+            }
+        }
+        lexicon
+    }
+}
+
+/// What a pack's field kind announces on the page (None: nothing the
+/// extractor reads, such as a quote's title).
+fn label_kind(kind: FieldKind) -> Option<LabelKind> {
+    use FieldKind as F;
+    Some(match kind {
+        F::InvoiceNumber => K::InvoiceNumber,
+        F::RectifiedNumber => K::RectifiedNumber,
+        F::RectifiedDate => K::RectifiedDate,
+        F::IssueDate => K::IssueDate,
+        F::DueDate => K::DueDate,
+        F::DeliveryDate => K::DeliveryDate,
+        F::Total => K::Total,
+        F::Subtotal => K::Subtotal,
+        F::TaxBase => K::TaxBase,
+        F::TaxTotal => K::TaxTotal,
+        F::Tax => K::Tax,
+        F::TaxRate => K::TaxRate,
+        F::Withholding => K::Withholding,
+        F::AmountDue => K::AmountDue,
+        F::Iban => K::Iban,
+        F::Bic | F::Bank => K::Bank,
+        F::PaymentMethod => K::PaymentMethod,
+        F::PaymentTerms => K::PaymentTerms,
+        F::TaxId => K::TaxId,
+        F::CompanyId | F::CustomerNumber | F::OrderNumber => K::OtherNumber,
+        F::Cash => K::Cash,
+        F::Change => K::Change,
+        F::Rounding => K::Rounding,
+        F::NotMoney => K::NotMoney,
+        F::VendorHeader => K::VendorHeader,
+        F::CustomerHeader => K::CustomerHeader,
+        F::Phone => K::Phone,
+        F::Email => K::Email,
+        F::Time => K::Time,
+        F::ColDescription => K::ColDescription,
+        F::ColQuantity => K::ColQuantity,
+        F::ColUnitPrice => K::ColUnitPrice,
+        F::ColRate => K::ColRate,
+        F::ColAmount => K::ColAmount,
+        F::DocumentTitle(_) => K::DocumentTitle,
+    })
+}
 
 /// The lexicon: normalized words of each label (Spanish first, then English).
 #[rustfmt::skip]
@@ -293,19 +392,36 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
             i += 1;
             continue;
         }
-        let mut best: Option<(usize, usize, LabelKind)> = None; // (lexicon words, input words, kind)
-        for &(pattern, kind) in LEXICON {
+        // (lexicon words, input words, kind, pattern)
+        let mut best: Option<(usize, usize, LabelKind, &str)> = None;
+        for &(pattern, kind) in &page.lexicon.entries {
             if let Some(used) = match_at(&normed, i, pattern) {
                 let n = pattern.split(' ').count();
-                if best.is_none_or(|(bn, _, _)| n > bn) {
-                    best = Some((n, used, kind));
+                if best.is_none_or(|(bn, _, _, _)| n > bn) {
+                    best = Some((n, used, kind, pattern));
                 }
             }
         }
         let at_start = normed[..i].iter().all(|w| w.is_empty());
-        if let Some((n, used, kind)) = best {
+        let titled = hits
+            .iter()
+            .any(|h: &LabelHit| h.kind == LabelKind::DocumentTitle);
+        if let Some((mut n, used, mut kind, pattern)) = best {
             let last = &words[i + used - 1].text;
-            if anywhere || at_start || last.ends_with(':') {
+            let mut counts = anywhere || at_start || last.ends_with(':');
+            if kind == LabelKind::InvoiceNumber && !at_start {
+                if titled {
+                    // `Rechnung Nr. 4711 vom ...`, `Invoice (copy) No. 12`:
+                    // the document's own number, named with its title.
+                    counts = true;
+                    n += 1;
+                } else if n == 1 && pattern.len() < 7 {
+                    // A bare `Nummer:` or `No:` after another word is that
+                    // word's number (`Globale Nummer:`, `Table No:`).
+                    kind = LabelKind::OtherNumber;
+                }
+            }
+            if counts {
                 hits.push(LabelHit {
                     kind,
                     span: Span {
@@ -342,7 +458,11 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
             j += 1;
         }
         let w = normed.get(j)?;
-        if fold(w) != fold(p) {
+        // German and Dutch write a label's head word inside a compound
+        // (`Handelsrechnung Nr.`, `Verkoopfactuur`): a long first word
+        // matches at a word's end.
+        let compound = j == i && p.len() >= 7 && w.len() > p.len() && fold(w).ends_with(&fold(p));
+        if fold(w) != fold(p) && !compound {
             // `%` alone is its own word; `IVA21%` glues a rate to its label.
             let pct = p == "%" && w.starts_with('%');
             let glued_rate = fold(w).strip_prefix(&fold(p)).is_some_and(|rest| {

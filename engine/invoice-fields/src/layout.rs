@@ -130,6 +130,8 @@ pub struct Page {
     pub bottom: f32,
     /// Where each input page starts (empty for a single-page input).
     pub bands: Vec<PageBand>,
+    /// The labels the page is read with (its languages' packs).
+    pub lexicon: std::sync::Arc<crate::labels::Lexicon>,
 }
 
 /// Where one input page sits in the stacked page frame.
@@ -387,6 +389,7 @@ impl Page {
             line_height,
             bottom,
             bands: Vec::new(),
+            lexicon: Default::default(),
         }
     }
 

@@ -24,12 +24,13 @@ pub mod tax_lines;
 pub mod totals;
 pub mod validations;
 
-use grace_invoice_rules::{DateOrder, Locale};
+use grace_invoice_rules::{packs, DateOrder, Locale};
 use serde_json::{Map, Value};
 
 pub use layout::{InputLine, InputPage, Page};
 pub use output::{
-    DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine, Validation,
+    Detected, DocType, Field, Fields, InvoiceOutput, KeyValue, LineItem, Source, Status, TaxLine,
+    Validation,
 };
 
 /// Media types the module reads: OCR or pdf JSON, plain text, e-invoice XML.
@@ -239,10 +240,56 @@ pub fn parse_input(data: &[u8], media_type: &str) -> Result<Page, InvoiceError> 
     })
 }
 
+/// The languages a page is read in: the most likely one and any other with
+/// a real share of the evidence (a Belgian invoice may print two).
+fn reading_languages(text: &str) -> Vec<packs::Lang> {
+    packs::detect_language(text)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (_, share))| *i == 0 || *share >= 0.25)
+        .map(|(_, (lang, _))| lang)
+        .collect()
+}
+
+/// The document's country from its own evidence: validated tax ids and
+/// IBAN, currency, phone prefixes, postcodes, and its language.
+fn document_country(
+    text: &str,
+    language: Option<packs::Decision<packs::Lang>>,
+    fields: &Fields,
+) -> Option<Detected> {
+    let value = |f: &Option<Field>| f.as_ref().map(|f| f.value.clone());
+    let tax_ids: Vec<_> = [value(&fields.vendor_tax_id), value(&fields.customer_tax_id)]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| grace_invoice_rules::detect_tax_id(&id))
+        .filter(|id| id.checked)
+        .collect();
+    let ibans: Vec<_> = value(&fields.iban)
+        .and_then(|i| grace_invoice_rules::validate_iban(&i).ok())
+        .into_iter()
+        .collect();
+    let evidence = packs::CountryEvidence {
+        lang: language,
+        tax_ids: &tax_ids,
+        ibans: &ibans,
+    };
+    packs::detect_country(text, evidence).map(|d| Detected::new(d.value.code(), d.confidence))
+}
+
 /// Extracts everything from a page.
 pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
     let all_text: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
-    let locale = options.locale.resolve(&all_text.join("\n"));
+    let all_text = all_text.join("\n");
+    let locale = options.locale.resolve(&all_text);
+    let language = packs::decide_language(&all_text);
+    // The page read with its languages' labels.
+    let page = &Page {
+        lexicon: std::sync::Arc::new(labels::Lexicon::for_languages(&reading_languages(
+            &all_text,
+        ))),
+        ..page.clone()
+    };
     let ctx = fields::Ctx::new(page, locale, options.date_order);
     let ids = fields::tax_ids(page);
     let (vendor, customer) = parties::parties(&ctx, &ids);
@@ -289,7 +336,10 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         needs_review: !review_reasons.is_empty(),
         review_reasons,
         e_invoice: None,
+        language: language.map(|d| Detected::new(d.value.code(), d.confidence)),
+        country: None,
     };
+    out.country = document_country(&all_text, language, &out.fields);
     out.place_on_pages(&page.bands);
     out
 }
@@ -404,12 +454,21 @@ fn from_e_invoice(
         validations.push(check);
     }
     let review_reasons = review::review_reasons(&fields, &validations, true);
-    let (locale, key_values) = match page {
-        Some(p) => (p.locale, p.key_values),
-        None => (Locale::Auto.tag().to_string(), Vec::new()),
+    let (locale, key_values, language, country) = match page {
+        Some(p) => (p.locale, p.key_values, p.language, p.country),
+        None => (Locale::Auto.tag().to_string(), Vec::new(), None, None),
     };
+    // The XML names the seller's country for certain.
+    let country = x
+        .seller
+        .country
+        .clone()
+        .map(|c| Detected::new(&c, 1.0))
+        .or(country);
     InvoiceOutput {
         doc_type: e_invoice::doc_type(x),
+        language,
+        country,
         locale,
         fields,
         tax_lines,

@@ -33,6 +33,31 @@ pub struct InvoiceOutput {
     pub review_reasons: Vec<String>,
     /// The e-invoice the fields were read from (null when read from the page).
     pub e_invoice: Option<crate::e_invoice::EInvoiceSource>,
+    /// The document's language (ISO 639-1 `de`, `fr`, ...), decided from its
+    /// own words; null when the text holds no evidence.
+    pub language: Option<Detected>,
+    /// The document's country (ISO 3166 `DE`, `BE`, ...), decided from its
+    /// tax ids, IBAN, currency, postcodes, phone prefixes and language.
+    pub country: Option<Detected>,
+}
+
+/// A value decided from the document's evidence, with how sure it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detected {
+    /// The value.
+    pub value: String,
+    /// 0..1: near 1 when the evidence points to this value alone.
+    pub confidence: f32,
+}
+
+impl Detected {
+    /// `value` with its confidence rounded to three places.
+    pub fn new(value: &str, confidence: f32) -> Detected {
+        Detected {
+            value: value.to_string(),
+            confidence: (confidence * 1000.0).round() / 1000.0,
+        }
+    }
 }
 
 impl InvoiceOutput {

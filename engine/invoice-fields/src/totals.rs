@@ -139,7 +139,7 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     };
     let amounts = vat_sum(|t| t.amount.as_ref());
     let taxes = candidates(ctx, LabelKind::TaxTotal);
-    let tax_total: Option<(Decimal, Field)> = amounts
+    let mut tax_total: Option<(Decimal, Field)> = amounts
         .and_then(|s| {
             taxes
                 .iter()
@@ -307,6 +307,25 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         }
     }
 
+    // Structure before vocabulary: a subtotal or tax total whose label was
+    // not read is the amount the totals block's arithmetic asks for, where
+    // the page prints it above the total (total = subtotal + tax − withheld).
+    if let (Some(t), Some(tf)) = (total_value, total.as_ref()) {
+        let w = wh_value.unwrap_or(Decimal::ZERO);
+        let total_y = bottom(ctx, tf);
+        match (&subtotal, &tax_total) {
+            (None, Some((tv, _))) => {
+                subtotal = amount_above(ctx, t - *tv + w, total_y)
+                    .map(|f| (f.value.value, amount_field(ctx, &f, f.value.value)));
+            }
+            (Some((sv, _)), None) if t - *sv + w > Decimal::ZERO => {
+                tax_total = amount_above(ctx, t - *sv + w, total_y)
+                    .map(|f| (f.value.value, amount_field(ctx, &f, f.value.value)));
+            }
+            _ => {}
+        }
+    }
+
     let due = due_c
         .iter()
         .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)));
@@ -351,6 +370,28 @@ fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<Amou
         amounts_in(page, page.line_span(line), ctx.locale)
             .into_iter()
             .find(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
+            .map(|a| Found {
+                raw: a.raw.clone(),
+                span: a.span,
+                value: a,
+                label: None,
+                source: Source::Layout,
+                reconstructed: false,
+            })
+    })
+}
+
+/// The lowest amount equal to `target` printed above `above_y` (the one
+/// nearest the total, in the totals block).
+fn amount_above(ctx: &Ctx, target: Decimal, above_y: f32) -> Option<Found<AmountAt>> {
+    let page = ctx.page;
+    page.rows.iter().flatten().rev().find_map(|&line| {
+        if page.lines[line].rect.cy() >= above_y {
+            return None;
+        }
+        amounts_in(page, page.line_span(line), ctx.locale)
+            .into_iter()
+            .rfind(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
             .map(|a| Found {
                 raw: a.raw.clone(),
                 span: a.span,

@@ -49,7 +49,8 @@ pub use spanish_case::{spanish_address_case, spanish_name_case};
 pub use spanish_places::repair_place_names;
 pub use spanish_streets::repair_street_name;
 pub use tax_id::{
-    detect_tax_id, validate_ch_uid, validate_ein, validate_gstin, TaxId, TaxIdError, TaxIdKind,
+    detect_tax_id, validate_ch_uid, validate_ein, validate_gstin, vat_id_shape, TaxId, TaxIdError,
+    TaxIdKind,
 };
 pub use text::levenshtein;
 

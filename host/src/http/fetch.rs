@@ -179,11 +179,7 @@ impl Fetcher {
 
 impl Fetcher {
     /// The addresses of `host` the policy allows (tried in order).
-    async fn checked_addresses(
-        &self,
-        host: &str,
-        port: u16,
-    ) -> Result<Vec<SocketAddr>, ApiError> {
+    async fn checked_addresses(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, ApiError> {
         if !address::host_allowed(host, &self.allowed_hosts) {
             return Err(bad_gateway(format!(
                 "host {host:?} is not in fetch.allowed_hosts"

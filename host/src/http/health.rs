@@ -114,7 +114,10 @@ async fn health(State(state): State<AppState>) -> Response {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (name, Value::String("refused (the server log says why)".into()))
+            (
+                name,
+                Value::String("refused (the server log says why)".into()),
+            )
         })
         .collect();
     let status = match (failing.is_empty(), rejected.is_empty()) {
@@ -136,7 +139,10 @@ async fn health(State(state): State<AppState>) -> Response {
     let err = ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
-        format!("failing: {} (the server log has the details)", failing.join(", ")),
+        format!(
+            "failing: {} (the server log has the details)",
+            failing.join(", ")
+        ),
     )
     .with_details(json!({"failing": failing}));
     body["error"] = err.body()["error"].clone();

@@ -399,10 +399,19 @@ mod tests {
     #[test]
     fn loopback_servers_answer_loopback_names_only() {
         let mut config = crate::config::Config::default();
-        for ok in ["127.0.0.1:8080", "localhost:8080", "[::1]:8080", "LOCALHOST"] {
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "[::1]:8080",
+            "LOCALHOST",
+        ] {
             assert!(super::host_allowed(ok, &config), "{ok}");
         }
-        for bad in ["evil.example:8080", "127.0.0.1.evil.example", "[2001:db8::1]:80"] {
+        for bad in [
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "[2001:db8::1]:80",
+        ] {
             assert!(!super::host_allowed(bad, &config), "{bad}");
         }
         config.http.allowed_hosts = vec!["grace.lan".into()];

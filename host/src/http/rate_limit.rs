@@ -23,9 +23,12 @@ pub struct Decision {
     pub retry_after_secs: u64,
 }
 
-/// One request of a key in flight (nothing to hold when unlimited).
+/// One request of a key in flight, its slot held until dropped (nothing
+/// to hold when unlimited).
 #[derive(Debug)]
-pub struct InFlight(Option<OwnedSemaphorePermit>);
+pub struct InFlight {
+    _slot: Option<OwnedSemaphorePermit>,
+}
 
 #[derive(Debug)]
 struct Bucket {
@@ -70,7 +73,7 @@ impl RateLimiter {
     /// None when the key has `max_in_flight` already.
     pub fn enter(&self, key: &str) -> Option<InFlight> {
         if self.max_in_flight == usize::MAX {
-            return Some(InFlight(None));
+            return Some(InFlight { _slot: None });
         }
         let semaphore = {
             let mut map = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
@@ -80,7 +83,10 @@ impl RateLimiter {
                 .or_insert_with(|| Arc::new(Semaphore::new(self.max_in_flight)))
                 .clone()
         };
-        semaphore.try_acquire_owned().ok().map(|p| InFlight(Some(p)))
+        semaphore
+            .try_acquire_owned()
+            .ok()
+            .map(|p| InFlight { _slot: Some(p) })
     }
 
     /// Takes one token from `key`'s bucket.

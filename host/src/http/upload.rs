@@ -73,6 +73,7 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
         )
     })?
     .map_err(|_| too_large(limits))?;
+    let body_len = bytes.len();
     let mut urls = Vec::new();
     let mut raw_files: Vec<(Vec<u8>, Option<String>)> = Vec::new();
     match content_type.as_str() {
@@ -157,7 +158,7 @@ pub async fn read_upload(state: &AppState, req: Request, many: bool) -> Result<U
     // Count before fetching: a request over the file limits downloads nothing.
     check_file_count(raw_files.len() + urls.len(), many, limits)?;
     // Everything fetched for one request shares the upload limit with its body.
-    let mut budget = (limits.max_upload_bytes as usize).saturating_sub(bytes.len());
+    let mut budget = (limits.max_upload_bytes as usize).saturating_sub(body_len);
     for url in urls {
         let data = super::fetch::fetch_url(state, &url, budget).await?;
         budget = budget.saturating_sub(data.len());
@@ -212,7 +213,10 @@ fn check_file_count(count: usize, many: bool, limits: &UploadLimits) -> Result<(
 /// (the split protocol), and a `page_limit` above `limits.max_pages` (the
 /// `pdf` module counts pages properly, so its limit is the real bound),
 /// at the top level or under a module's name.
-fn check_client_options(options: &Map<String, Value>, limits: &UploadLimits) -> Result<(), ApiError> {
+fn check_client_options(
+    options: &Map<String, Value>,
+    limits: &UploadLimits,
+) -> Result<(), ApiError> {
     let reserved = crate::runtime::split::HOST_OPTIONS;
     let nested = options.values().filter_map(Value::as_object);
     for map in std::iter::once(options).chain(nested) {

@@ -431,7 +431,10 @@ mod tests {
             doc["pages"][0]["image"],
             serde_json::json!({"media_type": "image/png", "omitted": true})
         );
-        assert_eq!(doc["pages"][1], serde_json::json!({"number": 2, "source": "text-layer"}));
+        assert_eq!(
+            doc["pages"][1],
+            serde_json::json!({"number": 2, "source": "text-layer"})
+        );
     }
 
     #[test]

@@ -329,12 +329,14 @@ impl Store {
         before_ms: i64,
         owner: Option<&str>,
     ) -> Result<Vec<String>, StoreError> {
-        const WHERE: &str = "status IN ('done', 'failed') AND finished_at < ?1 AND (?2 IS NULL OR key_id = ?2)";
+        const WHERE: &str =
+            "status IN ('done', 'failed') AND finished_at < ?1 AND (?2 IS NULL OR key_id = ?2)";
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let ids: Vec<String> = {
-            let mut stmt =
-                tx.prepare(&format!("SELECT id FROM jobs WHERE {WHERE} ORDER BY finished_at"))?;
+            let mut stmt = tx.prepare(&format!(
+                "SELECT id FROM jobs WHERE {WHERE} ORDER BY finished_at"
+            ))?;
             let rows = stmt.query_map(params![before_ms, owner], |r| r.get(0))?;
             rows.collect::<Result<_, _>>()?
         };

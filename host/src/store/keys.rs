@@ -114,9 +114,9 @@ impl Store {
     /// Every key, oldest first.
     pub fn list_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            &format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"),
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"
+        ))?;
         let rows = stmt.query_map([], key_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -52,6 +52,29 @@ pub fn validate_eu_vat(s: &str) -> Result<TaxId, TaxIdError> {
     ))
 }
 
+/// A VAT number whose shape is right for its country but whose control
+/// digits are not (`checked: false`): printed after a VAT label it is the
+/// document's VAT id, misprinted or made up, and the checksum validation
+/// says so. Anything else that fails is `None`.
+pub fn vat_id_shape(s: &str) -> Option<TaxId> {
+    match validate_eu_vat(s) {
+        Ok(id) => Some(id),
+        Err(TaxIdError::Control { .. }) => {
+            let c = compact_upper(s);
+            let (prefix, number) = c.split_at(2);
+            let prefix = if prefix == "GR" { "EL" } else { prefix };
+            let country = if prefix == "EL" { "GR" } else { prefix };
+            Some(TaxId::new(
+                KIND,
+                format!("{prefix}{number}"),
+                country,
+                false,
+            ))
+        }
+        Err(_) => None,
+    }
+}
+
 fn length(expected: &'static str, found: usize) -> TaxIdError {
     TaxIdError::Length {
         kind: KIND,

@@ -11,7 +11,7 @@ pub mod latam;
 pub mod other;
 pub mod spain;
 
-pub use eu_vat::{validate_eu_vat, vat_prefixes};
+pub use eu_vat::{validate_eu_vat, vat_id_shape, vat_prefixes};
 pub use latam::{validate_cuit, validate_nit, validate_rfc, validate_rut};
 pub use other::{validate_ch_uid, validate_ein, validate_gstin};
 pub use spain::{validate_cif, validate_nie, validate_nif, validate_spanish_id};
