@@ -31,6 +31,18 @@ export const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Socket errors worth another try: the host restarted, or a proxy dropped the connection. */
 export const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED_BY_PEER', 'EAI_AGAIN']);
 
+const CONNECTION_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	EPIPE: 'connection closed',
+	ETIMEDOUT: 'timed out',
+	ECONNABORTED: 'timed out',
+	ENOTFOUND: 'host name not found',
+	EAI_AGAIN: 'host name lookup failed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+};
+
 /** The clock of the retry and polling loops, replaceable in tests. */
 export const timing = {
 	sleep: (ms: number): Promise<void> => sleep(ms),
@@ -167,9 +179,12 @@ export async function graceRequest(
 				continue;
 			}
 			const tries = attempt + 1;
-			throw new NodeApiError(this.getNode(), { message: String((error as Error)?.message ?? error) } as JsonObject, {
-				message: `Could not reach the Grace host at ${baseURL}${code ? ` (${code})` : ''}${tries > 1 ? ` after ${tries} attempts` : ''}`,
-				description: connectionHint(code, baseURL, timeoutSeconds),
+			// The message names the failure in words: n8n replaces a message
+			// holding a raw socket code with its own generic text.
+			const why = code ? ` (${CONNECTION_WORDS[code] ?? code.toLowerCase().replace(/^e/, '')})` : '';
+			throw new NodeApiError(this.getNode(), { message: `Could not reach the Grace host at ${baseURL}` } as JsonObject, {
+				message: `Could not reach the Grace host at ${baseURL}${why}${tries > 1 ? ` after ${tries} attempts` : ''}`,
+				description: `${connectionHint(code, baseURL, timeoutSeconds)}${code ? ` [${code}]` : ''}`,
 				itemIndex: options.itemIndex,
 			});
 		}
