@@ -29,7 +29,7 @@ export const MAX_RETRY_WAIT_SECONDS = 30;
 /** Statuses worth another try: rate limited, or a proxy/host that is restarting or busy. */
 export const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Socket errors worth another try: the host restarted, or a proxy dropped the connection. */
-export const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED_BY_PEER', 'EAI_AGAIN']);
+export const RETRY_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
 
 const CONNECTION_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -87,7 +87,13 @@ export function connectionErrorCode(error: unknown): string | undefined {
 		const inMessage = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNABORTED)\b/.exec(message);
 		if (inMessage) return inMessage[1];
 		if (/socket hang up/i.test(message)) return 'ECONNRESET';
+		// n8n's own wording for wrapped socket errors
 		if (/refused the connection/i.test(message)) return 'ECONNREFUSED';
+		if (/closed unexpectedly/i.test(message)) return 'ECONNRESET';
+		if (/incorrect host \(domain\)/i.test(message)) return 'ENOTFOUND';
+		if (/connection was aborted/i.test(message)) return 'ECONNABORTED';
+		if (/host is unreachable/i.test(message)) return 'EHOSTUNREACH';
+		if (/DNS server returned an error/i.test(message)) return 'EAI_AGAIN';
 		if (/timeout of \d+ms exceeded|timed out/i.test(message)) return 'ETIMEDOUT';
 		current = e.cause;
 	}
