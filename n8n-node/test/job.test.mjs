@@ -75,7 +75,8 @@ describe('Get Result', () => {
 		assert.equal(ctx.requests[0].url, '/api/ocr/result/r-1');
 		assert.deepEqual(clock.sleeps, [2000, 3000]);
 		const sync = await run(makeContext({ items: [fileItem(JPEG)], params: { resource: 'document', operation: 'extractInvoice', binaryPropertyName: 'data', outputMode: 'simplified', settings: {} }, host: () => ({ body: invoiceEnvelope() }) }));
-		const { request_id, batch_id, ...rest } = json;
+		const { request_id, batch_id, job_status, ...rest } = json;
+		assert.equal(job_status, 'done');
 		assert.equal(request_id, 'r-1');
 		assert.equal(batch_id, 'b-1');
 		assert.deepEqual(rest, sync[0][0].json);
@@ -90,7 +91,7 @@ describe('Get Result', () => {
 		assert.equal(ocr.text, OCR_DATA.text);
 		assert.equal(ocr.line_count, 2);
 		const hash = await get('hash', envelope('hash', { sha256: 'ff' }), 'simplified');
-		assert.deepEqual(hash, { request_id: 'r-1', batch_id: 'b-1', status: 'done', module: 'hash', sha256: 'ff' });
+		assert.deepEqual(hash, { request_id: 'r-1', batch_id: 'b-1', job_status: 'done', module: 'hash', sha256: 'ff' });
 	});
 
 	test('without waiting: the record as it is; a failed job; the timeout; no request id; an unknown id', async () => {

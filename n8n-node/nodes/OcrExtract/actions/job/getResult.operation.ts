@@ -72,6 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const keepBinary = keepsBinary(settings);
 	if (shape.mode === 'raw' || record.status !== 'done') return { json: [record], keepBinary };
 	const module = String(record.module ?? '');
-	const extra = { request_id: record.request_id ?? requestId, batch_id: record.batch_id ?? null, status: 'done', module: record.module ?? null };
+	// job_status is the job's (done); status, for an invoice, is the result's own (ok or needs_review), as in the synchronous operations.
+	const extra = { request_id: record.request_id ?? requestId, batch_id: record.batch_id ?? null, job_status: 'done', module: record.module ?? null };
 	return { json: shapeResult(module, asObject(record.result), shape, settings, extra), keepBinary };
 }
