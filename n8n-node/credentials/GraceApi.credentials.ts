@@ -13,7 +13,7 @@ export class GraceApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/grace.svg', dark: 'file:../icons/grace.dark.svg' };
 
-	documentationUrl = 'http://localhost:8080/api/documentation';
+	documentationUrl = 'https://github.com/grace-ocr/grace/tree/main/n8n-node#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -22,7 +22,8 @@ export class GraceApi implements ICredentialType {
 			type: 'string',
 			default: 'http://localhost:8080',
 			placeholder: 'http://localhost:8080',
-			description: 'Where `grace serve` listens, without a trailing path',
+			description:
+				'Where `grace serve` listens, without a trailing path. From n8n in Docker: http://host.docker.internal:8080 (start the container with --add-host=host.docker.internal:host-gateway, and Grace with --listen 0.0.0.0:8080).',
 		},
 		{
 			displayName: 'API Key',
@@ -47,8 +48,17 @@ export class GraceApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}',
-			url: '/health',
+			url: '/v1/modules',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'The host refused the API key: make one with `grace keys create NAME --data-dir DIR`',
+				},
+			},
+		],
 	};
 }

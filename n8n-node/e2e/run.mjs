@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const N8N_VERSION = '2.8.4';
 // n8n's own dependency tree points xlsx at a tarball outside the npm registry;
@@ -34,15 +35,15 @@ const N8N_EXTRA_DEPS = { '@opentelemetry/api': '1.9.0', '@opentelemetry/core': '
 const TARGETS = {
 	invoice: {
 		name: 'invoice',
-		op: { operation: 'extractInvoice', outputMode: 'simplified' },
-		fullOp: { operation: 'extractInvoice', outputMode: 'full' },
+		op: { resource: 'document', operation: 'extractInvoice', outputMode: 'simplified' },
+		fullOp: { resource: 'document', operation: 'extractInvoice', outputMode: 'full' },
 		fullOk: (j) => Array.isArray(j?.trace) && j.trace.length > 0,
 		compare: ['total', 'issue_date', 'vendor_name'],
 	},
 	ocr: {
 		name: 'ocr',
-		op: { operation: 'readText' },
-		fullOp: { operation: 'runModule', module: 'ocr', moduleOptions: '{}', runOutput: 'data' },
+		op: { resource: 'document', operation: 'readText' },
+		fullOp: { resource: 'document', operation: 'runModule', module: 'ocr', moduleOptions: '{}', runOutput: 'data' },
 		fullOk: (j) => Array.isArray(j?.lines),
 		compare: ['text', 'line_count'],
 	},
@@ -207,7 +208,7 @@ function buildWorkflows(files, target) {
 		workflow('graceE2eExtract1', `Grace e2e: ${target.name} on one receipt`, [
 			trigger(),
 			readFiles(files.receipt),
-			ocr('OCR Extract', op({ binaryPropertyName: '={{ "data" }}', settings: { passThroughBinary: true } })),
+			ocr('OCR Extract', op({ binaryPropertyName: '={{ "data" }}', settings: { keepSource: 'binary' } })),
 			ocr('Full', { ...target.fullOp, binaryPropertyName: '$binary.data', settings: {} }, { position: [600, 0] }),
 		]),
 		workflow('graceE2eBatchOn1', 'Grace e2e: 20 items, Continue On Fail on', [
@@ -219,16 +220,105 @@ function buildWorkflows(files, target) {
 		workflow('graceE2eJobs0001', 'Grace e2e: Submit Job then Get Result', [
 			trigger(),
 			readFiles(files.receipt),
-			ocr('Submit Job', { operation: 'submitJob', binaryPropertyName: 'data', jobModule: target.name, moduleOptions: '{}', settings: {} }),
-			ocr('Get Result', { operation: 'getResult', requestId: '={{ $json.request_id }}', waitForCompletion: true, timeoutSeconds: 300, pollIntervalSeconds: 1, resultOutput: 'data' }, { position: [600, 0] }),
+			ocr('Submit Job', { resource: 'job', operation: 'submitJob', binaryPropertyName: 'data', jobModule: target.name, moduleOptions: '{}', settings: {} }),
+			ocr('Get Result', { resource: 'job', operation: 'getResult', requestId: '={{ $json.request_id }}', waitForCompletion: true, timeoutSeconds: 300, pollIntervalSeconds: 1, outputMode: 'simplified' }, { position: [600, 0] }),
 		]),
 		workflow('graceE2eReadTxt1', 'Grace e2e: Read Text and Run Module', [
 			trigger(),
 			readFiles(files.receipt),
-			ocr('Read Text', { operation: 'readText', binaryPropertyName: 'data', settings: { passThroughBinary: true } }),
-			ocr('Run Module', { operation: 'runModule', binaryPropertyName: 'data', module: 'hash', moduleOptions: '{}', runOutput: 'data', settings: {} }, { position: [600, 0] }),
+			ocr('Read Text', { resource: 'document', operation: 'readText', binaryPropertyName: 'data', settings: { keepSource: 'binary' } }),
+			ocr('Run Module', { resource: 'document', operation: 'runModule', binaryPropertyName: 'data', module: 'hash', moduleOptions: '{}', runOutput: 'data', settings: {} }, { position: [600, 0] }),
 		]),
 	];
+}
+
+const CRED_WRONG = { id: 'graceE2eCredBad', name: 'Grace e2e wrong key' };
+const CRED_FLAKY = { id: 'graceE2eCredFlk', name: 'Grace e2e via a flaky proxy' };
+const CRED_STOPS = { id: 'graceE2eCredStp', name: 'Grace e2e via a host that stops' };
+
+/**
+ * The newer operations in one workflow (one `n8n execute`, to keep CI time
+ * down): branches from one trigger, each a file reader and one or two Grace
+ * nodes. Branches that need the invoice pipeline are left out on an OCR-only host.
+ */
+function newOpsWorkflow(files, target) {
+	const invoice = target.name === 'invoice';
+	const nodes = [trigger()];
+	const connections = { Start: { main: [[]] } };
+	let y = 0;
+	const branch = (reader, ...steps) => {
+		y += 200;
+		const chain = [{ ...reader, name: reader.name, position: [200, y] }, ...steps.map((st, i) => ({ ...st, position: [400 + 200 * i, y] }))];
+		for (const n of chain) n.id = `${n.name.replace(/\W/g, '')}-id`;
+		nodes.push(...chain);
+		connections.Start.main[0].push({ node: chain[0].name, type: 'main', index: 0 });
+		for (let i = 0; i + 1 < chain.length; i++) connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
+	};
+	const read = (name, pattern) => ({ ...readFiles(pattern), name });
+	const grace = (name, parameters, cred = CRED, extra = {}) => ({ ...ocr(name, parameters, extra), credentials: { graceApi: cred } });
+	const op = { ...target.op, inputSource: 'binary', binaryPropertyName: 'data', settings: {} };
+	if (invoice) {
+		branch(read('Read Receipt', files.receipt), grace('Extract and Wait', { resource: 'document', operation: 'extractAndWait', inputSource: 'binary', binaryPropertyName: 'data', waitTimeoutSeconds: 300, outputMode: 'simplified', settings: {} }));
+		branch(
+			read('Read Review Set', files.inboxGlob),
+			grace('Route by Review', { ...op, outputMode: 'simplified', routeByReview: true, settings: { reviewThreshold: '={{ $itemIndex === 0 ? 0 : 1 }}' } }),
+		);
+	}
+	branch(
+		read('Read Batch Set', files.inboxGlob),
+		grace('Submit Batch', { resource: 'job', operation: 'submitBatch', inputSource: 'binary', binaryPropertyName: 'data', jobModule: target.name, moduleOptions: '{}', batchSize: 50, settings: {} }),
+		grace('Get Batch Results', { resource: 'job', operation: 'getResult', requestId: '={{ $json.request_id }}', waitForCompletion: true, timeoutSeconds: 300, pollIntervalSeconds: 1, outputMode: 'simplified', settings: {} }),
+	);
+	branch(read('Read For Wrong Key', files.receipt), grace('Wrong Key', op, CRED_WRONG, { onError: 'continueRegularOutput' }));
+	branch(read('Read For Flaky', files.inboxGlob), grace('Flaky Host', { ...op, requestOptions: { retries: 3 } }, CRED_FLAKY));
+	branch(read('Read For Stops', files.inboxGlob), grace('Host Stops', { ...op, requestOptions: { retries: 2 } }, CRED_STOPS, { onError: 'continueRegularOutput' }));
+	return { id: 'graceE2eNewOps1', name: 'Grace e2e: newer operations, routing, credentials and retries', active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+/**
+ * A loopback HTTP proxy in front of the host. `flaky`: the first request's
+ * connection is cut, the rest are forwarded. `stops`: the first request is
+ * forwarded, then the proxy stops listening (the host "stopped mid-workflow").
+ */
+async function startProxy(target, mode) {
+	const { createServer } = await import('node:http');
+	let requests = 0;
+	let cut = 0;
+	const server = createServer(async (req, res) => {
+		requests++;
+		if (mode === 'flaky' && cut === 0) {
+			cut++;
+			req.socket.destroy();
+			return;
+		}
+		const chunks = [];
+		for await (const c of req) chunks.push(c);
+		const headers = { ...req.headers };
+		for (const h of ['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive']) delete headers[h];
+		try {
+			const r = await fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+			res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+			res.end(Buffer.from(await r.arrayBuffer()));
+		} catch (e) {
+			res.writeHead(599);
+			res.end(String(e));
+		}
+		if (mode === 'stops') {
+			server.close();
+			server.closeAllConnections();
+		}
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	return { url: `http://127.0.0.1:${server.address().port}`, stop: () => { server.close(); server.closeAllConnections(); }, stats: () => ({ requests, cut }) };
+}
+
+/** The credential's own test request (from the installed package), as n8n sends it. */
+async function credentialTest(pkgTarget, url, key) {
+	const require = createRequire(import.meta.url);
+	const { GraceApi } = require(join(pkgTarget, 'dist', 'credentials', 'GraceApi.credentials.js'));
+	const c = new GraceApi();
+	const res = await fetch(`${url}${c.test.request.url}`, { method: c.test.request.method, headers: { 'X-API-Key': key } });
+	return { route: c.test.request.url, status: res.status };
 }
 
 /** Runs one workflow headless; returns {ok, runData, error, raw}. */
@@ -250,12 +340,12 @@ async function execute(n8nBin, env, id) {
 	return { code, parsed, stdout, stderr };
 }
 
-function nodeOutput(parsed, nodeName) {
+function nodeOutput(parsed, nodeName, output = 0) {
 	const runData = parsed?.data?.resultData?.runData ?? parsed?.resultData?.runData ?? parsed?.runData;
 	const runs = runData?.[nodeName];
 	// one entry per run of the node; items of its first output
 	if (!runs || runs.length === 0) return null;
-	return runs[runs.length - 1]?.data?.main?.[0]?.map((i) => i.json) ?? [];
+	return runs[runs.length - 1]?.data?.main?.[output]?.map((i) => i.json) ?? [];
 }
 
 async function freePort() {
@@ -348,6 +438,7 @@ async function main() {
 	for (const p of [receiptPath, corruptPath]) if (!existsSync(p)) throw new SetupError(`no such file: ${p}`);
 
 	let stub = null;
+	const proxies = [];
 	let url = (process.env.GRACE_URL || '').replace(/\/+$/, '');
 	let key = process.env.GRACE_API_KEY || '';
 	if (useStub) {
@@ -386,14 +477,17 @@ async function main() {
 		const tarball = await timed('pack', () => packNode(work));
 		log(`node package: ${tarball}`);
 
-		// The packed node, where n8n keeps installed community packages.
+		// The packed node, installed with the documented command (`cargo xtask
+		// n8n-install`, when run from `cargo xtask test`) or the script it runs.
 		const userFolder = join(work, 'user');
-		const nodesDir = join(userFolder, '.n8n', 'nodes');
-		const pkgTarget = join(nodesDir, 'node_modules', 'n8n-nodes-grace');
-		mkdirSync(pkgTarget, { recursive: true });
-		await sh('tar', ['-xzf', tarball, '-C', pkgTarget, '--strip-components=1']);
-		const packed = JSON.parse(readFileSync(join(pkgTarget, 'package.json'), 'utf8'));
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-grace': packed.version } }, null, 2));
+		const n8nDir = join(userFolder, '.n8n');
+		const installCmd = process.env.GRACE_XTASK_BIN
+			? [process.env.GRACE_XTASK_BIN, ['n8n-install', '--n8n-dir', n8nDir, '--tarball', tarball]]
+			: [process.execPath, [join(pkgDir, 'scripts', 'install.mjs'), '--n8n-dir', n8nDir, '--tarball', tarball]];
+		await timed('install_node', () => sh(installCmd[0], installCmd[1]));
+		const pkgTarget = join(n8nDir, 'nodes', 'node_modules', 'n8n-nodes-grace');
+		summary.install_command = basename(installCmd[0]) === 'node' ? 'node scripts/install.mjs' : 'cargo xtask n8n-install';
+		check(`the node installs with ${summary.install_command}`, existsSync(join(pkgTarget, 'dist', 'nodes', 'OcrExtract', 'OcrExtract.node.js')), { pkgTarget });
 
 		// Input files: the receipt, and a batch of 19 images plus the corrupt file.
 		const filesDir = join(work, 'files');
@@ -411,7 +505,10 @@ async function main() {
 			copyFileSync(src, join(batchDir, `item-${String(i < 7 ? i : i + 1).padStart(2, '0')}${src.match(/\.\w+$/)[0]}`));
 		}
 		copyFileSync(corruptPath, join(batchDir, 'item-07-corrupt.jpg'));
-		const files = { receipt, batchGlob: join(batchDir, 'item-*') };
+		const inboxDir = join(filesDir, 'inbox');
+		mkdirSync(inboxDir, { recursive: true });
+		for (let i = 0; i < 3; i++) copyFileSync(pool[i % pool.length], join(inboxDir, `scan-${i}.jpg`));
+		const files = { receipt, batchGlob: join(batchDir, 'item-*'), inboxGlob: join(inboxDir, 'scan-*.jpg') };
 
 		const env = {
 			N8N_USER_FOLDER: userFolder,
@@ -432,11 +529,24 @@ async function main() {
 
 		const importDir = join(work, 'import');
 		mkdirSync(join(importDir, 'workflows'), { recursive: true });
+		// Proxies for the retry checks: one cuts its first connection, one stops after its first request.
+		const flaky = await startProxy(url, 'flaky');
+		const stops = await startProxy(url, 'stops');
+		proxies.push(flaky, stops);
 		writeFileSync(
 			join(importDir, 'credentials.json'),
-			JSON.stringify([{ ...CRED, type: 'graceApi', data: { url, apiKey: key } }], null, 2),
+			JSON.stringify(
+				[
+					{ ...CRED, type: 'graceApi', data: { url, apiKey: key } },
+					{ ...CRED_WRONG, type: 'graceApi', data: { url, apiKey: `wrong-${key || 'key'}` } },
+					{ ...CRED_FLAKY, type: 'graceApi', data: { url: flaky.url, apiKey: key } },
+					{ ...CRED_STOPS, type: 'graceApi', data: { url: stops.url, apiKey: key } },
+				],
+				null,
+				2,
+			),
 		);
-		const workflows = buildWorkflows(files, target);
+		const workflows = [...buildWorkflows(files, target), newOpsWorkflow(files, target)];
 		for (const wf of workflows) writeFileSync(join(importDir, 'workflows', `${wf.id}.json`), JSON.stringify(wf, null, 2));
 		// The examples must import cleanly too.
 		const examplesDir = join(repoDir, 'examples', 'n8n');
@@ -445,9 +555,6 @@ async function main() {
 		// Runnable copies of two examples: the folder batch on the batch folder
 		// (without the corrupt file), and the webhook on its own path; both with
 		// the e2e credentials.
-		const inboxDir = join(filesDir, 'inbox');
-		mkdirSync(inboxDir, { recursive: true });
-		for (let i = 0; i < 3; i++) copyFileSync(pool[i % pool.length], join(inboxDir, `scan-${i}.jpg`));
 		const resultsFile = join(filesDir, 'grace-results.json');
 		const runnable = {};
 		for (const [file, id, patch] of [
@@ -528,7 +635,7 @@ async function main() {
 			// 4. Submit Job + Get Result
 			r = await execute(n8nBin, env, 'graceE2eJobs0001');
 			const job = nodeOutput(r.parsed, 'Get Result')?.[0];
-			check('Submit Job then Get Result returns the finished job', r.code === 0 && job?.status === 'done' && typeof job?.request_id === 'string', { code: r.code, job: job && { status: job.status, request_id: job.request_id }, err: r.code === 0 ? undefined : r.stderr.slice(-800) });
+			check('Submit Job then Get Result returns the finished job', r.code === 0 && job?.job_status === 'done' && typeof job?.request_id === 'string', { code: r.code, job: job && { job_status: job.job_status, status: job.status, request_id: job.request_id }, err: r.code === 0 ? undefined : r.stderr.slice(-800) });
 
 			// 5. Read Text and Run Module
 			r = await execute(n8nBin, env, 'graceE2eReadTxt1');
@@ -537,7 +644,56 @@ async function main() {
 			check('Read Text returns text and lines', r.code === 0 && typeof textOut?.text === 'string' && Array.isArray(textOut?.lines), { code: r.code, keys: Object.keys(textOut ?? {}) });
 			check('Run Module (hash) returns the module output', r.code === 0 && hashOut && Object.keys(hashOut).length > 0, { keys: Object.keys(hashOut ?? {}) });
 
-			// 6. examples/n8n/folder-batch-jobs.json on a folder of 3 images
+			// 6. the newer operations, review routing, a wrong key, and retries (one workflow)
+			const started = Date.now();
+			r = await execute(n8nBin, env, 'graceE2eNewOps1');
+			summary.timings_s.new_ops = Math.round((Date.now() - started) / 100) / 10;
+			const newOk = check('newer-operations workflow ran', r.code === 0 && r.parsed !== null, { code: r.code, out: r.stdout.slice(-800), err: r.stderr.slice(-800) });
+			if (newOk && target.name === 'invoice') {
+				const waited = nodeOutput(r.parsed, 'Extract and Wait')?.[0];
+				const same = target.compare.every((k) => waited?.[k] === expected[k]);
+				check('Extract and Wait returns the fields the host API gives, with request_id', same && typeof waited?.request_id === 'string' && 'total_confidence' in (waited ?? {}), {
+					got: waited && Object.fromEntries([...target.compare, 'request_id'].map((k) => [k, waited[k]])),
+					expected: Object.fromEntries(target.compare.map((k) => [k, expected[k]])),
+				});
+				const okOut = nodeOutput(r.parsed, 'Route by Review', 0) ?? [];
+				const reviewOut = nodeOutput(r.parsed, 'Route by Review', 1) ?? [];
+				const flagged = (j) => j.needs_review === true || (Array.isArray(j.validations_failed) && j.validations_failed.length > 0);
+				check(
+					'Route by Review: documents needing review on "Needs Review", the rest on "OK"',
+					okOut.length + reviewOut.length === 3 && reviewOut.length >= 2 && reviewOut.every(flagged) && okOut.every((j) => !flagged(j)),
+					{ ok: okOut.map((j) => [j.needs_review, j.validations_failed]), review: reviewOut.map((j) => [j.needs_review, j.review_reasons]) },
+				);
+			}
+			if (newOk) {
+				const batchJobs = nodeOutput(r.parsed, 'Submit Batch') ?? [];
+				const batchResults = nodeOutput(r.parsed, 'Get Batch Results') ?? [];
+				const batchIds = new Set(batchJobs.map((j) => j.batch_id));
+				const shapeKey = target.name === 'invoice' ? 'vendor_name' : 'text';
+				check('Submit Batch (one batch) then Get Result: 3 results in the synchronous shape', batchJobs.length === 3 && batchIds.size === 1 && batchResults.length === 3 && batchResults.every((j) => j.status !== 'error' && shapeKey in j && typeof j.request_id === 'string'), {
+					jobs: batchJobs.map((j) => [j.batch_id, j.request_id]),
+					results: batchResults.map((j) => Object.keys(j).slice(0, 6)),
+				});
+				const wrong = nodeOutput(r.parsed, 'Wrong Key')?.[0];
+				check('a wrong API key: the item fails with 401 and a hint about the key', key === '' || (wrong?.http_status === 401 && /API key/.test(String(wrong?.error_description))), { wrong });
+				const flakyOut = nodeOutput(r.parsed, 'Flaky Host') ?? [];
+				check('a connection cut by the host is retried and the items succeed', flakyOut.length === 3 && flakyOut.every((j) => !('error' in j)) && flaky.stats().cut === 1, { out: flakyOut.map((j) => j.error ?? 'ok'), proxy: flaky.stats() });
+				const stopsOut = nodeOutput(r.parsed, 'Host Stops') ?? [];
+				const stopErrors = stopsOut.filter((j) => 'error' in j);
+				check(
+					'the host stopped mid-workflow: retried, then a clear error naming the URL, with the hint',
+					stopsOut.length === 3 && !('error' in stopsOut[0]) && stopErrors.length === 2 &&
+						stopErrors.every((j) => /connection refused\) after 3 attempts/.test(j.error) && /is grace serve running at/.test(String(j.error_description))),
+					{ out: stopsOut.map((j) => [j.error ?? 'ok', j.error_description]) },
+				);
+				summary.host_stopped_error = stopErrors[0] ? { error: stopErrors[0].error, description: stopErrors[0].error_description } : null;
+			}
+			// The credential's own test request: authenticated, so a wrong key fails it.
+			const good = await credentialTest(pkgTarget, url, key);
+			const bad = await credentialTest(pkgTarget, url, `wrong-${key || 'key'}`);
+			check('credential test calls an authenticated route: right key passes, wrong key fails', good.status === 200 && (key === '' || bad.status === 401) && good.route !== '/health', { good, bad });
+
+			// 7. examples/n8n/folder-batch-jobs.json on a folder of 3 images
 			if (runnable['folder-batch-jobs.json']) {
 				r = await execute(n8nBin, env, runnable['folder-batch-jobs.json']);
 				const jobs = nodeOutput(r.parsed, 'Get Result') ?? [];
@@ -547,18 +703,19 @@ async function main() {
 				} catch {
 					written = null;
 				}
-				check('example folder-batch-jobs: 3 jobs done and results written', r.code === 0 && jobs.length === 3 && jobs.every((j) => j.status === 'done') && Array.isArray(written) && written.length === 3, {
-					code: r.code, jobs: jobs.map((j) => j.status ?? j.error), written: Array.isArray(written) ? written.length : written, err: r.code === 0 ? undefined : r.stderr.slice(-800),
+				check('example folder-batch-jobs: 3 jobs done and results written', r.code === 0 && jobs.length === 3 && jobs.every((j) => j.job_status === 'done') && Array.isArray(written) && written.length === 3, {
+					code: r.code, jobs: jobs.map((j) => j.job_status ?? j.error), written: Array.isArray(written) ? written.length : written, err: r.code === 0 ? undefined : r.stderr.slice(-800),
 				});
 			} else check('example folder-batch-jobs exists', false, { examplesDir });
 		});
 
-		// 7. examples/n8n/webhook-upload-respond.json served by `n8n start`
+		// 8. examples/n8n/webhook-upload-respond.json served by `n8n start`
 		if (runnable['webhook-upload-respond.json']) {
 			await timed('n8n_webhook', () => webhookExample(n8nBin, env, runnable['webhook-upload-respond.json'], expected, target));
 		} else check('example webhook-upload-respond exists', false, { examplesDir });
 	} finally {
 		if (stub) stub.child.kill('SIGTERM');
+		for (const p of proxies) p.stop();
 		if (!keepWork && summary.checks.every((c) => c.pass)) rmSync(work, { recursive: true, force: true });
 	}
 	summary.ok = summary.checks.length > 0 && summary.checks.every((c) => c.pass);

@@ -4,22 +4,38 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const { OcrExtract } = require('../dist/nodes/OcrExtract/OcrExtract.node.js');
 export const { GraceApi } = require('../dist/credentials/GraceApi.credentials.js');
-export const generic = require('../dist/nodes/OcrExtract/GenericFunctions.js');
+export const transport = require('../dist/nodes/OcrExtract/transport/index.js');
+export const documentHelpers = require('../dist/nodes/OcrExtract/helpers/document.js');
+export const shape = require('../dist/nodes/OcrExtract/helpers/shape.js');
 export const { NodeApiError, NodeOperationError } = require('n8n-workflow');
+
+// No real waiting in unit tests: sleeps are recorded and advance a fake clock.
+export const clock = { now: 1_000_000, sleeps: [] };
+transport.timing.sleep = async (ms) => {
+	clock.sleeps.push(ms);
+	clock.now += ms;
+};
+transport.timing.now = () => clock.now;
+export function resetClock() {
+	clock.sleeps.length = 0;
+}
+
+export const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+export const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 
 export const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 1, 2, 3]);
 export const CORRUPT = Buffer.from('this is not an image');
 
 /** An input item carrying one file in binary property `prop`. */
-export function fileItem(buffer, fileName = 'receipt.jpg', prop = 'data', json = {}) {
+export function fileItem(buffer, fileName = 'receipt.jpg', prop = 'data', json = {}, mimeType = 'image/jpeg') {
 	return {
 		json,
 		binary: {
 			[prop]: {
 				data: buffer.toString('base64'),
-				mimeType: 'image/jpeg',
+				mimeType,
 				fileName,
-				fileExtension: 'jpg',
+				fileExtension: fileName.split('.').pop(),
 			},
 		},
 	};
@@ -47,11 +63,14 @@ export function parseMultipart(body, contentType) {
  * functions of the item index. `host(req)` answers each request with
  * `{statusCode, body}` (or throws, like an unreachable host).
  */
-export function makeContext({ items, params, host, continueOnFail = false, credentials }) {
+export function makeContext({ items, params, host, continueOnFail = false, credentials, download }) {
 	const requests = [];
+	const downloads = [];
+	resetClock();
 	const node = { id: 'n1', name: 'OCR Extract', type: 'n8n-nodes-grace.ocrExtract', typeVersion: 1, position: [0, 0], parameters: {} };
 	const ctx = {
 		requests,
+		downloads,
 		getInputData: () => items,
 		getNode: () => node,
 		continueOnFail: () => continueOnFail,
@@ -68,6 +87,11 @@ export function makeContext({ items, params, host, continueOnFail = false, crede
 			return typeof v === 'function' ? v(itemIndex) : v;
 		},
 		helpers: {
+			httpRequest: async (options) => {
+				downloads.push(options);
+				if (!download) throw new Error('no download expected');
+				return await download(options);
+			},
 			getBinaryDataBuffer: async (itemIndex, prop) => {
 				const b = items[itemIndex].binary?.[prop];
 				if (!b) throw new Error(`no binary ${prop}`);

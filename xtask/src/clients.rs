@@ -38,6 +38,67 @@ fn capture(cmd: &mut Command) -> Result<(bool, String)> {
     Ok((out.status.success(), stdout))
 }
 
+/// `cargo xtask n8n-install [--n8n-dir DIR] [--tarball FILE]`: packs the n8n
+/// node (`npm ci` when its dependencies are missing, then `npm pack`, which
+/// builds) and installs it where n8n keeps community packages,
+/// `DIR/nodes/node_modules/n8n-nodes-grace` (DIR: `$N8N_USER_FOLDER/.n8n`,
+/// else `~/.n8n`), with the same script the end-to-end test uses
+/// (`n8n-node/scripts/install.mjs`). Restart n8n afterwards.
+pub fn n8n_install(root: &Path, args: &[String]) -> Result<()> {
+    let mut n8n_dir: Option<String> = None;
+    let mut tarball: Option<std::path::PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--n8n-dir" => n8n_dir = it.next().cloned(),
+            "--tarball" => tarball = it.next().map(std::path::PathBuf::from),
+            other => anyhow::bail!(
+                "unknown argument {other:?}; usage: cargo xtask n8n-install [--n8n-dir DIR] [--tarball FILE]"
+            ),
+        }
+    }
+    let pkg = root.join("n8n-node");
+    let tarball = match tarball {
+        Some(t) => t,
+        None => {
+            if !pkg.join("node_modules/.package-lock.json").is_file() {
+                let mut ci = Command::new("npm");
+                ci.args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                    .current_dir(&pkg);
+                crate::run(&mut ci)?;
+            }
+            let dest = pkg.join(".pack");
+            std::fs::create_dir_all(&dest)?;
+            for e in std::fs::read_dir(&dest)?.flatten() {
+                if e.path().extension().is_some_and(|x| x == "tgz") {
+                    std::fs::remove_file(e.path())?;
+                }
+            }
+            let mut pack = Command::new("npm");
+            pack.args(["pack", "--loglevel=error", "--pack-destination"])
+                .arg(&dest)
+                .current_dir(&pkg)
+                .stdout(Stdio::null());
+            crate::run(&mut pack)?;
+            std::fs::read_dir(&dest)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|x| x == "tgz"))
+                .ok_or_else(|| anyhow::anyhow!("npm pack left no tarball in {}", dest.display()))?
+        }
+    };
+    let mut install = Command::new("node");
+    install
+        .arg(pkg.join("scripts/install.mjs"))
+        .arg("--tarball")
+        .arg(&tarball);
+    if let Some(dir) = &n8n_dir {
+        install.arg("--n8n-dir").arg(dir);
+    }
+    crate::run(&mut install)?;
+    println!("Installed n8n-nodes-grace. Restart n8n; the node is \"OCR Extract\", its credentials \"Grace API\".");
+    Ok(())
+}
+
 /// Runs both client suites and counts their results.
 pub fn run(root: &Path, grace: &Path) -> Result<Counts> {
     let mut counts = Counts::default();
@@ -85,6 +146,10 @@ pub fn run(root: &Path, grace: &Path) -> Result<Counts> {
         .env("GRACE_CACHE_DIR", root.join("data/cache"));
     if let Some(t) = tarball {
         e2e.env("GRACE_N8N_TARBALL", t);
+    }
+    // The e2e installs the node with the documented command, this binary's `n8n-install`.
+    if let Ok(me) = std::env::current_exe() {
+        e2e.env("GRACE_XTASK_BIN", me);
     }
     npm_env(&mut e2e);
     let (ok, out) = capture(&mut e2e)?;

@@ -30,9 +30,10 @@ fn main() -> Result<()> {
             bench(&root, &args[1..])
         }
         Some("models") => models::fetch(&root),
+        Some("n8n-install") => clients::n8n_install(&root, &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  setup   install targets, packages and models; build host and components\n  serve   setup, then run the host\n  test    setup, then every test suite\n  bench   setup, then the benchmarks\n  models  fetch and verify the model files only"
+                "usage: cargo xtask <command>\n\n  setup   install targets, packages and models; build host and components\n  serve   setup, then run the host\n  test    setup, then every test suite\n  bench   setup, then the benchmarks\n  models  fetch and verify the model files only\n  n8n-install [--n8n-dir DIR] [--tarball FILE]\n          pack the n8n node and install it into DIR/nodes (default ~/.n8n)"
             );
             bail!("unknown or missing command")
         }
