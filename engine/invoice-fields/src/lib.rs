@@ -323,6 +323,7 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
     let validations = validations::validate(&fields, &tax_lines, &line_items);
     let mut fields = fields;
     review::discount_contradicted(&mut fields, &validations);
+    review::cap_unconfirmed(&mut fields, &validations);
     let doc_type = doc_type::doc_type(page, fields.total.is_some());
     let review_reasons = review::review_reasons(&fields, &validations, doc_type.value != "other");
     let mut out = InvoiceOutput {

@@ -104,7 +104,12 @@ fn source(module: &str, key: &str) -> Source {
         ("ocr", "text") => paths(&["/text"]),
         (_, "text") => paths(&["/text", "/ocr/text"]),
         (_, "document_sha256") => paths(&["/document_sha256", "/hash/sha256", "/sha256"]),
-        (_, "doc_type") => paths(&["/doc_type", "/document_type", "/fields/doc_type/value"]),
+        (_, "doc_type") => paths(&[
+            "/doc_type/value",
+            "/doc_type",
+            "/document_type",
+            "/fields/doc_type/value",
+        ]),
         (_, "language") => paths(&["/language/value", "/language"]),
         (_, "country") => paths(&["/country/value", "/country"]),
         (_, "review_reasons") => paths(&["/review_reasons"]),

@@ -87,6 +87,12 @@ pub fn receipts_de_dir() -> Option<PathBuf> {
     d.is_dir().then_some(d)
 }
 
+/// The `einvoice-dev` folder inside [`datasets_dir`], when present.
+pub fn einvoice_dev_dir() -> Option<PathBuf> {
+    let d = datasets_dir()?.join(einvoice_dev::DIR_NAME);
+    d.is_dir().then_some(d)
+}
+
 /// Reads a text file as UTF-8 (Latin-1 fallback for invalid bytes), without a BOM.
 pub fn read_text(path: &Path) -> Result<String, DatasetError> {
     let bytes = fs::read(path).map_err(|source| DatasetError::Io {
@@ -361,6 +367,76 @@ pub mod receipts_de {
             });
         }
         Ok(out)
+    }
+}
+
+/// German ZUGFeRD / Factur-X PDFs and XRechnung CII / UBL XML files, with
+/// the fields of each file's XML in `truth.json`.
+pub mod einvoice_dev {
+    use super::*;
+
+    /// Folder name inside the datasets folder.
+    pub const DIR_NAME: &str = "einvoice-dev";
+
+    /// The truth fields, in the order the tests report them.
+    pub const FIELDS: &[&str] = &[
+        "invoice_number",
+        "issue_date",
+        "due_date",
+        "currency",
+        "total",
+        "tax_basis",
+        "tax_total",
+        "seller_name",
+        "seller_vat",
+        "buyer_name",
+        "iban",
+    ];
+
+    /// One file and the fields its XML states (null where it has none).
+    #[derive(Debug, Clone)]
+    pub struct Doc {
+        /// `pdf/...` or `xml/...`, as `truth.json` names it.
+        pub name: String,
+        /// The file.
+        pub path: PathBuf,
+        /// Field name to value (`None` for null).
+        pub truth: std::collections::BTreeMap<String, Option<String>>,
+    }
+
+    impl Doc {
+        /// Whether this is a PDF (else an XML file).
+        pub fn is_pdf(&self) -> bool {
+            self.name.starts_with("pdf/")
+        }
+    }
+
+    /// Every file of `truth.json` that exists, sorted by name.
+    pub fn load(dir: &Path) -> Result<Vec<Doc>, DatasetError> {
+        let path = dir.join("truth.json");
+        let text = read_text(&path)?;
+        let all: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).map_err(|source| DatasetError::Json {
+                path: path.clone(),
+                source,
+            })?;
+        let mut docs: Vec<Doc> = all
+            .into_iter()
+            .filter(|(name, _)| dir.join(name).is_file())
+            .map(|(name, fields)| Doc {
+                path: dir.join(&name),
+                truth: FIELDS
+                    .iter()
+                    .map(|f| {
+                        let v = fields.get(*f).and_then(|v| v.as_str()).map(str::to_string);
+                        (f.to_string(), v)
+                    })
+                    .collect(),
+                name,
+            })
+            .collect();
+        docs.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(docs)
     }
 }
 
