@@ -22,17 +22,33 @@ pub struct Ctx<'a> {
     pub order: DateOrder,
     /// Every label, in reading order.
     pub labels: Vec<LabelHit>,
+    /// The packs whose market-specific OCR repairs apply (`es`,
+    /// `malaysia`), chosen from the document's language and country.
+    pub repair_packs: Vec<&'static str>,
 }
 
 impl<'a> Ctx<'a> {
-    /// The context of a page: its labels found once, up front.
+    /// The context of a page: its labels found once, up front; no market
+    /// repairs until [`Ctx::with_repairs`] names them.
     pub fn new(page: &'a Page, locale: Locale, order: DateOrder) -> Ctx<'a> {
         Ctx {
             page,
             locale,
             order,
             labels: crate::key_values::all_labels(page),
+            repair_packs: Vec::new(),
         }
+    }
+
+    /// The same context with these packs' repairs.
+    pub fn with_repairs(mut self, packs: &[&'static str]) -> Ctx<'a> {
+        self.repair_packs = packs.to_vec();
+        self
+    }
+
+    /// Whether the pack `id`'s repairs apply to this document.
+    pub fn repairs(&self, id: &str) -> bool {
+        self.repair_packs.contains(&id)
     }
 }
 

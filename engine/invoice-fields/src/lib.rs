@@ -251,6 +251,36 @@ fn reading_languages(text: &str) -> Vec<packs::Lang> {
         .collect()
 }
 
+/// The packs whose market-specific OCR repairs fit the document: Spanish
+/// for a document in Spanish or from Spain, Malaysian for one from Malaysia
+/// (an English invoice from Ireland gets neither). The country is decided
+/// from the text and the tax ids whose checksums hold.
+fn repair_packs(
+    text: &str,
+    language: Option<packs::Decision<packs::Lang>>,
+    ids: &[fields::TaxIdAt],
+) -> Vec<&'static str> {
+    let tax_ids: Vec<_> = ids
+        .iter()
+        .filter(|t| t.checked)
+        .filter_map(|t| grace_invoice_rules::detect_tax_id(&t.value))
+        .collect();
+    let evidence = packs::CountryEvidence {
+        lang: language,
+        tax_ids: &tax_ids,
+        ibans: &[],
+    };
+    let country = packs::detect_country(text, evidence).map(|d| d.value);
+    let mut out = Vec::new();
+    if language.is_some_and(|l| l.value == packs::Lang::Es) || country == Some(packs::Country::ES) {
+        out.push("es");
+    }
+    if country == Some(packs::Country::MY) {
+        out.push("malaysia");
+    }
+    out
+}
+
 /// The document's country from its own evidence: validated tax ids and
 /// IBAN, currency, phone prefixes, postcodes, and its language.
 fn document_country(
@@ -290,8 +320,9 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         ))),
         ..page.clone()
     };
-    let ctx = fields::Ctx::new(page, locale, options.date_order);
     let ids = fields::tax_ids(page);
+    let ctx = fields::Ctx::new(page, locale, options.date_order)
+        .with_repairs(&repair_packs(&all_text, language, &ids));
     let (vendor, customer) = parties::parties(&ctx, &ids);
     let (issue_date, due_date) = fields::dates(&ctx);
     let (tax_at, table) = tax_lines::tax_lines(&ctx);

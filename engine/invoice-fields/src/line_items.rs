@@ -4,7 +4,7 @@
 //! where each item is a description and an amount at the row's end, or
 //! description rows then a `qty x price` row with the amount.
 
-use grace_invoice_rules::{find_amounts, repair_spanish_text, Decimal, Locale};
+use grace_invoice_rules::{find_amounts, repair_spanish_text, Decimal};
 
 use crate::fields::Ctx;
 use crate::key_values::leading_label;
@@ -279,7 +279,7 @@ fn continue_description(
 /// A description as printed, its Spanish accents and ordinals put back
 /// where OCR lost them (`Boligrafos` → `Bolígrafos`, `3°` → `3º`).
 fn item_description(ctx: &Ctx, text: &str) -> String {
-    if ctx.locale == Locale::EsEs {
+    if ctx.repairs("es") {
         repair_spanish_text(text)
     } else {
         text.to_string()

@@ -15,7 +15,6 @@ use crate::output::{Field, Source};
 use grace_invoice_rules::{
     canonical_legal_form, repair_company_name, repair_company_words, repair_malaysian_address,
     repair_malaysian_company_name, repair_spanish_address, repair_spanish_text, spanish_name_case,
-    Locale,
 };
 
 /// Name, address and tax id of one party.
@@ -559,12 +558,13 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
             raw.join("\n").trim_start_matches([':', '-', ' ']).trim(),
         )));
         // A Malaysian name's legal form and bracketed place are what it prints.
-        let raw = match ctx.locale {
-            Locale::EsEs => raw,
-            _ => repair_malaysian_company_name(&raw).unwrap_or(raw),
+        let raw = if ctx.repairs("malaysia") {
+            repair_malaysian_company_name(&raw).unwrap_or(raw)
+        } else {
+            raw
         };
         let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        let value = if ctx.locale == Locale::EsEs {
+        let value = if ctx.repairs("es") {
             spanish_name_case(&canonical_legal_form(&repair_spanish_text(
                 &repair_company_words(&value),
             )))
@@ -621,7 +621,7 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
     // A Spanish address is repaired in its value below (abbreviations such
     // as `Avda.` keep their period there); elsewhere the commas OCR offered
     // and a Malaysian address's misread words are put back in what it prints.
-    let texts: Vec<String> = if ctx.locale == Locale::EsEs {
+    let texts: Vec<String> = if ctx.repairs("es") {
         addr.iter().map(|&l| page.lines[l].text.clone()).collect()
     } else {
         let read: Vec<String> = addr
@@ -629,13 +629,17 @@ fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
             .enumerate()
             .map(|(k, &l)| address_line_text(&page.lines[l], k + 1 == addr.len()))
             .collect();
-        repair_malaysian_address(&read).unwrap_or(read)
+        if ctx.repairs("malaysia") {
+            repair_malaysian_address(&read).unwrap_or(read)
+        } else {
+            read
+        }
     };
     let spans: Vec<Span> = addr.iter().map(|&l| page.line_span(l)).collect();
     let conf = spans.iter().map(|&s| page.span_confidence(s)).sum::<f32>() / spans.len() as f32;
     let joined = join_address(&texts);
     party.address = Some(Field {
-        value: if ctx.locale == Locale::EsEs {
+        value: if ctx.repairs("es") {
             repair_spanish_address(&joined)
         } else {
             joined
@@ -753,7 +757,7 @@ mod tests {
 
     fn run(text: &str) -> (Party, Party) {
         let page = Page::from_text(text);
-        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst);
+        let ctx = Ctx::new(&page, Locale::EsEs, DateOrder::DayFirst).with_repairs(&["es"]);
         let ids = tax_ids(&page);
         parties(&ctx, &ids)
     }
@@ -804,7 +808,7 @@ mod tests {
 
     fn run_en(text: &str) -> Party {
         let page = Page::from_text(text);
-        let ctx = Ctx::new(&page, Locale::EnUs, DateOrder::DayFirst);
+        let ctx = Ctx::new(&page, Locale::EnUs, DateOrder::DayFirst).with_repairs(&["malaysia"]);
         let ids = tax_ids(&page);
         parties(&ctx, &ids).0
     }

@@ -601,19 +601,23 @@ fn word_right(chars: &[(usize, char)], i: usize) -> String {
 }
 
 /// Length in chars of the longest currency token ending `w` ("Total:€").
+/// A letter code is a whole word: the `ars` of `mars 2024` is no peso.
 fn currency_suffix(w: &str) -> Option<usize> {
     let cs: Vec<char> = w.chars().collect();
     (0..cs.len())
+        .filter(|&k| k == 0 || !(cs[k - 1].is_alphabetic() && cs[k].is_alphabetic()))
         .map(|k| cs[k..].iter().collect::<String>())
         .find(|t| currency_code(t).is_some())
         .map(|t| t.chars().count())
 }
 
-/// Length in chars of the longest currency token starting `w` ("€.").
+/// Length in chars of the longest currency token starting `w` ("€."), a
+/// letter code again a whole word.
 fn currency_prefix(w: &str) -> Option<usize> {
     let cs: Vec<char> = w.chars().collect();
     (1..=cs.len())
         .rev()
+        .filter(|&k| k == cs.len() || !(cs[k - 1].is_alphabetic() && cs[k].is_alphabetic()))
         .map(|k| cs[..k].iter().collect::<String>())
         .find(|t| currency_code(t).is_some())
         .map(|t| t.chars().count())

@@ -278,6 +278,30 @@ fn split_street_number(read: &str) -> Option<String> {
     splits.then(|| format!("{} {number}", repair_word(name)))
 }
 
+/// How many times `text` writes a Malaysian postcode followed by one of
+/// its own towns (`81200 JOHOR BAHRU`): evidence of the country, since the
+/// same five digits elsewhere name other places.
+pub(crate) fn postcode_towns(text: &str) -> usize {
+    let towns = towns_by_postcode();
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_uppercase())
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| {
+            towns.get(pair[0].as_str()).is_some_and(|list| {
+                list.iter().any(|t| {
+                    t.split_whitespace().next().is_some_and(|first| {
+                        first.eq_ignore_ascii_case(pair[1].trim_end_matches('.'))
+                    })
+                })
+            })
+        })
+        .count()
+}
+
 /// A five-digit postcode, with the look-alikes OCR puts in one (`B1750`).
 fn postcode(core: &str) -> Option<String> {
     let code: String = core

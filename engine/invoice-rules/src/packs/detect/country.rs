@@ -35,6 +35,11 @@ const PREFIXED_POSTCODE: f32 = 2.0;
 const POSTCODE: f32 = 1.0;
 /// A country's name.
 const COUNTRY_NAME: f32 = 1.5;
+/// A company's legal form (`Sdn Bhd`, `GmbH`, `B.V.`), split between the
+/// countries of the packs that list it.
+const LEGAL_FORM: f32 = 2.0;
+/// A postcode followed by one of its own towns in a country's gazetteer.
+const GAZETTEER_PLACE: f32 = 3.0;
 /// The language's first country; its other countries get `OTHER_SHARE`.
 const LANGUAGE: f32 = 1.0;
 const OTHER_SHARE: f32 = 0.4;
@@ -67,6 +72,10 @@ pub fn detect_country(text: &str, evidence: CountryEvidence<'_>) -> Option<Decis
     phones(&tokens, &mut scores);
     postcodes(&tokens, &mut scores);
     country_names(text, &mut scores);
+    legal_forms(text, &mut scores);
+    if crate::malaysia::postcode_towns(text) > 0 {
+        scores.add(Country::MY, GAZETTEER_PLACE);
+    }
     if let Some(lang) = evidence.lang {
         for (i, &c) in lang.value.pack().countries.iter().enumerate() {
             let share = if i == 0 { 1.0 } else { OTHER_SHARE };
@@ -261,6 +270,22 @@ fn countries_paying(currency: &str) -> Vec<Country> {
         .filter(|c| c.currency == currency)
         .map(|c| c.country)
         .collect()
+}
+
+/// Legal forms of the packs' countries, once per pack. Forms shorter than
+/// three letters (`AG`, `KG`, `SA`) are also units and words, so they are
+/// left out.
+fn legal_forms(text: &str, scores: &mut Scores) {
+    let text = format!(" {} ", words(text).join(" "));
+    for pack in all_packs() {
+        let found = pack.legal_forms.iter().any(|form| {
+            let form = words(form).join(" ");
+            form.replace(' ', "").len() >= 3 && text.contains(&format!(" {form} "))
+        });
+        if found {
+            scores.split(pack.countries, LEGAL_FORM);
+        }
+    }
 }
 
 fn currencies(tokens: &[&str], scores: &mut Scores) {
