@@ -274,9 +274,17 @@ impl Content {
             (DocumentKind::Invoice, false) => rng.range(2, 8),
             (DocumentKind::Receipt, false) => rng.range(3, 10),
         } as usize;
+        // Distinct catalogue lines while they last; a long invoice then repeats
+        // lines with a running delivery number, as recurring deliveries read.
+        let mut order: Vec<usize> = (0..catalogue.len()).collect();
+        rng.shuffle(&mut order);
         let mut items: Vec<LineItem> = (0..n_items)
-            .map(|_| {
-                let (desc, lo, hi, class) = *rng.pick(catalogue);
+            .map(|k| {
+                let (desc, lo, hi, class) = catalogue[order[k % order.len()]];
+                let description = match k / order.len() {
+                    0 => localise(desc, country),
+                    round => format!("{} ({})", localise(desc, country), round + 1),
+                };
                 let qty = if rng.chance(0.55) { 1 } else { rng.range(2, 6) } * 1000;
                 let unit = rng.range(lo / 5, hi / 5) * 5 + if rng.chance(0.3) { rng.range(0, 4) } else { 0 };
                 let rate_milli = match country {
@@ -284,7 +292,7 @@ impl Content {
                     _ => rate_of_class(class),
                 };
                 LineItem {
-                    description: localise(desc, country),
+                    description,
                     qty_milli: qty,
                     unit_cents: unit,
                     amount_cents: div_round(qty * unit, 1000),

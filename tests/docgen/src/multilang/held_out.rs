@@ -117,11 +117,10 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     } else {
         summary_table(s, doc, words, s.w * 0.5, right, y)?
     };
-    let y = bank_box(s, doc, words, y_left.max(y_right) + lh)?;
+    bank_box(s, doc, words, y_left.max(y_right) + lh)?;
     if s.is_multi_page() {
         s.page_label(words)?;
     }
-    let _ = y;
     Ok(format!(
         "held-out/invoice:{},{}",
         if captions_below { "captions-below" } else { "key-value-grid" },
@@ -176,7 +175,7 @@ fn summary_table(s: &mut Sheet, doc: &Content, words: &Words, x0: f32, x1: f32, 
 }
 
 /// Bank details and payment terms in a box across the page.
-fn bank_box(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<f32> {
+fn bank_box(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
     let (lh, body, m) = (s.lh, s.body, s.m);
     let right = s.w - m;
     let inset = body.size_px;
@@ -186,7 +185,7 @@ fn bank_box(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<f32> {
     };
     let rows = terms.len() + usize::from(doc.iban.is_some()) * 2 + usize::from(doc.bic.is_some());
     if rows == 0 {
-        return Ok(y);
+        return Ok(());
     }
     let h = lh * (rows as f32 + 0.8);
     s.c.stroke_rect(m, y, right - m, h, 1.0, [120, 120, 120]);
@@ -206,11 +205,11 @@ fn bank_box(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<f32> {
         s.text(&body, m + inset, yy, Align::Left, line)?;
         yy += lh;
     }
-    Ok(y + h)
+    Ok(())
 }
 
 /// Draws a till receipt on a strip; returns the layout's name.
-pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
+pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, _rng: &mut Rng) -> R<String> {
     let (lh, body) = (s.lh, s.body);
     let bold = body.bold();
     let (left, right) = (s.m, s.w - s.m);
@@ -310,7 +309,6 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     s.text(&body, left, y, Align::Left, &format!("{} {}", words.vat_id, doc.seller.tax_id_printed))?;
     s.c.tag_tail("vendor_tax_id", &doc.seller.tax_id_printed);
     y += lh * 1.5;
-    let _ = rng;
     s.text(&body, left, y, Align::Left, &words.thanks)?;
     Ok("held-out/receipt:left-aligned".into())
 }

@@ -146,6 +146,8 @@ fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32,
     let (lh, body) = (s.lh, s.body);
     let money = doc.money;
     let top = y - lh * 0.9;
+    let full_right = vx;
+    let vx = if boxed { vx - body.size_px * 0.6 } else { vx };
     let mut y = y;
     s.text(&body, lx, y, Align::Right, &words.net)?;
     s.field(&body, vx, y, Align::Right, &money.with_mark(doc.net()), "subtotal")?;
@@ -169,12 +171,13 @@ fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32,
     y += lh * 0.4;
     let total = money.with_mark(doc.total());
     if boxed {
+        // The box ends at the table's right edge; its values sit inside it.
         let left = lx - s.w * 0.25;
-        s.c.fill_rect(left, y - big.size_px * 1.05, vx + body.size_px * 0.6 - left, big.size_px * 1.5, s.accent);
+        s.c.fill_rect(left, y - big.size_px * 1.05, full_right - left, big.size_px * 1.5, s.accent);
         let white = big.color([255, 255, 255]);
         s.text(&white, lx, y, Align::Right, &words.total)?;
         s.field(&white, vx, y, Align::Right, &total, "total")?;
-        s.c.stroke_rect(left, top, vx + body.size_px * 0.6 - left, y + big.size_px * 0.45 - top, 1.0, s.accent);
+        s.c.stroke_rect(left, top, full_right - left, y + big.size_px * 0.45 - top, 1.0, s.accent);
     } else {
         s.c.hline(lx - s.w * 0.2, vx, y - big.size_px * 1.05, 1.5, body.color);
         s.text(&big, lx, y, Align::Right, &words.total)?;
