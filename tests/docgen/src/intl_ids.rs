@@ -510,3 +510,87 @@ pub mod check {
         shape_ok && rem == 1 && national_ok
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check::{valid_iban, valid_vat_id};
+    use super::*;
+
+    #[test]
+    fn validators_accept_published_examples() {
+        for (country, id) in [
+            (Country::De, "DE136695976"),
+            (Country::At, "ATU13585627"),
+            (Country::Fr, "FR40303265045"),
+            (Country::Nl, "NL004495445B01"),
+            (Country::Be, "BE0428759497"),
+            (Country::It, "IT00743110157"),
+            (Country::Pt, "PT501964843"),
+            (Country::Gb, "GB980780684"),
+            (Country::Ie, "IE6388047V"),
+            (Country::Ch, "CHE116281710"),
+            (Country::Es, "B12345674"),
+        ] {
+            assert!(valid_vat_id(country, id), "{id}");
+        }
+        for (country, iban) in [
+            (Country::De, "DE89370400440532013000"),
+            (Country::Gb, "GB29NWBK60161331926819"),
+            (Country::Nl, "NL91ABNA0417164300"),
+            (Country::Be, "BE68539007547034"),
+            (Country::It, "IT60X0542811101000000123456"),
+            (Country::Pt, "PT50000201231234567890154"),
+            (Country::At, "AT611904300234573201"),
+            (Country::Ch, "CH9300762011623852957"),
+            (Country::Ie, "IE29AIBK93115212345678"),
+            (Country::Fr, "FR7630006000011234567890189"),
+            (Country::Es, "ES9121000418450200051332"),
+        ] {
+            assert!(valid_iban(country, iban), "{iban}");
+        }
+        assert!(!valid_vat_id(Country::De, "DE136695977"));
+        assert!(!valid_iban(Country::De, "DE89370400440532013001"));
+    }
+
+    #[test]
+    fn italian_cin_matches_the_published_example() {
+        // IT60 X 05428 11101 000000123456: CIN X.
+        assert_eq!(italian_cin("0542811101000000123456"), 'X');
+    }
+
+    #[test]
+    fn generated_ids_and_ibans_validate() {
+        let mut rng = Rng::new(2024);
+        for country in Country::ALL {
+            for _ in 0..500 {
+                let id = random_vat_id(country, &mut rng);
+                assert!(check::valid_vat_id(country, &id), "{country:?} {id}");
+                match random_iban(country, &mut rng) {
+                    Some((iban, bic)) => {
+                        assert!(check::valid_iban(country, &iban), "{country:?} {iban}");
+                        assert_eq!(bic.len(), 11);
+                        assert_eq!(&bic[4..6], country.code(), "{bic}");
+                    }
+                    None => assert_eq!(country, Country::Us),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn printed_ids_keep_their_characters() {
+        let mut rng = Rng::new(5);
+        for country in Country::ALL {
+            let id = random_vat_id(country, &mut rng);
+            for v in 0..6 {
+                let printed = printed_vat_id(country, &id, v);
+                let squeezed: String = printed
+                    .replace(" MWST", "")
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                assert_eq!(squeezed, id, "{printed}");
+            }
+        }
+    }
+}

@@ -140,7 +140,7 @@ fn run_multilang(args: &Args, lang: Language) -> Result<(), Box<dyn std::error::
             };
             std::fs::write(args.out.join(name), bytes)?;
         }
-        std::fs::write(args.out.join(format!("{stem}.pdf")), &doc.pdf)?;
+        std::fs::write(args.out.join(format!("{stem}.pdf")), doc.pdf_with(fonts)?)?;
         std::fs::write(args.out.join(format!("{stem}.txt")), doc.text())?;
         std::fs::write(args.out.join(format!("{stem}.json")), doc.truth_json())?;
     }

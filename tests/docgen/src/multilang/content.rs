@@ -327,11 +327,18 @@ impl Content {
                             tax: gross - base,
                         };
                     }
+                    // Nudge a single unit by a cent: steps of one reach every
+                    // gross, steps of a larger quantity may cycle over gaps.
                     let it = items
                         .iter_mut()
-                        .find(|i| i.rate_milli == rate_milli)
+                        .filter(|i| i.rate_milli == rate_milli)
+                        .min_by_key(|i| i.qty_milli)
                         .expect("every rate has an item");
-                    it.unit_cents += 1;
+                    if it.qty_milli == 1000 {
+                        it.unit_cents += 1;
+                    } else {
+                        it.qty_milli = 1000;
+                    }
                     it.amount_cents = div_round(it.qty_milli * it.unit_cents, 1000);
                 })
                 .collect()

@@ -4,8 +4,9 @@
 //! wordings).
 //!
 //! A document is a function of (language, kind, style, seed, degradation):
-//! [`generate`] gives its page images (with line, word and field boxes), a
-//! clean PDF with a text layer, its text rows and its [`InvoiceTruth`]. The
+//! [`generate`] gives its page images (with line, word and field boxes), its
+//! text rows and its [`InvoiceTruth`]; [`MultiDoc::pdf`] writes it as a clean
+//! PDF with a text layer. The
 //! content (parties, items, amounts) depends on (language, kind, seed) only,
 //! so the same seed reads the same in both styles.
 
@@ -25,7 +26,7 @@ use crate::degrade::Degradation;
 use crate::font::{FontFamily, FontSet};
 use crate::invoice::InvoiceTruth;
 use crate::lang::{Labels, Language};
-use crate::render::{FieldBox, Quad, RenderedPage, TextStyle, TruthLine};
+use crate::render::{DrawOp, FieldBox, Quad, RenderedPage, TextStyle, TruthLine};
 use crate::rng::Rng;
 use crate::{system_fonts, DocgenError};
 
@@ -167,12 +168,23 @@ pub struct MultiDoc {
     pub font: FontFamily,
     /// Pages, first to last.
     pub pages: Vec<DocPage>,
-    /// The clean document as a PDF with a text layer.
-    pub pdf: Vec<u8>,
+    /// What was drawn on each page, for [`MultiDoc::pdf`].
+    pub drawings: Vec<PageDrawing>,
     /// Normalized truth of what is printed.
     pub fields: InvoiceTruth,
     /// The content with exact amounts.
     pub content: Content,
+}
+
+/// The drawing operations of one clean page and its size in pixels.
+#[derive(Clone, Debug)]
+pub struct PageDrawing {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// What was drawn, in order.
+    pub ops: Vec<DrawOp>,
 }
 
 /// One page of the JSON truth.
@@ -206,6 +218,16 @@ pub struct MultiTruth {
 }
 
 impl MultiDoc {
+    /// The clean document as a PDF with a text layer (system fonts embedded).
+    pub fn pdf(&self) -> Result<Vec<u8>, DocgenError> {
+        self.pdf_with(system_fonts()?)
+    }
+
+    /// The clean document as a PDF, with the font set it was drawn with.
+    pub fn pdf_with(&self, fonts: &FontSet) -> Result<Vec<u8>, DocgenError> {
+        Ok(pdf::write_pdf(fonts, &self.drawings)?)
+    }
+
     /// Text rows of every page, pages separated by a form feed line.
     pub fn text(&self) -> String {
         self.pages
@@ -283,15 +305,20 @@ pub fn generate_with(fonts: &FontSet, spec: DocSpec) -> Result<MultiDoc, DocgenE
     } else {
         draw_invoice(fonts, &content, &words, spec.style, &mut layout_rng)?
     };
-    let pdf = pdf::write_pdf(fonts, &pages)?;
     let mut out = Vec::with_capacity(pages.len());
+    let mut drawings = Vec::with_capacity(pages.len());
     for (i, page) in pages.into_iter().enumerate() {
         let RenderedPage {
             image,
             mut lines,
             fields: mut field_boxes,
-            ..
+            ops,
         } = page;
+        drawings.push(PageDrawing {
+            width: image.width(),
+            height: image.height(),
+            ops,
+        });
         let (image, jpeg) = if spec.degradation.is_none() {
             (image, None)
         } else {
@@ -313,7 +340,7 @@ pub fn generate_with(fonts: &FontSet, spec: DocSpec) -> Result<MultiDoc, DocgenE
         layout,
         font,
         pages: out,
-        pdf,
+        drawings,
         fields: content.truth(),
         content,
     })

@@ -8,7 +8,9 @@ use thiserror::Error;
 use grace_pdfgen::{Document, FilledRect, Font, Page, PageSize, TextRun};
 
 use crate::font::{FontFamily, FontSet, SYSTEM_FONT_DIR};
-use crate::render::{DrawOp, RenderedPage, TextStyle};
+use crate::render::{DrawOp, TextStyle};
+
+use super::PageDrawing;
 
 /// Errors while writing the PDF.
 #[derive(Debug, Error)]
@@ -32,14 +34,14 @@ pub enum PdfError {
 /// Points per pixel: pages are rendered at 150 pixels per inch.
 const PT_PER_PX: f32 = 72.0 / 150.0;
 
-/// The PDF of rendered pages (before degradation).
-pub fn write_pdf(fonts: &FontSet, pages: &[RenderedPage]) -> Result<Vec<u8>, PdfError> {
+/// The PDF of drawn pages.
+pub fn write_pdf(fonts: &FontSet, pages: &[PageDrawing]) -> Result<Vec<u8>, PdfError> {
     let mut embedded: Vec<((FontFamily, bool), Font)> = Vec::new();
     let mut out = Vec::with_capacity(pages.len());
     for page in pages {
         let mut p = Page::new(PageSize {
-            width: page.image.width() as f32 * PT_PER_PX,
-            height: page.image.height() as f32 * PT_PER_PX,
+            width: page.width as f32 * PT_PER_PX,
+            height: page.height as f32 * PT_PER_PX,
         });
         for op in &page.ops {
             match op {
