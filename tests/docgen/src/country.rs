@@ -163,9 +163,15 @@ impl Country {
     }
 
     /// Labels of the seller's VAT id, per style family (tuning, held-out).
-    pub fn vat_id_labels(self, lang: Language) -> (&'static [&'static str], &'static [&'static str]) {
+    pub fn vat_id_labels(
+        self,
+        lang: Language,
+    ) -> (&'static [&'static str], &'static [&'static str]) {
         match (self, lang) {
-            (Country::De, _) => (&["USt-IdNr.:", "USt-ID:"], &["Umsatzsteuer-Identifikationsnummer"]),
+            (Country::De, _) => (
+                &["USt-IdNr.:", "USt-ID:"],
+                &["Umsatzsteuer-Identifikationsnummer"],
+            ),
             (Country::At, _) => (&["UID:", "UID-Nr.:"], &["Umsatzsteuer-ID"]),
             (Country::Ch, Language::De) => (&["MWST-Nr.:", "UID:"], &["Unternehmens-Id."]),
             (Country::Ch, _) => (&["N° TVA:", "IDE:"], &["Numéro IDE"]),
@@ -176,7 +182,9 @@ impl Country {
             (Country::It, _) => (&["P.IVA:", "Partita IVA:"], &["Cod. Fisc. e P. IVA"]),
             (Country::Pt, _) => (&["NIF:", "Contribuinte:"], &["N.º de contribuinte"]),
             (Country::Es, _) => (&["CIF:", "NIF:"], &["N.I.F."]),
-            (Country::Gb, _) | (Country::Ie, _) => (&["VAT No.:", "VAT Reg. No.:"], &["VAT registration"]),
+            (Country::Gb, _) | (Country::Ie, _) => {
+                (&["VAT No.:", "VAT Reg. No.:"], &["VAT registration"])
+            }
             (Country::Us, _) => (&["EIN:", "Tax ID:"], &["Federal Tax ID"]),
         }
     }
@@ -349,7 +357,13 @@ impl Country {
     pub fn legal_forms(self, lang: Language) -> &'static [&'static str] {
         match (self, lang) {
             (Country::Es, _) => &["S.L.", "S.A.", "S.L.U."],
-            (Country::De, _) => &["GmbH", "GmbH & Co. KG", "AG", "e.K.", "UG (haftungsbeschränkt)"],
+            (Country::De, _) => &[
+                "GmbH",
+                "GmbH & Co. KG",
+                "AG",
+                "e.K.",
+                "UG (haftungsbeschränkt)",
+            ],
             (Country::At, _) => &["GmbH", "KG", "OG", "e.U."],
             (Country::Ch, Language::De) => &["AG", "GmbH"],
             (Country::Ch, _) => &["SA", "Sàrl"],
@@ -397,7 +411,9 @@ pub fn postcode(pattern: &str, rng: &mut Rng) -> String {
             '#' => char::from(b'0' + rng.below(10) as u8),
             '%' => char::from(b'1' + rng.below(9) as u8),
             // Letters that postcodes use (no I, O, Q, S that read as digits).
-            '@' => *rng.pick(&['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'N', 'P', 'R', 'T', 'W', 'X']),
+            '@' => *rng.pick(&[
+                'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'N', 'P', 'R', 'T', 'W', 'X',
+            ]),
             other => other,
         })
         .collect()

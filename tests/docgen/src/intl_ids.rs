@@ -266,7 +266,11 @@ pub fn printed_vat_id(country: Country, id: &str, variant: u64) -> String {
             &id[3..6],
             &id[6..9],
             &id[9..12],
-            if variant % 2 == 0 { " MWST" } else { "" }
+            if variant.is_multiple_of(2) {
+                " MWST"
+            } else {
+                ""
+            }
         ),
         Country::Us => format!("{}-{}", &id[..2], &id[2..]),
         Country::Be if variant % 2 == 1 => {
@@ -275,9 +279,7 @@ pub fn printed_vat_id(country: Country, id: &str, variant: u64) -> String {
         Country::Gb if variant % 2 == 1 => {
             format!("GB {} {} {}", &id[2..5], &id[5..9], &id[9..11])
         }
-        Country::De | Country::Fr | Country::It | Country::Pt | Country::Nl
-            if variant % 3 == 2 =>
-        {
+        Country::De | Country::Fr | Country::It | Country::Pt | Country::Nl if variant % 3 == 2 => {
             format!("{} {}", &id[..2], &id[2..])
         }
         _ => id.to_string(),
@@ -364,7 +366,7 @@ pub mod check {
                 _ => x,
             })
             .sum();
-        sum % 10 == 0
+        sum.is_multiple_of(10)
     }
 
     /// A Spanish CIF: letter, seven digits, control digit or letter.
@@ -379,7 +381,13 @@ pub mod check {
         let sum: u32 = d
             .iter()
             .enumerate()
-            .map(|(i, &x)| if i % 2 == 0 { (2 * x) / 10 + (2 * x) % 10 } else { x })
+            .map(|(i, &x)| {
+                if i % 2 == 0 {
+                    (2 * x) / 10 + (2 * x) % 10
+                } else {
+                    x
+                }
+            })
             .sum();
         let c = (10 - sum % 10) % 10;
         b[8] == b'0' + c as u8 || b[8] == b"JABCDEFGHI"[c as usize]
@@ -405,7 +413,13 @@ pub mod check {
             }),
             Country::At => body("ATU", 8).is_some_and(|d| {
                 let s: u32 = (0..7)
-                    .map(|i| if i % 2 == 1 { (2 * d[i]) / 10 + (2 * d[i]) % 10 } else { d[i] })
+                    .map(|i| {
+                        if i % 2 == 1 {
+                            (2 * d[i]) / 10 + (2 * d[i]) % 10
+                        } else {
+                            d[i]
+                        }
+                    })
                     .sum();
                 (10 - (s + 4) % 10) % 10 == d[7]
             }),
@@ -437,7 +451,8 @@ pub mod check {
             }),
             Country::Gb => body("GB", 9).is_some_and(|d| {
                 let s: u32 = (0..7).map(|i| d[i] * (8 - i as u32)).sum();
-                (s + d[7] * 10 + d[8]) % 97 == 0 || (s + 55 + d[7] * 10 + d[8]) % 97 == 0
+                (s + d[7] * 10 + d[8]).is_multiple_of(97)
+                    || (s + 55 + d[7] * 10 + d[8]).is_multiple_of(97)
             }),
             Country::Ie => {
                 id.len() == 10
@@ -491,14 +506,18 @@ pub mod check {
         let mut rem = 0u64;
         for c in rearranged.chars() {
             let v = c.to_digit(36).unwrap_or(99) as u64;
-            rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+            rem = if v >= 10 {
+                (rem * 100 + v) % 97
+            } else {
+                (rem * 10 + v) % 97
+            };
         }
         let national_ok = match country {
             // Belgian: the last two digits are the first ten mod 97.
             Country::Be => {
                 let n: u64 = bban[..10].parse().unwrap_or(0);
                 let c: u64 = bban[10..].parse().unwrap_or(0);
-                (if n % 97 == 0 { 97 } else { n % 97 }) == c
+                (if n.is_multiple_of(97) { 97 } else { n % 97 }) == c
             }
             // French RIB key: 89·bank + 15·branch + 3·account + key ≡ 0 (mod 97).
             Country::Fr => {

@@ -27,16 +27,16 @@ use image::{ImageFormat, RgbImage};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use country::Country;
 pub use degrade::{Degradation, DegradeError};
 pub use font::{FontError, FontFamily, FontSet, DEBIAN_FONT_PACKAGES};
 pub use invoice::{DocKind, Invoice, InvoiceTruth, LineItemTruth, TaxLineTruth};
-pub use layout::Layout;
-pub use country::Country;
 pub use lang::Language;
+pub use layout::Layout;
 pub use multilang::{DocSpec, DocumentKind, MultiDoc, Style};
 pub use render::{
-    render_lines, Canvas, DrawOp, FieldBox, LineSpec, LinesSpec, Quad, RenderError,
-    RenderedPage, TextStyle, TruthLine, TruthWord,
+    render_lines, Canvas, DrawOp, FieldBox, LineSpec, LinesSpec, Quad, RenderError, RenderedPage,
+    TextStyle, TruthLine, TruthWord,
 };
 pub use rng::Rng;
 

@@ -445,7 +445,12 @@ impl<'f> Canvas<'f> {
 
     /// Splits `text` into lines no wider than `max_w` at word boundaries (a
     /// single word wider than `max_w` stays on its own line).
-    pub fn wrap(&self, style: &TextStyle, text: &str, max_w: f32) -> Result<Vec<String>, RenderError> {
+    pub fn wrap(
+        &self,
+        style: &TextStyle,
+        text: &str,
+        max_w: f32,
+    ) -> Result<Vec<String>, RenderError> {
         let mut lines: Vec<String> = Vec::new();
         let mut cur = String::new();
         for word in text.split_whitespace() {

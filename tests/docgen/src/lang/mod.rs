@@ -194,7 +194,9 @@ impl DateStyle {
     pub fn for_country(country: Country) -> &'static [DateStyle] {
         use DateStyle::*;
         match country {
-            Country::De | Country::At | Country::Ch => &[DayMonthYear('.'), DayMonthYear('.'), Iso, Long],
+            Country::De | Country::At | Country::Ch => {
+                &[DayMonthYear('.'), DayMonthYear('.'), Iso, Long]
+            }
             Country::Nl => &[DayMonthYear('-'), DayMonthYear('-'), Iso, Long],
             Country::Be => &[DayMonthYear('/'), DayMonthYear('.'), Long],
             Country::Us => &[MonthDayYear('/'), MonthDayYear('/'), Long],

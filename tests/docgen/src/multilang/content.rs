@@ -253,7 +253,8 @@ impl Content {
         }
         .add_days(rng.range(0, 4 * 365 - 1));
         let date_style = *rng.pick(DateStyle::for_country(country));
-        let terms_days = (kind == DocumentKind::Invoice).then(|| *rng.pick(&[7i64, 14, 14, 30, 30, 60]));
+        let terms_days =
+            (kind == DocumentKind::Invoice).then(|| *rng.pick(&[7i64, 14, 14, 30, 30, 60]));
         let due = terms_days.map(|d| issue.add_days(d));
         let time = (kind == DocumentKind::Receipt)
             .then(|| format!("{:02}:{:02}", rng.range(7, 21), rng.range(0, 59)));
@@ -286,7 +287,8 @@ impl Content {
                     round => format!("{} ({})", localise(desc, country), round + 1),
                 };
                 let qty = if rng.chance(0.55) { 1 } else { rng.range(2, 6) } * 1000;
-                let unit = rng.range(lo / 5, hi / 5) * 5 + if rng.chance(0.3) { rng.range(0, 4) } else { 0 };
+                let unit = rng.range(lo / 5, hi / 5) * 5
+                    + if rng.chance(0.3) { rng.range(0, 4) } else { 0 };
                 let rate_milli = match country {
                     Country::Us => us_rate.unwrap_or(0),
                     _ => rate_of_class(class),
@@ -369,7 +371,10 @@ impl Content {
         let terms = terms_days.map(|days| {
             rng.pick_str(lex.terms)
                 .replace("{days}", &days.to_string())
-                .replace("{date}", &date_style.format(issue.add_days(days), language, country))
+                .replace(
+                    "{date}",
+                    &date_style.format(issue.add_days(days), language, country),
+                )
         });
         let number = random_number(kind, language, issue.year, rng);
         let mut content = Content {

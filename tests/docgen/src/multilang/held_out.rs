@@ -17,14 +17,25 @@ use super::sheet::{meta_rows, Align, Cell, Rules, Sheet, TableSpec, Words, R};
 /// Draws an invoice; returns the layout's name.
 pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
     let captions_below = rng.chance(0.5);
-    let rules = if rng.chance(0.6) { Rules::Double } else { Rules::Unruled };
+    let rules = if rng.chance(0.6) {
+        Rules::Double
+    } else {
+        Rules::Unruled
+    };
     let (m, right, lh, center) = (s.m, s.w - s.m, s.lh, s.w / 2.0);
     let body = s.body;
     let grey = [105, 105, 105];
     let mut y = m + lh * 1.2;
     // Letterhead: centred name, the address on one line, ids under it.
     let name = s.scaled(1.6).bold();
-    s.field(&name, center, y, Align::Center, &doc.seller.name, "vendor_name")?;
+    s.field(
+        &name,
+        center,
+        y,
+        Align::Center,
+        &doc.seller.name,
+        "vendor_name",
+    )?;
     y += lh * 1.5;
     let address = doc.seller.address();
     s.field(&body, center, y, Align::Center, &address, "vendor_address")?;
@@ -49,8 +60,21 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
         for (i, (label, value, field)) in meta.iter().enumerate() {
             let x = m + cell_w * i as f32;
             s.c.stroke_rect(x, y, cell_w, h, 1.0, [160, 160, 160]);
-            s.field(&bold, x + body.size_px * 0.5, y + lh, Align::Left, value, field)?;
-            s.text(&caption, x + body.size_px * 0.5, y + lh * 1.9, Align::Left, label)?;
+            s.field(
+                &bold,
+                x + body.size_px * 0.5,
+                y + lh,
+                Align::Left,
+                value,
+                field,
+            )?;
+            s.text(
+                &caption,
+                x + body.size_px * 0.5,
+                y + lh * 1.9,
+                Align::Left,
+                label,
+            )?;
         }
         y += h + lh * 1.2;
     } else {
@@ -59,7 +83,14 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
             let row_y = y + lh * (i / 2) as f32;
             s.text(&caption, x, row_y, Align::Left, &format!("{label}:"))?;
             let lw = s.width(&caption, &format!("{label}: "))?;
-            s.field(&bold, x + lw.max(s.w * 0.18), row_y, Align::Left, value, field)?;
+            s.field(
+                &bold,
+                x + lw.max(s.w * 0.18),
+                row_y,
+                Align::Left,
+                value,
+                field,
+            )?;
         }
         y += lh * (meta.len().div_ceil(2) as f32 + 0.8);
     }
@@ -68,7 +99,10 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     let mut yl = y + lh;
     s.text(&bold, m, yl, Align::Left, &words.seller)?;
     yl += lh;
-    for line in [doc.seller.phone.clone(), doc.seller.email.clone()].into_iter().flatten() {
+    for line in [doc.seller.phone.clone(), doc.seller.email.clone()]
+        .into_iter()
+        .flatten()
+    {
         s.text(&body, m, yl, Align::Left, &line)?;
         yl += lh;
     }
@@ -88,7 +122,15 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
             yr += lh;
         }
         if !buyer.tax_id_printed.is_empty() {
-            s.labeled(&body, x, yr, Align::Left, &words.vat_id, &buyer.tax_id_printed, "customer_tax_id")?;
+            s.labeled(
+                &body,
+                x,
+                yr,
+                Align::Left,
+                &words.vat_id,
+                &buyer.tax_id_printed,
+                "customer_tax_id",
+            )?;
         }
         yr = y + box_h;
     }
@@ -123,8 +165,16 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     }
     Ok(format!(
         "held-out/invoice:{},{}",
-        if captions_below { "captions-below" } else { "key-value-grid" },
-        if rules == Rules::Double { "double-ruled" } else { "unruled" }
+        if captions_below {
+            "captions-below"
+        } else {
+            "key-value-grid"
+        },
+        if rules == Rules::Double {
+            "double-ruled"
+        } else {
+            "unruled"
+        }
     ))
 }
 
@@ -134,11 +184,25 @@ fn totals_left(s: &mut Sheet, doc: &Content, words: &Words, x0: f32, x1: f32, y:
     let money = doc.money;
     let mut y = y;
     s.text(&body, x0, y, Align::Left, &words.net)?;
-    s.field(&body, x1, y, Align::Right, &money.with_mark(doc.net()), "subtotal")?;
+    s.field(
+        &body,
+        x1,
+        y,
+        Align::Right,
+        &money.with_mark(doc.net()),
+        "subtotal",
+    )?;
     y += lh;
     if !doc.groups.is_empty() {
         s.text(&body, x0, y, Align::Left, &words.tax_total)?;
-        s.field(&body, x1, y, Align::Right, &money.with_mark(doc.tax_total()), "tax_total")?;
+        s.field(
+            &body,
+            x1,
+            y,
+            Align::Right,
+            &money.with_mark(doc.tax_total()),
+            "tax_total",
+        )?;
         y += lh * 0.5;
     }
     s.c.hline(x0, x1, y, 1.0, body.color);
@@ -146,7 +210,14 @@ fn totals_left(s: &mut Sheet, doc: &Content, words: &Words, x0: f32, x1: f32, y:
     y += lh * 1.2;
     let big = s.scaled(1.2).bold();
     s.text(&big, x0, y, Align::Left, &words.total)?;
-    s.field(&big, x1, y, Align::Right, &money.with_mark(doc.total()), "total")?;
+    s.field(
+        &big,
+        x1,
+        y,
+        Align::Right,
+        &money.with_mark(doc.total()),
+        "total",
+    )?;
     Ok(y + lh)
 }
 
@@ -165,10 +236,22 @@ fn summary_table(s: &mut Sheet, doc: &Content, words: &Words, x0: f32, x1: f32, 
     s.c.hline(x0, x1, y + lh * 0.35, 1.0, body.color);
     y += lh;
     for g in &doc.groups {
-        s.text(&body, cols[0], y, Align::Left, &doc.rate(g.rate_milli, true))?;
+        s.text(
+            &body,
+            cols[0],
+            y,
+            Align::Left,
+            &doc.rate(g.rate_milli, true),
+        )?;
         s.text(&body, cols[1], y, Align::Right, &money.number(g.base))?;
         s.text(&body, cols[2], y, Align::Right, &money.number(g.tax))?;
-        s.text(&body, cols[3], y, Align::Right, &money.number(g.base + g.tax))?;
+        s.text(
+            &body,
+            cols[3],
+            y,
+            Align::Right,
+            &money.number(g.base + g.tax),
+        )?;
         y += lh;
     }
     Ok(y)
@@ -194,7 +277,15 @@ fn bank_box(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
         let head = s.bold();
         s.text(&head, m + inset, yy, Align::Left, &words.bank)?;
         yy += lh;
-        s.labeled(&body, m + inset, yy, Align::Left, &words.iban, &format_iban(iban), "iban")?;
+        s.labeled(
+            &body,
+            m + inset,
+            yy,
+            Align::Left,
+            &words.iban,
+            &format_iban(iban),
+            "iban",
+        )?;
         yy += lh;
     }
     if let Some(bic) = &doc.bic {
@@ -222,24 +313,53 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, _rng: &mut Rn
         y += lh;
     }
     y += lh * 0.3;
-    s.field(&body, left, y, Align::Left, &doc.date(doc.issue), "issue_date")?;
-    s.text(&body, right, y, Align::Right, doc.time.as_deref().unwrap_or(""))?;
+    s.field(
+        &body,
+        left,
+        y,
+        Align::Left,
+        &doc.date(doc.issue),
+        "issue_date",
+    )?;
+    s.text(
+        &body,
+        right,
+        y,
+        Align::Right,
+        doc.time.as_deref().unwrap_or(""),
+    )?;
     y += lh;
-    s.labeled(&body, left, y, Align::Left, &words.invoice_number, &doc.number, "invoice_number")?;
+    s.labeled(
+        &body,
+        left,
+        y,
+        Align::Left,
+        &words.invoice_number,
+        &doc.number,
+        "invoice_number",
+    )?;
     y += lh * 0.6;
     s.c.hline(left, right, y, 1.0, body.color);
     s.c.hline(left, right, y + 3.0, 1.0, body.color);
     y += lh * 1.2;
     // Each rate gets a code letter, explained in the summary.
     let code = |rate: u32| -> char {
-        let i = doc.groups.iter().position(|g| g.rate_milli == rate).unwrap_or(0);
+        let i = doc
+            .groups
+            .iter()
+            .position(|g| g.rate_milli == rate)
+            .unwrap_or(0);
         char::from(b'A' + i as u8)
     };
     for item in &doc.items {
         let tail = if doc.groups.is_empty() {
             money.number(item.amount_cents)
         } else {
-            format!("{} {}", money.number(item.amount_cents), code(item.rate_milli))
+            format!(
+                "{} {}",
+                money.number(item.amount_cents),
+                code(item.rate_milli)
+            )
         };
         let room = right - left - s.width(&body, &tail)? - body.size_px;
         let text = format!("{}x {}", item.qty_milli / 1000, item.description);
@@ -256,8 +376,21 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, _rng: &mut Rn
     let big = bold.size((body.size_px * 1.25).round());
     let box_top = y - lh * 0.2;
     y += lh;
-    s.text(&big, left + body.size_px * 0.5, y, Align::Left, &words.total)?;
-    s.field(&big, right - body.size_px * 0.5, y, Align::Right, &money.with_mark(doc.total()), "total")?;
+    s.text(
+        &big,
+        left + body.size_px * 0.5,
+        y,
+        Align::Left,
+        &words.total,
+    )?;
+    s.field(
+        &big,
+        right - body.size_px * 0.5,
+        y,
+        Align::Right,
+        &money.with_mark(doc.total()),
+        "total",
+    )?;
     s.c.stroke_rect(left, box_top, right - left, lh * 1.6, 2.0, body.color);
     y += lh * 1.6;
     match doc.settlement {
@@ -266,11 +399,23 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, _rng: &mut Rn
             s.text(&body, right, y, Align::Right, &money.number(given))?;
             y += lh;
             s.text(&body, left, y, Align::Left, &words.change)?;
-            s.text(&body, right, y, Align::Right, &money.number(given - doc.total()))?;
+            s.text(
+                &body,
+                right,
+                y,
+                Align::Right,
+                &money.number(given - doc.total()),
+            )?;
             y += lh;
         }
         Some(Settlement::Card { last4 }) => {
-            s.text(&body, left, y, Align::Left, &format!("{} ...{last4}", words.card))?;
+            s.text(
+                &body,
+                left,
+                y,
+                Align::Left,
+                &format!("{} ...{last4}", words.card),
+            )?;
             y += lh;
         }
         None => {}
@@ -296,17 +441,43 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, _rng: &mut Rn
             if single {
                 s.c.tag("tax_total", &money.number(g.tax), q);
             }
-            s.text(&body, cols[3], y, Align::Right, &money.number(g.base + g.tax))?;
+            s.text(
+                &body,
+                cols[3],
+                y,
+                Align::Right,
+                &money.number(g.base + g.tax),
+            )?;
             y += lh;
         }
         if !single {
-            s.field(&body, cols[1], y, Align::Right, &money.number(doc.net()), "subtotal")?;
-            s.field(&body, cols[2], y, Align::Right, &money.number(doc.tax_total()), "tax_total")?;
+            s.field(
+                &body,
+                cols[1],
+                y,
+                Align::Right,
+                &money.number(doc.net()),
+                "subtotal",
+            )?;
+            s.field(
+                &body,
+                cols[2],
+                y,
+                Align::Right,
+                &money.number(doc.tax_total()),
+                "tax_total",
+            )?;
             y += lh;
         }
     }
     y += lh * 0.5;
-    s.text(&body, left, y, Align::Left, &format!("{} {}", words.vat_id, doc.seller.tax_id_printed))?;
+    s.text(
+        &body,
+        left,
+        y,
+        Align::Left,
+        &format!("{} {}", words.vat_id, doc.seller.tax_id_printed),
+    )?;
     s.c.tag_tail("vendor_tax_id", &doc.seller.tax_id_printed);
     y += lh * 1.5;
     s.text(&body, left, y, Align::Left, &words.thanks)?;

@@ -78,7 +78,11 @@ impl Style {
                 FontFamily::LiberationSans,
                 FontFamily::LiberationSerif,
             ],
-            Style::HeldOut => &[FontFamily::FreeSans, FontFamily::FreeSerif, FontFamily::DejaVuSerif],
+            Style::HeldOut => &[
+                FontFamily::FreeSans,
+                FontFamily::FreeSerif,
+                FontFamily::DejaVuSerif,
+            ],
         }
     }
 
@@ -142,7 +146,10 @@ impl DocPage {
         let mut rows: Vec<Vec<&TruthLine>> = Vec::new();
         for run in runs {
             match rows.last_mut() {
-                Some(row) if (centre(&row[0].quad) - centre(&run.quad)).abs() < height(&row[0].quad) * 0.5 => {
+                Some(row)
+                    if (centre(&row[0].quad) - centre(&run.quad)).abs()
+                        < height(&row[0].quad) * 0.5 =>
+                {
                     row.push(run)
                 }
                 _ => rows.push(vec![run]),
@@ -151,7 +158,10 @@ impl DocPage {
         rows.into_iter()
             .map(|mut row| {
                 row.sort_by(|a, b| a.quad[0][0].total_cmp(&b.quad[0][0]));
-                row.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("  ")
+                row.iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("  ")
             })
             .collect()
     }
@@ -271,8 +281,14 @@ pub fn generate(spec: DocSpec) -> Result<MultiDoc, DocgenError> {
 
 /// Keys a sub-stream by language and kind, so content is the same in both styles.
 fn content_key(spec: &DocSpec) -> u64 {
-    let lang = Language::ALL.iter().position(|l| *l == spec.language).unwrap_or(0) as u64;
-    let kind = DocumentKind::ALL.iter().position(|k| *k == spec.kind).unwrap_or(0) as u64;
+    let lang = Language::ALL
+        .iter()
+        .position(|l| *l == spec.language)
+        .unwrap_or(0) as u64;
+    let kind = DocumentKind::ALL
+        .iter()
+        .position(|k| *k == spec.kind)
+        .unwrap_or(0) as u64;
     0x4D4C_0000 + lang * 16 + kind
 }
 
@@ -349,7 +365,11 @@ pub fn generate_with(fonts: &FontSet, spec: DocSpec) -> Result<MultiDoc, DocgenE
 /// A family of `choices` that the font set has, drawn with `rng`.
 fn pick_font(fonts: &FontSet, choices: &[FontFamily], rng: &mut Rng) -> FontFamily {
     let loaded = fonts.families();
-    let usable: Vec<FontFamily> = choices.iter().copied().filter(|f| loaded.contains(f)).collect();
+    let usable: Vec<FontFamily> = choices
+        .iter()
+        .copied()
+        .filter(|f| loaded.contains(f))
+        .collect();
     if usable.is_empty() {
         *rng.pick(&loaded)
     } else {
@@ -359,12 +379,24 @@ fn pick_font(fonts: &FontSet, choices: &[FontFamily], rng: &mut Rng) -> FontFami
 
 type Drawn = (FontFamily, Vec<RenderedPage>, String);
 
-fn draw_invoice(fonts: &FontSet, doc: &Content, words: &Words, style: Style, rng: &mut Rng) -> Result<Drawn, DocgenError> {
+fn draw_invoice(
+    fonts: &FontSet,
+    doc: &Content,
+    words: &Words,
+    style: Style,
+    rng: &mut Rng,
+) -> Result<Drawn, DocgenError> {
     let family = pick_font(fonts, style.invoice_fonts(), rng);
     let width = rng.range(1000, 1240) as f32;
     let size = (width / rng.uniform(58.0, 66.0)).round();
     let ink = *rng.pick(&[[0, 0, 0], [25, 25, 35], [40, 40, 40]]);
-    let accent = *rng.pick(&[[31, 58, 105], [20, 90, 70], [130, 30, 40], [60, 60, 60], [0, 95, 140]]);
+    let accent = *rng.pick(&[
+        [31, 58, 105],
+        [20, 90, 70],
+        [130, 30, 40],
+        [60, 60, 60],
+        [0, 95, 140],
+    ]);
     let body = TextStyle::new(family, size).color(ink);
     let lh = (size * rng.uniform(1.35, 1.55)).round();
     let margin = (width * rng.uniform(0.06, 0.08)).round();
@@ -376,7 +408,13 @@ fn draw_invoice(fonts: &FontSet, doc: &Content, words: &Words, style: Style, rng
     Ok((family, sheet.finish(), layout))
 }
 
-fn draw_receipt(fonts: &FontSet, doc: &Content, words: &Words, style: Style, rng: &mut Rng) -> Result<Drawn, DocgenError> {
+fn draw_receipt(
+    fonts: &FontSet,
+    doc: &Content,
+    words: &Words,
+    style: Style,
+    rng: &mut Rng,
+) -> Result<Drawn, DocgenError> {
     // Liberation Mono has no narrow no-break space: not for French amounts.
     let choices: Vec<FontFamily> = style
         .receipt_fonts()
@@ -385,10 +423,17 @@ fn draw_receipt(fonts: &FontSet, doc: &Content, words: &Words, style: Style, rng
         .filter(|f| doc.money.group != NARROW_NBSP || *f != FontFamily::LiberationMono)
         .collect();
     let family = pick_font(fonts, &choices, rng);
-    let (width, cols) = if rng.chance(0.5) { (384.0f32, 32.0f32) } else { (576.0, 44.0) };
+    let (width, cols) = if rng.chance(0.5) {
+        (384.0f32, 32.0f32)
+    } else {
+        (576.0, 44.0)
+    };
     let margin = (width * 0.04).round();
     let probe = crate::render::Canvas::new(fonts, 1, 1, [255, 255, 255])?;
-    let advance = probe.measure(&TextStyle::new(family, 100.0), "0000000000")?.width / 1000.0;
+    let advance = probe
+        .measure(&TextStyle::new(family, 100.0), "0000000000")?
+        .width
+        / 1000.0;
     let size = ((width - 2.0 * margin) / (cols * advance)).floor();
     let ink = *rng.pick(&[[0, 0, 0], [30, 30, 45], [50, 50, 60]]);
     let body = TextStyle::new(family, size).color(ink);
@@ -403,7 +448,12 @@ fn draw_receipt(fonts: &FontSet, doc: &Content, words: &Words, style: Style, rng
 
 /// `count` clean documents of a language and style from seeds `first_seed..`:
 /// two invoices for every receipt.
-pub fn set(language: Language, style: Style, count: usize, first_seed: u64) -> Result<Vec<MultiDoc>, DocgenError> {
+pub fn set(
+    language: Language,
+    style: Style,
+    count: usize,
+    first_seed: u64,
+) -> Result<Vec<MultiDoc>, DocgenError> {
     (0..count as u64)
         .map(|i| {
             let seed = first_seed + i;

@@ -97,12 +97,18 @@ fn encodable(text: &str) -> Result<String, PdfError> {
         .collect()
 }
 
-fn font_of(embedded: &mut Vec<((FontFamily, bool), Font)>, style: &TextStyle) -> Result<Font, PdfError> {
+fn font_of(
+    embedded: &mut Vec<((FontFamily, bool), Font)>,
+    style: &TextStyle,
+) -> Result<Font, PdfError> {
     let key = (style.family, style.bold);
     if let Some((_, f)) = embedded.iter().find(|(k, _)| *k == key) {
         return Ok(f.clone());
     }
-    let path = format!("{SYSTEM_FONT_DIR}/{}", style.family.relative_path(style.bold));
+    let path = format!(
+        "{SYSTEM_FONT_DIR}/{}",
+        style.family.relative_path(style.bold)
+    );
     let data = std::fs::read(&path).map_err(|source| PdfError::FontFile { path, source })?;
     let name = format!(
         "{}{}",

@@ -52,7 +52,13 @@ pub(crate) struct Words {
 
 impl Words {
     /// Draws one wording per label of `labels` (and a VAT-id label of `vat_ids`).
-    pub fn pick(labels: &Labels, vat_ids: Synonyms, receipt: bool, tax: &str, rng: &mut Rng) -> Self {
+    pub fn pick(
+        labels: &Labels,
+        vat_ids: Synonyms,
+        receipt: bool,
+        tax: &str,
+        rng: &mut Rng,
+    ) -> Self {
         let summary = *rng.pick(labels.tax_summary);
         let mut p = |s: Synonyms| rng.pick_str(s).replace("{tax}", tax);
         let title = if receipt {
@@ -104,7 +110,11 @@ impl Words {
 /// Header rows common to every invoice layout: (label, value, field).
 pub(crate) fn meta_rows(doc: &Content, words: &Words) -> Vec<(String, String, &'static str)> {
     let mut rows = vec![
-        (words.invoice_number.clone(), doc.number.clone(), "invoice_number"),
+        (
+            words.invoice_number.clone(),
+            doc.number.clone(),
+            "invoice_number",
+        ),
         (words.issue_date.clone(), doc.date(doc.issue), "issue_date"),
     ];
     if let Some(due) = doc.due {
@@ -166,7 +176,14 @@ pub(crate) struct Sheet<'f> {
 
 impl<'f> Sheet<'f> {
     /// An A4-proportioned page `w` pixels wide.
-    pub fn page(fonts: &'f FontSet, w: f32, body: TextStyle, lh: f32, m: f32, accent: [u8; 3]) -> R<Self> {
+    pub fn page(
+        fonts: &'f FontSet,
+        w: f32,
+        body: TextStyle,
+        lh: f32,
+        m: f32,
+        accent: [u8; 3],
+    ) -> R<Self> {
         let h = (w * std::f32::consts::SQRT_2).round();
         // Room below the page for single-page layouts that run long; cropped on finish.
         Self::new(fonts, w, h, h * 1.8, body, lh, m, accent)
@@ -224,7 +241,15 @@ impl<'f> Sheet<'f> {
     }
 
     /// Draws `text` as the value of `field`.
-    pub fn field(&mut self, st: &TextStyle, x: f32, y: f32, align: Align, text: &str, field: &str) -> R<Quad> {
+    pub fn field(
+        &mut self,
+        st: &TextStyle,
+        x: f32,
+        y: f32,
+        align: Align,
+        text: &str,
+        field: &str,
+    ) -> R<Quad> {
         let q = self.text(st, x, y, align, text)?;
         self.c.tag(field, text, q);
         Ok(q)
@@ -346,7 +371,11 @@ impl<'f> Sheet<'f> {
             }
             y += row_h;
             if spec.rules == Rules::Ruled || spec.rules == Rules::Grid {
-                let color = if spec.rules == Rules::Grid { [120, 120, 120] } else { [205, 205, 205] };
+                let color = if spec.rules == Rules::Grid {
+                    [120, 120, 120]
+                } else {
+                    [205, 205, 205]
+                };
                 self.c.hline(x0, x1, y, 1.0, color);
             }
         }
@@ -403,7 +432,8 @@ impl<'f> Sheet<'f> {
                 self.c.hline(x0, x1, top, 1.0, grid);
                 self.c.vline(x0, top, bottom, 1.0, grid);
                 for (_, _, _, r) in &spec.columns {
-                    self.c.vline(x0 + (x1 - x0) * r - 1.0, top, bottom, 1.0, grid);
+                    self.c
+                        .vline(x0 + (x1 - x0) * r - 1.0, top, bottom, 1.0, grid);
                 }
             }
             Rules::Ruled | Rules::Double => self.c.hline(x0, x1, bottom, 1.5, ink),

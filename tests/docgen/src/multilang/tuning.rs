@@ -36,13 +36,31 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     let meta = meta_rows(doc, words);
     if !side_by_side {
         for (label, value, field) in &meta {
-            s.labeled(&body, tx, y_meta, talign, &format!("{label}:"), value, field)?;
+            s.labeled(
+                &body,
+                tx,
+                y_meta,
+                talign,
+                &format!("{label}:"),
+                value,
+                field,
+            )?;
             y_meta += lh;
         }
     }
     let mut y = y_seller.max(y_meta) + lh;
     if let Some(buyer) = doc.buyer.clone() {
-        let y_buyer = party(s, doc, words, &buyer, "customer", m, y, Align::Left, Some(&words.buyer))?;
+        let y_buyer = party(
+            s,
+            doc,
+            words,
+            &buyer,
+            "customer",
+            m,
+            y,
+            Align::Left,
+            Some(&words.buyer),
+        )?;
         if side_by_side {
             // Header data as a label column and a value column on the right half.
             let bold = s.bold();
@@ -65,7 +83,12 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     if show_rate {
         columns.push((Cell::Rate, words.tax_rate.clone(), 0.77, 0.86));
     }
-    columns.push((Cell::Amount, words.amount.clone(), if show_rate { 0.86 } else { 0.77 }, 1.0));
+    columns.push((
+        Cell::Amount,
+        words.amount.clone(),
+        if show_rate { 0.86 } else { 0.77 },
+        1.0,
+    ));
     let spec = TableSpec {
         columns,
         rules,
@@ -80,7 +103,11 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     Ok(format!(
         "tuning/invoice:letterhead-{},{},{},totals-{}",
         if letterhead_right { "right" } else { "left" },
-        if side_by_side { "side-by-side" } else { "stacked" },
+        if side_by_side {
+            "side-by-side"
+        } else {
+            "stacked"
+        },
         match rules {
             Rules::Grid => "grid",
             Rules::Ruled => "ruled",
@@ -114,7 +141,11 @@ fn party(
         y += lh;
     }
     let vendor = role == "vendor";
-    let name_style = if vendor { s.scaled(1.4).bold() } else { s.bold() };
+    let name_style = if vendor {
+        s.scaled(1.4).bold()
+    } else {
+        s.bold()
+    };
     if vendor {
         y += body.size_px * 0.4;
     }
@@ -125,11 +156,23 @@ fn party(
         y += lh;
     }
     if !p.tax_id_printed.is_empty() {
-        s.labeled(&body, x, y, align, &words.vat_id, &p.tax_id_printed, &format!("{role}_tax_id"))?;
+        s.labeled(
+            &body,
+            x,
+            y,
+            align,
+            &words.vat_id,
+            &p.tax_id_printed,
+            &format!("{role}_tax_id"),
+        )?;
         y += lh;
     }
     if let Some(phone) = &p.phone {
-        let prefix = if doc.language == crate::lang::Language::De { "Tel." } else { "Tel" };
+        let prefix = if doc.language == crate::lang::Language::De {
+            "Tel."
+        } else {
+            "Tel"
+        };
         s.text(&body, x, y, align, &format!("{prefix} {phone}"))?;
         y += lh;
     }
@@ -142,7 +185,15 @@ fn party(
 
 /// The totals column: labels right-aligned at `lx`, values at `vx`; returns the y below.
 #[allow(clippy::too_many_arguments)]
-fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32, boxed: bool) -> R<f32> {
+fn totals(
+    s: &mut Sheet,
+    doc: &Content,
+    words: &Words,
+    lx: f32,
+    vx: f32,
+    y: f32,
+    boxed: bool,
+) -> R<f32> {
     let (lh, body) = (s.lh, s.body);
     let money = doc.money;
     let top = y - lh * 0.9;
@@ -150,7 +201,14 @@ fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32,
     let vx = if boxed { vx - body.size_px * 0.6 } else { vx };
     let mut y = y;
     s.text(&body, lx, y, Align::Right, &words.net)?;
-    s.field(&body, vx, y, Align::Right, &money.with_mark(doc.net()), "subtotal")?;
+    s.field(
+        &body,
+        vx,
+        y,
+        Align::Right,
+        &money.with_mark(doc.net()),
+        "subtotal",
+    )?;
     y += lh;
     let single = doc.groups.len() == 1;
     for g in &doc.groups {
@@ -164,7 +222,14 @@ fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32,
     }
     if doc.groups.len() > 1 {
         s.text(&body, lx, y, Align::Right, &words.tax_total)?;
-        s.field(&body, vx, y, Align::Right, &money.with_mark(doc.tax_total()), "tax_total")?;
+        s.field(
+            &body,
+            vx,
+            y,
+            Align::Right,
+            &money.with_mark(doc.tax_total()),
+            "tax_total",
+        )?;
         y += lh;
     }
     let big = s.scaled(1.25).bold();
@@ -173,11 +238,24 @@ fn totals(s: &mut Sheet, doc: &Content, words: &Words, lx: f32, vx: f32, y: f32,
     if boxed {
         // The box ends at the table's right edge; its values sit inside it.
         let left = lx - s.w * 0.25;
-        s.c.fill_rect(left, y - big.size_px * 1.05, full_right - left, big.size_px * 1.5, s.accent);
+        s.c.fill_rect(
+            left,
+            y - big.size_px * 1.05,
+            full_right - left,
+            big.size_px * 1.5,
+            s.accent,
+        );
         let white = big.color([255, 255, 255]);
         s.text(&white, lx, y, Align::Right, &words.total)?;
         s.field(&white, vx, y, Align::Right, &total, "total")?;
-        s.c.stroke_rect(left, top, full_right - left, y + big.size_px * 0.45 - top, 1.0, s.accent);
+        s.c.stroke_rect(
+            left,
+            top,
+            full_right - left,
+            y + big.size_px * 0.45 - top,
+            1.0,
+            s.accent,
+        );
     } else {
         s.c.hline(lx - s.w * 0.2, vx, y - big.size_px * 1.05, 1.5, body.color);
         s.text(&big, lx, y, Align::Right, &words.total)?;
@@ -203,11 +281,27 @@ fn payment(s: &mut Sheet, doc: &Content, words: &Words, x: f32, y: f32) -> R<f32
         y += lh;
     }
     if let Some(iban) = &doc.iban {
-        s.labeled(&body, x, y, Align::Left, &format!("{}:", words.iban), &format_iban(iban), "iban")?;
+        s.labeled(
+            &body,
+            x,
+            y,
+            Align::Left,
+            &format!("{}:", words.iban),
+            &format_iban(iban),
+            "iban",
+        )?;
         y += lh;
     }
     if let Some(bic) = &doc.bic {
-        s.labeled(&body, x, y, Align::Left, &format!("{}:", words.bic), bic, "bic")?;
+        s.labeled(
+            &body,
+            x,
+            y,
+            Align::Left,
+            &format!("{}:", words.bic),
+            bic,
+            "bic",
+        )?;
         y += lh;
     }
     Ok(y)
@@ -215,7 +309,10 @@ fn payment(s: &mut Sheet, doc: &Content, words: &Words, x: f32, y: f32) -> R<f32
 
 fn footer(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
     let small = s.scaled(0.8).color([90, 90, 90]);
-    let line = format!("{} · {} {}", doc.seller.name, words.vat_id, doc.seller.tax_id_printed);
+    let line = format!(
+        "{} · {} {}",
+        doc.seller.name, words.vat_id, doc.seller.tax_id_printed
+    );
     let y = (y + s.lh).max(s.h - s.m - s.lh * 1.2);
     s.text(&small, s.w / 2.0, y, Align::Center, &line)?;
     if s.is_multi_page() {
@@ -236,21 +333,55 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     if s.width(&name_style, &doc.seller.name)? > right - left {
         name_style = bold;
     }
-    s.field(&name_style, center, y, Align::Center, &doc.seller.name, "vendor_name")?;
+    s.field(
+        &name_style,
+        center,
+        y,
+        Align::Center,
+        &doc.seller.name,
+        "vendor_name",
+    )?;
     y += lh * 1.3;
     for line in &doc.seller.address_lines {
         s.field(&body, center, y, Align::Center, line, "vendor_address")?;
         y += lh;
     }
-    s.text(&body, center, y, Align::Center, &format!("{} {}", words.vat_id, doc.seller.tax_id_printed))?;
+    s.text(
+        &body,
+        center,
+        y,
+        Align::Center,
+        &format!("{} {}", words.vat_id, doc.seller.tax_id_printed),
+    )?;
     s.c.tag_tail("vendor_tax_id", &doc.seller.tax_id_printed);
     y += lh * 1.5;
     s.text(&bold, center, y, Align::Center, &words.title)?;
     y += lh;
-    s.labeled(&body, left, y, Align::Left, &format!("{}:", words.invoice_number), &doc.number, "invoice_number")?;
+    s.labeled(
+        &body,
+        left,
+        y,
+        Align::Left,
+        &format!("{}:", words.invoice_number),
+        &doc.number,
+        "invoice_number",
+    )?;
     y += lh;
-    s.field(&body, left, y, Align::Left, &doc.date(doc.issue), "issue_date")?;
-    s.text(&body, right, y, Align::Right, doc.time.as_deref().unwrap_or(""))?;
+    s.field(
+        &body,
+        left,
+        y,
+        Align::Left,
+        &doc.date(doc.issue),
+        "issue_date",
+    )?;
+    s.text(
+        &body,
+        right,
+        y,
+        Align::Right,
+        doc.time.as_deref().unwrap_or(""),
+    )?;
     y += lh * 0.6;
     s.c.dashed_hline(left, right, y, body.size_px * 0.4, body.color);
     y += lh;
@@ -271,7 +402,11 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
                 s.text(&body, left, y, Align::Left, l)?;
                 y += lh;
             }
-            let qty = format!("{} x {}", item.qty_milli / 1000, money.number(item.unit_cents));
+            let qty = format!(
+                "{} x {}",
+                item.qty_milli / 1000,
+                money.number(item.unit_cents)
+            );
             s.text(&body, left + body.size_px * 1.5, y, Align::Left, &qty)?;
             s.text(&body, right, y, Align::Right, &amount)?;
             y += lh;
@@ -283,17 +418,44 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     if !doc.prices_include_tax {
         // Prices before tax (US): the subtotal and tax lines come before the total.
         s.text(&body, left, y, Align::Left, &words.net)?;
-        s.field(&body, right, y, Align::Right, &money.number(doc.net()), "subtotal")?;
+        s.field(
+            &body,
+            right,
+            y,
+            Align::Right,
+            &money.number(doc.net()),
+            "subtotal",
+        )?;
         y += lh;
         for g in &doc.groups {
-            s.text(&body, left, y, Align::Left, &words.tax_line(&doc.rate(g.rate_milli, false)))?;
-            s.field(&body, right, y, Align::Right, &money.number(g.tax), "tax_total")?;
+            s.text(
+                &body,
+                left,
+                y,
+                Align::Left,
+                &words.tax_line(&doc.rate(g.rate_milli, false)),
+            )?;
+            s.field(
+                &body,
+                right,
+                y,
+                Align::Right,
+                &money.number(g.tax),
+                "tax_total",
+            )?;
             y += lh;
         }
     }
     let big = bold.size((body.size_px * 1.3).round());
     s.text(&big, left, y, Align::Left, &words.total.to_uppercase())?;
-    s.field(&big, right, y, Align::Right, &money.with_mark(doc.total()), "total")?;
+    s.field(
+        &big,
+        right,
+        y,
+        Align::Right,
+        &money.with_mark(doc.total()),
+        "total",
+    )?;
     y += lh * 1.5;
     match doc.settlement {
         Some(Settlement::Cash { given }) => {
@@ -301,14 +463,26 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
             s.text(&body, right, y, Align::Right, &money.number(given))?;
             y += lh;
             s.text(&body, left, y, Align::Left, &words.change)?;
-            s.text(&body, right, y, Align::Right, &money.number(given - doc.total()))?;
+            s.text(
+                &body,
+                right,
+                y,
+                Align::Right,
+                &money.number(given - doc.total()),
+            )?;
             y += lh;
         }
         Some(Settlement::Card { last4 }) => {
             s.text(&body, left, y, Align::Left, &words.card)?;
             s.text(&body, right, y, Align::Right, &money.number(doc.total()))?;
             y += lh;
-            s.text(&body, left, y, Align::Left, &format!("**** **** **** {last4}"))?;
+            s.text(
+                &body,
+                left,
+                y,
+                Align::Left,
+                &format!("**** **** **** {last4}"),
+            )?;
             y += lh;
         }
         None => {}
@@ -320,13 +494,24 @@ pub(crate) fn receipt(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     y += lh * 0.5;
     s.c.dashed_hline(left, right, y, body.size_px * 0.4, body.color);
     y += lh;
-    let thanks = if rng.chance(0.5) { words.thanks.clone() } else { words.thanks.to_uppercase() };
+    let thanks = if rng.chance(0.5) {
+        words.thanks.clone()
+    } else {
+        words.thanks.to_uppercase()
+    };
     s.text(&body, center, y, Align::Center, &thanks)?;
     Ok("tuning/receipt:centred".into())
 }
 
 /// Rate | net | tax | gross, one row per rate (and a sum row when several).
-fn summary_table(s: &mut Sheet, doc: &Content, words: &Words, left: f32, right: f32, y: f32) -> R<f32> {
+fn summary_table(
+    s: &mut Sheet,
+    doc: &Content,
+    words: &Words,
+    left: f32,
+    right: f32,
+    y: f32,
+) -> R<f32> {
     let (lh, body) = (s.lh, s.body);
     let money = doc.money;
     let w = right - left;
@@ -349,12 +534,32 @@ fn summary_table(s: &mut Sheet, doc: &Content, words: &Words, left: f32, right: 
         if single {
             s.c.tag("tax_total", &money.number(g.tax), q);
         }
-        s.text(&body, cols[3], y, Align::Right, &money.number(g.base + g.tax))?;
+        s.text(
+            &body,
+            cols[3],
+            y,
+            Align::Right,
+            &money.number(g.base + g.tax),
+        )?;
         y += lh;
     }
     if !single {
-        s.field(&body, cols[1], y, Align::Right, &money.number(doc.net()), "subtotal")?;
-        s.field(&body, cols[2], y, Align::Right, &money.number(doc.tax_total()), "tax_total")?;
+        s.field(
+            &body,
+            cols[1],
+            y,
+            Align::Right,
+            &money.number(doc.net()),
+            "subtotal",
+        )?;
+        s.field(
+            &body,
+            cols[2],
+            y,
+            Align::Right,
+            &money.number(doc.tax_total()),
+            "tax_total",
+        )?;
         s.text(&body, cols[3], y, Align::Right, &money.number(doc.total()))?;
         y += lh;
     }
