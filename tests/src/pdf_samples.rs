@@ -90,6 +90,7 @@ fn image_page(image: image::RgbImage) -> Page {
             height: points(image.height() as f32),
         },
         runs: Vec::new(),
+        rects: Vec::new(),
         image: Some(PageImage {
             width: image.width(),
             height: image.height(),
@@ -155,6 +156,7 @@ pub fn scan_then_text_pdf(doc: &grace_docgen::GeneratedDoc) -> (Document, u32) {
             x: points(x),
             baseline: points(bottom(l) - split as f32) - 0.2 * size,
             text: l.text.clone(),
+            color: [0, 0, 0],
         });
     }
     (Document::new(vec![scanned, text]), split)

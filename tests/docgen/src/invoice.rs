@@ -164,22 +164,24 @@ pub fn milli_es(milli: i64, weight: bool) -> String {
 
 /// Spanish number format of cents (`1.234,56`), optionally without thousands separators.
 pub fn format_es(cents: i64, thousands: bool) -> String {
+    let group = if thousands { "." } else { "" };
+    format_cents(cents, group, ',')
+}
+
+/// Cents with a thousands `group` separator (may be empty) and a `decimal` mark:
+/// `format_cents(123456, "'", '.')` is `1'234.56`.
+pub fn format_cents(cents: i64, group: &str, decimal: char) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let int = (cents.abs() / 100).to_string();
-    let int = if thousands {
-        let bytes = int.as_bytes();
-        let mut out = String::new();
-        for (i, b) in bytes.iter().enumerate() {
-            if i > 0 && (bytes.len() - i).is_multiple_of(3) {
-                out.push('.');
-            }
-            out.push(*b as char);
+    let bytes = int.as_bytes();
+    let mut grouped = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && (bytes.len() - i).is_multiple_of(3) {
+            grouped.push_str(group);
         }
-        out
-    } else {
-        int
-    };
-    format!("{sign}{int},{:02}", cents.abs() % 100)
+        grouped.push(*b as char);
+    }
+    format!("{sign}{grouped}{decimal}{:02}", cents.abs() % 100)
 }
 
 /// The currency mark printed after amounts.
@@ -469,6 +471,18 @@ pub struct InvoiceTruth {
     pub tax_lines: Vec<TaxLineTruth>,
     /// Line items.
     pub line_items: Vec<LineItemTruth>,
+    /// Document language (ISO 639-1), on multilingual documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Seller's country (ISO 3166 alpha-2), on multilingual documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Seller's BIC, when printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Customer address lines joined with `", "`, when printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_address: Option<String>,
 }
 
 impl Invoice {
@@ -549,6 +563,10 @@ impl Invoice {
                     tax_rate: i.rate.to_string(),
                 })
                 .collect(),
+            language: None,
+            country: None,
+            bic: None,
+            customer_address: None,
         }
     }
 
@@ -1313,10 +1331,16 @@ fn random_number(rng: &mut Rng, kind: DocKind, year: i32) -> String {
     }
 }
 
-/// Finds a base `b` with `b + round(b × rate / 100) == gross`, if one exists.
-fn base_from_gross(gross: i64, rate: u32) -> Option<i64> {
-    let guess = div_round(gross * 100, 100 + rate as i64);
-    (guess - 2..=guess + 2).find(|b| b + div_round(b * rate as i64, 100) == gross)
+/// The tax on `base` at `rate_milli` thousandths of a percent, rounded half-up.
+pub fn tax_of(base: i64, rate_milli: u32) -> i64 {
+    div_round(base * rate_milli as i64, 100_000)
+}
+
+/// Finds a base `b` with `b + tax_of(b, rate_milli) == gross`, if one exists
+/// (tax-included prices must split exactly into base and tax).
+pub fn base_from_gross(gross: i64, rate_milli: u32) -> Option<i64> {
+    let guess = div_round(gross * 100_000, 100_000 + rate_milli as i64);
+    (guess - 2..=guess + 2).find(|&b| b + tax_of(b, rate_milli) == gross)
 }
 
 fn generate_invoice(kind: DocKind, rng: &mut Rng) -> Invoice {
@@ -1439,7 +1463,7 @@ fn generate_invoice(kind: DocKind, rng: &mut Rng) -> Invoice {
                     .filter(|i| i.rate == rate)
                     .map(|i| i.amount_cents)
                     .sum();
-                if let Some(base) = base_from_gross(gross, rate) {
+                if let Some(base) = base_from_gross(gross, rate * 1000) {
                     break TaxGroup {
                         rate,
                         base,

@@ -153,18 +153,9 @@ impl Doc<'_, '_> {
             Align::Right => self.c.text_right(style, x, y, &text)?,
         };
         if !field.is_empty() {
-            self.tag_tail(field, value);
+            self.c.tag_tail(field, value);
         }
         Ok(())
-    }
-
-    /// Tags the trailing words of the last drawn run as the value of `field`.
-    fn tag_tail(&mut self, field: &str, value: &str) {
-        let n = value.split_whitespace().count();
-        let Some(quad) = self.c.last_words_quad(n) else {
-            return;
-        };
-        self.c.tag(field, value, quad);
     }
 
     fn text_tag(
@@ -290,25 +281,7 @@ impl Doc<'_, '_> {
     }
 
     fn wrap(&self, style: &TextStyle, text: &str, max_w: f32) -> R<Vec<String>> {
-        let mut lines: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for word in text.split_whitespace() {
-            let candidate = if cur.is_empty() {
-                word.to_string()
-            } else {
-                format!("{cur} {word}")
-            };
-            if !cur.is_empty() && self.c.measure(style, &candidate)?.width > max_w {
-                lines.push(std::mem::take(&mut cur));
-                cur = word.to_string();
-            } else {
-                cur = candidate;
-            }
-        }
-        if !cur.is_empty() {
-            lines.push(cur);
-        }
-        Ok(lines)
+        self.c.wrap(style, text, max_w)
     }
 
     /// Draws the line-item table between `x0` and `x1`; returns the y below it.
@@ -900,25 +873,7 @@ impl Ticket<'_, '_> {
     }
 
     fn wrap(&self, text: &str, max_w: f32) -> R<Vec<String>> {
-        let mut lines: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for word in text.split_whitespace() {
-            let cand = if cur.is_empty() {
-                word.to_string()
-            } else {
-                format!("{cur} {word}")
-            };
-            if !cur.is_empty() && self.c.measure(&self.body, &cand)?.width > max_w {
-                lines.push(std::mem::take(&mut cur));
-                cur = word.to_string();
-            } else {
-                cur = cand;
-            }
-        }
-        if !cur.is_empty() {
-            lines.push(cur);
-        }
-        Ok(lines)
+        self.c.wrap(&self.body, text, max_w)
     }
 
     fn draw(&mut self) -> R<f32> {

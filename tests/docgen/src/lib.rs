@@ -5,12 +5,18 @@
 //!   normalized field truth ([`InvoiceTruth`]), text-line and word quads, and
 //!   optional [`Degradation`]s. The same `(kind, seed, degradation)` and font set
 //!   always give the same bytes.
+//! * [`multilang`] renders invoices and till receipts in es, en, de, fr, nl,
+//!   it and pt, in a tuning and a held-out style family, with PDFs and text.
 
+pub mod country;
 pub mod degrade;
 pub mod font;
 pub mod ids;
+pub mod intl_ids;
 pub mod invoice;
+pub mod lang;
 pub mod layout;
+pub mod multilang;
 pub mod render;
 pub mod rng;
 
@@ -21,12 +27,15 @@ use image::{ImageFormat, RgbImage};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use country::Country;
 pub use degrade::{Degradation, DegradeError};
 pub use font::{FontError, FontFamily, FontSet, DEBIAN_FONT_PACKAGES};
 pub use invoice::{DocKind, Invoice, InvoiceTruth, LineItemTruth, TaxLineTruth};
+pub use lang::Language;
 pub use layout::Layout;
+pub use multilang::{DocSpec, DocumentKind, MultiDoc, Style};
 pub use render::{
-    render_lines, Canvas, FieldBox, LineSpec, LinesSpec, Quad, RenderError, RenderedPage,
+    render_lines, Canvas, DrawOp, FieldBox, LineSpec, LinesSpec, Quad, RenderError, RenderedPage,
     TextStyle, TruthLine, TruthWord,
 };
 pub use rng::Rng;
@@ -49,6 +58,9 @@ pub enum DocgenError {
     /// Encoding the image failed.
     #[error("image encoding failed: {0}")]
     Encode(#[from] image::ImageError),
+    /// Writing the PDF failed.
+    #[error(transparent)]
+    Pdf(#[from] multilang::PdfError),
 }
 
 /// A generated document: image, text truth and field truth.
@@ -172,6 +184,7 @@ pub fn generate_with(
         image,
         mut lines,
         fields: mut field_boxes,
+        ..
     } = page;
     let (image, jpeg) = if degrade.is_none() {
         (image, None)

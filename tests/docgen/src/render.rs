@@ -118,6 +118,37 @@ pub struct RenderedPage {
     pub lines: Vec<TruthLine>,
     /// Boxes of tagged field values.
     pub fields: Vec<FieldBox>,
+    /// What was drawn, in order, so the page can be written again as a PDF.
+    pub ops: Vec<DrawOp>,
+}
+
+/// One drawing operation of a [`Canvas`], in pixel coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DrawOp {
+    /// A run of text with its left edge at `x` on `baseline`.
+    Text {
+        /// Its style.
+        style: TextStyle,
+        /// Left edge.
+        x: f32,
+        /// Baseline.
+        baseline: f32,
+        /// The text as drawn (with its original spaces).
+        text: String,
+    },
+    /// A filled rectangle (rules and boxes are rectangles too).
+    Rect {
+        /// Left.
+        x: f32,
+        /// Top.
+        y: f32,
+        /// Width.
+        w: f32,
+        /// Height.
+        h: f32,
+        /// Fill colour.
+        color: [u8; 3],
+    },
 }
 
 /// Horizontal extent and vertical metrics of a text run.
@@ -210,6 +241,7 @@ pub struct Canvas<'f> {
     image: RgbImage,
     lines: Vec<TruthLine>,
     fields: Vec<FieldBox>,
+    ops: Vec<DrawOp>,
     bottom: f32,
 }
 
@@ -229,6 +261,7 @@ impl<'f> Canvas<'f> {
             image: RgbImage::from_pixel(width, height, Rgb(background)),
             lines: Vec::new(),
             fields: Vec::new(),
+            ops: Vec::new(),
             bottom: 0.0,
         })
     }
@@ -281,6 +314,12 @@ impl<'f> Canvas<'f> {
         let font = self.face(style)?;
         let scaled = font.as_scaled(PxScale::from(style.size_px));
         let (ascent, descent) = (scaled.ascent(), -scaled.descent());
+        self.ops.push(DrawOp::Text {
+            style: *style,
+            x,
+            baseline,
+            text: text.to_string(),
+        });
         let mut caret = x;
         let mut prev: Option<GlyphId> = None;
         // Per-word horizontal extents: (text, x0, x1, ink_top, ink_bottom).
@@ -395,6 +434,44 @@ impl<'f> Canvas<'f> {
         Some(union_quad(words.iter().map(|w| &w.quad)))
     }
 
+    /// Tags the trailing words of the last drawn run as the value of `field`
+    /// (a run printed as `label value`).
+    pub fn tag_tail(&mut self, field: &str, value: &str) {
+        let n = value.split_whitespace().count();
+        if let Some(quad) = self.last_words_quad(n) {
+            self.tag(field, value, quad);
+        }
+    }
+
+    /// Splits `text` into lines no wider than `max_w` at word boundaries (a
+    /// single word wider than `max_w` stays on its own line).
+    pub fn wrap(
+        &self,
+        style: &TextStyle,
+        text: &str,
+        max_w: f32,
+    ) -> Result<Vec<String>, RenderError> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if cur.is_empty() {
+                word.to_string()
+            } else {
+                format!("{cur} {word}")
+            };
+            if !cur.is_empty() && self.measure(style, &candidate)?.width > max_w {
+                lines.push(std::mem::take(&mut cur));
+                cur = word.to_string();
+            } else {
+                cur = candidate;
+            }
+        }
+        if !cur.is_empty() {
+            lines.push(cur);
+        }
+        Ok(lines)
+    }
+
     /// Records that `text`, drawn at `quad`, is the value of `field`.
     pub fn tag(&mut self, field: &str, text: &str, quad: Quad) {
         self.fields.push(FieldBox {
@@ -406,6 +483,7 @@ impl<'f> Canvas<'f> {
 
     /// Fills an axis-aligned rectangle.
     pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: [u8; 3]) {
+        self.ops.push(DrawOp::Rect { x, y, w, h, color });
         let (iw, ih) = (self.image.width() as i64, self.image.height() as i64);
         let x0 = (x.round() as i64).clamp(0, iw);
         let y0 = (y.round() as i64).clamp(0, ih);
@@ -459,6 +537,7 @@ impl<'f> Canvas<'f> {
             image,
             lines: self.lines,
             fields: self.fields,
+            ops: self.ops,
         }
     }
 }

@@ -26,7 +26,7 @@ impl PageSize {
 }
 
 /// A font a text run is set in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Font {
     /// Standard 14 Helvetica (not embedded).
     Helvetica,
@@ -43,6 +43,30 @@ pub enum Font {
     },
 }
 
+// A font program is summarised by its length and digest: the file ID hashes
+// the document's debug text, which must not spell out a whole font per run.
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Font::Helvetica => f.write_str("Helvetica"),
+            Font::TimesRoman => f.write_str("TimesRoman"),
+            Font::CourierBold => f.write_str("CourierBold"),
+            Font::TrueType { name, data } => f
+                .debug_struct("TrueType")
+                .field("name", name)
+                .field("len", &data.len())
+                .field("sample", &sample(data))
+                .finish(),
+        }
+    }
+}
+
+/// 64 bytes spread over `data`: enough to tell fonts apart, cheap to print per run.
+fn sample(data: &[u8]) -> Vec<u8> {
+    let step = (data.len() / 64).max(1);
+    data.iter().step_by(step).take(64).copied().collect()
+}
+
 /// One run of text on a baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
@@ -54,8 +78,25 @@ pub struct TextRun {
     pub x: f32,
     /// Baseline in points from the page's top (top-down, like the output).
     pub baseline: f32,
-    /// The text: ASCII, Latin-1 letters and the euro sign (WinAnsiEncoding).
+    /// The text: characters of WinAnsiEncoding (see [`try_win_ansi`]).
     pub text: String,
+    /// Fill colour (RGB).
+    pub color: [u8; 3],
+}
+
+/// A filled rectangle (rules, boxes, bands), drawn after the image and before the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilledRect {
+    /// Left edge in points.
+    pub x: f32,
+    /// Top edge in points from the page's top.
+    pub y: f32,
+    /// Width in points.
+    pub width: f32,
+    /// Height in points.
+    pub height: f32,
+    /// Fill colour (RGB).
+    pub color: [u8; 3],
 }
 
 /// An 8-bit image covering the whole page.
@@ -80,6 +121,8 @@ pub struct Page {
     pub runs: Vec<TextRun>,
     /// An image stretched over the whole page, drawn before the text.
     pub image: Option<PageImage>,
+    /// Filled rectangles, drawn after the image and before the text.
+    pub rects: Vec<FilledRect>,
 }
 
 impl Page {
@@ -89,6 +132,7 @@ impl Page {
             size,
             runs: Vec::new(),
             image: None,
+            rects: Vec::new(),
         }
     }
 
@@ -101,6 +145,7 @@ impl Page {
                 x,
                 baseline: top + size * 1.4 * i as f32 + size,
                 text: (*line).to_string(),
+                color: [0, 0, 0],
             });
         }
         self
@@ -256,6 +301,17 @@ impl<'a> Writer<'a> {
                     page.size.width, page.size.height
                 );
             }
+            for r in &page.rects {
+                let [red, green, blue] = r.color.map(|c| c as f32 / 255.0);
+                let _ = writeln!(
+                    content,
+                    "{red:.3} {green:.3} {blue:.3} rg {} {} {} {} re f 0 g",
+                    r.x,
+                    page.size.height - r.y - r.height,
+                    r.width,
+                    r.height
+                );
+            }
             for run in &page.runs {
                 let index = match fonts.iter().position(|(f, _)| *f == run.font) {
                     Some(i) => i,
@@ -270,9 +326,17 @@ impl<'a> Writer<'a> {
                     .chars()
                     .map(|c| format!("{:02X}", win_ansi(c)))
                     .collect();
+                // Black text writes no colour operator, so pages written before
+                // runs had a colour stay byte for byte what they were.
+                let color = if run.color == [0, 0, 0] {
+                    String::new()
+                } else {
+                    let [red, green, blue] = run.color.map(|c| c as f32 / 255.0);
+                    format!("{red:.3} {green:.3} {blue:.3} rg ")
+                };
                 let _ = writeln!(
                     content,
-                    "BT /F{index} {} Tf {} {} Td <{hex}> Tj ET",
+                    "{color}BT /F{index} {} Tf {} {} Td <{hex}> Tj ET",
                     run.size,
                     run.x,
                     page.size.height - run.baseline
@@ -450,20 +514,54 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// WinAnsiEncoding code points of 0x80..=0x9F that differ from Latin-1.
-const WIN_ANSI_HIGH: [(u8, char); 3] = [(0x80, '€'), (0x93, '“'), (0x94, '”')];
+const WIN_ANSI_HIGH: [(u8, char); 27] = [
+    (0x80, '€'),
+    (0x82, '‚'),
+    (0x83, 'ƒ'),
+    (0x84, '„'),
+    (0x85, '…'),
+    (0x86, '†'),
+    (0x87, '‡'),
+    (0x88, 'ˆ'),
+    (0x89, '‰'),
+    (0x8A, 'Š'),
+    (0x8B, '‹'),
+    (0x8C, 'Œ'),
+    (0x8E, 'Ž'),
+    (0x91, '‘'),
+    (0x92, '’'),
+    (0x93, '“'),
+    (0x94, '”'),
+    (0x95, '•'),
+    (0x96, '–'),
+    (0x97, '—'),
+    (0x98, '˜'),
+    (0x99, '™'),
+    (0x9A, 'š'),
+    (0x9B, '›'),
+    (0x9C, 'œ'),
+    (0x9E, 'ž'),
+    (0x9F, 'Ÿ'),
+];
 
-/// The WinAnsiEncoding byte of a character the tests use.
-pub fn win_ansi(c: char) -> u8 {
+/// The WinAnsiEncoding byte of a character, if it has one.
+pub fn try_win_ansi(c: char) -> Option<u8> {
     if let Some((b, _)) = WIN_ANSI_HIGH.iter().find(|(_, w)| *w == c) {
-        return *b;
+        return Some(*b);
     }
     match c as u32 {
-        0x20..=0x7E | 0xA0..=0xFF => c as u8,
-        _ => panic!("{c:?} is not in the test writer's WinAnsiEncoding subset"),
+        0x20..=0x7E | 0xA0..=0xFF => Some(c as u8),
+        _ => None,
     }
 }
 
-/// The character of a WinAnsiEncoding byte, in the subset [`win_ansi`] writes.
+/// The WinAnsiEncoding byte of a character the tests use.
+pub fn win_ansi(c: char) -> u8 {
+    try_win_ansi(c)
+        .unwrap_or_else(|| panic!("{c:?} is not in the test writer's WinAnsiEncoding subset"))
+}
+
+/// The character of a WinAnsiEncoding byte.
 fn decode_win_ansi(b: u8) -> Option<char> {
     if let Some((_, c)) = WIN_ANSI_HIGH.iter().find(|(w, _)| *w == b) {
         return Some(*c);
