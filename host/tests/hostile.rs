@@ -214,6 +214,8 @@ fn metrics_series_are_bounded_whatever_the_request() {
         let _ = server.req(&format!("PROBE{i}"), "/health").send();
         let _ = server.req("GET", &format!("/no/such/path/{i}")).send();
     }
+    // The first scrape adds its own series (GET /metrics) after answering.
+    let _ = series(&server);
     let before = series(&server);
     for i in 0..200 {
         let method = format!("X{}{i}", "M".repeat(2000));
@@ -244,8 +246,10 @@ fn a_hostile_form_body_gets_an_answer_not_a_panic() {
             .req("POST", "/v1/run/hash")
             .body("application/x-www-form-urlencoded", body)
             .send();
+        // An answer in the error shape (the module may refuse a stray
+        // option with 422), never a dropped connection or a 500.
         assert!(
-            matches!(resp.status, 200 | 400),
+            matches!(resp.status, 200 | 400 | 422),
             "{body:?}: {} {}",
             resp.status,
             resp.text()

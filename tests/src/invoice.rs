@@ -230,7 +230,8 @@ impl GeneratedScore {
     }
 }
 
-fn same_amount(got: &str, want: &str) -> bool {
+/// Whether two printed amounts are the same number of cents.
+pub fn same_amount(got: &str, want: &str) -> bool {
     matches!((parse_amount_cents(got), parse_amount_cents(want)), (Some(a), Some(b)) if a == b)
 }
 

@@ -1,6 +1,7 @@
 //! Shared helpers for Grace's end-to-end tests and benchmarks.
 
 pub mod invoice;
+pub mod multilang;
 pub mod pdf_bench;
 pub mod pdf_samples;
 

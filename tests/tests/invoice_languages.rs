@@ -1,0 +1,95 @@
+//! Invoices and receipts in seven languages from the multilingual
+//! generator, read from their text layer (the clean-PDF case): every field
+//! per language, the detected language, calibration, and the same measures
+//! on the held-out style (layouts, fonts and label wordings extraction was
+//! never tuned on), which must stay within 0.03 of the tuning style.
+
+use grace_docgen::multilang::{self, Style};
+use grace_docgen::Language;
+use grace_tests::multilang::{page_json, report, score, LangScore};
+
+/// Documents per language and style in the test suite (the benchmark runs more).
+const PER_SET: usize = 51;
+
+fn read(docs: &[multilang::MultiDoc]) -> Vec<grace_invoice_fields::InvoiceOutput> {
+    docs.iter()
+        .map(|d| {
+            grace_invoice_fields::run(&page_json(d), "application/json", &Default::default())
+                .unwrap()
+        })
+        .collect()
+}
+
+fn set_score(language: Language, style: Style) -> LangScore {
+    let docs = multilang::set(language, style, PER_SET, 1000).expect("documents generate");
+    let outs = read(&docs);
+    score(
+        &format!("{}/{}", language.code(), style.name()),
+        &docs,
+        &outs,
+    )
+}
+
+#[test]
+fn seven_languages_from_their_text_layer() {
+    let mut all = LangScore::default();
+    let mut failures = Vec::new();
+    for language in Language::ALL {
+        let tuning = set_score(language, Style::Tuning);
+        let held = set_score(language, Style::HeldOut);
+        for m in tuning.misses.iter().take(12) {
+            println!("  miss {m}");
+        }
+        println!(
+            "{} tuning style ({PER_SET} documents):\n{}",
+            language.code(),
+            report(&tuning)
+        );
+        println!(
+            "{} held-out style ({PER_SET} documents):\n{}",
+            language.code(),
+            report(&held)
+        );
+        for (field, t) in &tuning.fields {
+            if t.accuracy() < 0.95 {
+                failures.push(format!(
+                    "{} {field}: {:.3} < 0.95 (tuning style)",
+                    language.code(),
+                    t.accuracy()
+                ));
+            }
+            let h = held.fields.get(field).map_or(1.0, |h| h.accuracy());
+            if h < t.accuracy() - 0.03 {
+                failures.push(format!(
+                    "{} {field}: held-out {h:.3} more than 0.03 below tuning {:.3}",
+                    language.code(),
+                    t.accuracy()
+                ));
+            }
+        }
+        for (name, s) in [("tuning", &tuning), ("held-out", &held)] {
+            if s.language.accuracy() < 0.98 {
+                failures.push(format!(
+                    "{} {name}: language right on {:.3} < 0.98",
+                    language.code(),
+                    s.language.accuracy()
+                ));
+            }
+        }
+        all.absorb(tuning);
+        all.absorb(held);
+    }
+    println!(
+        "all languages and styles: fields with confidence >= 0.9 right {:.3} ({}/{})",
+        all.confident.accuracy(),
+        all.confident.matched,
+        all.confident.total
+    );
+    if all.confident.accuracy() < 0.98 {
+        failures.push(format!(
+            "confidence >= 0.9 right {:.3} < 0.98",
+            all.confident.accuracy()
+        ));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
