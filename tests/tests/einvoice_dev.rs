@@ -233,3 +233,89 @@ fn einvoice_dev_pdfs_read_from_the_page() {
     assert!(overall >= 0.90, "page fields {overall:.3} < 0.90");
     assert!(share(&r) >= 0.85, "report half {:.3} < 0.85", share(&r));
 }
+
+/// A Factur-X-style PDF: a German invoice page with the e-invoice crate's
+/// small CII sample embedded; `total` is what the page prints.
+fn factur_x_pdf(total: &str) -> Vec<u8> {
+    use grace_pdfgen::{Document, Font, Page, PageSize};
+    let xml = std::fs::read(
+        grace_tests::repo_root().join("engine/einvoice/tests/samples/cii_small.xml"),
+    )
+    .unwrap();
+    let lines = [
+        "Muster Metall GmbH".to_string(),
+        "Hauptstraße 1, 10115 Berlin".into(),
+        "USt-IdNr.: DE123456789".into(),
+        "Rechnung Nr. RE-2024-0042".into(),
+        "Rechnungsdatum: 05.03.2024".into(),
+        "Fällig am: 04.04.2024".into(),
+        "Nettobetrag 100,00 EUR".into(),
+        "MwSt 19 % 19,00 EUR".into(),
+        format!("Gesamtbetrag {total} EUR"),
+        "IBAN: DE02 1203 0000 0000 2020 51".into(),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let page = Page::new(PageSize::A4).lines(Font::Helvetica, 11.0, 60.0, 60.0, &lines);
+    Document::new(vec![page])
+        .with_attachment("factur-x.xml", "text/xml", &xml)
+        .to_bytes()
+}
+
+#[test]
+fn a_pdf_whose_page_and_xml_disagree_is_flagged_naming_the_field() {
+    let dir = std::env::temp_dir().join(format!("grace-facturx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let agree = dir.join("agree.pdf");
+    let disagree = dir.join("disagree.pdf");
+    std::fs::write(&agree, factur_x_pdf("119,00")).unwrap();
+    std::fs::write(&disagree, factur_x_pdf("191,00")).unwrap();
+    let out = std::process::Command::new(grace())
+        .current_dir(grace_tests::repo_root())
+        .args(["run", "invoice"])
+        .arg(&agree)
+        .arg(&disagree)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let docs: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let check = |doc: &Value| -> Value {
+        doc["validations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "e_invoice_matches_page")
+            .cloned()
+            .unwrap_or_else(|| panic!("no e_invoice_matches_page in {doc}"))
+    };
+    // Both read from the XML, exactly.
+    for doc in &docs {
+        assert_eq!(doc["fields"]["total"]["value"], "119.00", "{doc}");
+        assert_eq!(doc["fields"]["total"]["source"], "e-invoice", "{doc}");
+    }
+    let agreeing = check(&docs[0]);
+    assert_eq!(agreeing["status"], "pass", "{agreeing}");
+    // (The sample's VAT id is a made-up one: its checksum check fails, no
+    // comparison with the page does.)
+    assert!(
+        !docs[0]["review_reasons"].to_string().contains("e_invoice_mismatch"),
+        "{}",
+        docs[0]
+    );
+    // The XML's total borrows the page's box where the page agrees.
+    assert!(docs[0]["fields"]["total"]["box"].is_array(), "{}", docs[0]);
+    let disagreeing = check(&docs[1]);
+    assert_eq!(disagreeing["status"], "fail", "{disagreeing}");
+    assert_eq!(disagreeing["fields"], json!(["total"]), "{disagreeing}");
+    assert_eq!(disagreeing["values"]["total.page"], "191.00");
+    assert_eq!(disagreeing["values"]["total.e_invoice"], "119.00");
+    assert_eq!(docs[1]["needs_review"], true);
+    assert!(docs[1]["review_reasons"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("e_invoice_mismatch:total")));
+}

@@ -158,6 +158,18 @@ impl Page {
     }
 }
 
+/// A file embedded in the document, as Factur-X / ZUGFeRD embed their
+/// invoice XML: listed in the catalog's `/EmbeddedFiles` and `/AF`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    /// File name (ASCII).
+    pub name: String,
+    /// Media type, e.g. `text/xml`.
+    pub media_type: String,
+    /// The file's bytes.
+    pub data: Vec<u8>,
+}
+
 /// A document to write.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
@@ -165,6 +177,8 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Encrypt with RC4 (40-bit, revision 2) under this user password.
     pub user_password: Option<String>,
+    /// Embedded files (unencrypted documents only).
+    pub attachments: Vec<Attachment>,
 }
 
 impl Document {
@@ -173,7 +187,18 @@ impl Document {
         Document {
             pages,
             user_password: None,
+            attachments: Vec::new(),
         }
+    }
+
+    /// The same document with a file embedded.
+    pub fn with_attachment(mut self, name: &str, media_type: &str, data: &[u8]) -> Self {
+        self.attachments.push(Attachment {
+            name: name.to_string(),
+            media_type: media_type.to_string(),
+            data: data.to_vec(),
+        });
+        self
     }
 
     /// The same document encrypted with a user password.
@@ -265,6 +290,42 @@ impl<'a> Writer<'a> {
         body.extend_from_slice(&data);
         body.extend_from_slice(b"\nendstream");
         body
+    }
+
+    /// Writes each attachment's stream and file specification; returns the
+    /// catalog entries that list them (empty without attachments).
+    fn embed_attachments(&mut self) -> String {
+        assert!(
+            self.doc.attachments.is_empty() || self.key.is_none(),
+            "attachments are written in unencrypted documents only"
+        );
+        let mut names = String::new();
+        let mut specs = String::new();
+        for a in &self.doc.attachments {
+            let file_id = self.reserve();
+            let subtype = a.media_type.replace('/', "#2F");
+            let body = self.stream(
+                file_id,
+                &format!("/Type /EmbeddedFile /Subtype /{subtype}"),
+                &a.data,
+            );
+            self.set(file_id, body);
+            let spec_id = self.reserve();
+            self.set(
+                spec_id,
+                format!(
+                    "<< /Type /Filespec /F ({0}) /UF ({0}) /AFRelationship /Data /EF << /F {file_id} 0 R /UF {file_id} 0 R >> >>",
+                    a.name
+                )
+                .into_bytes(),
+            );
+            let _ = write!(names, "({}) {spec_id} 0 R ", a.name);
+            let _ = write!(specs, "{spec_id} 0 R ");
+        }
+        if names.is_empty() {
+            return String::new();
+        }
+        format!("/Names << /EmbeddedFiles << /Names [{names}] >> >> /AF [{specs}] ")
     }
 
     fn finish(mut self) -> Vec<u8> {
@@ -367,9 +428,10 @@ impl<'a> Writer<'a> {
             )
             .into_bytes(),
         );
+        let files = self.embed_attachments();
         self.set(
             catalog,
-            format!("<< /Type /Catalog /Pages {pages_id} 0 R >>").into_bytes(),
+            format!("<< /Type /Catalog /Pages {pages_id} 0 R {files}>>").into_bytes(),
         );
         let encrypt = self.encrypt_entries.clone().map(|(owner, user)| {
             let id = self.reserve();
