@@ -149,7 +149,7 @@ fn every_route_end_to_end() {
         .unwrap();
     write!(
         stream,
-        "POST /v1/run/hash HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer grace_bad\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n"
+        "POST /v1/run/hash HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer grace_bad\r\nContent-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n"
     )
     .unwrap();
     let early = read_response(&mut stream);

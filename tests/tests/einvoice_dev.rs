@@ -238,10 +238,9 @@ fn einvoice_dev_pdfs_read_from_the_page() {
 /// small CII sample embedded; `total` is what the page prints.
 fn factur_x_pdf(total: &str) -> Vec<u8> {
     use grace_pdfgen::{Document, Font, Page, PageSize};
-    let xml = std::fs::read(
-        grace_tests::repo_root().join("engine/einvoice/tests/samples/cii_small.xml"),
-    )
-    .unwrap();
+    let xml =
+        std::fs::read(grace_tests::repo_root().join("engine/einvoice/tests/samples/cii_small.xml"))
+            .unwrap();
     let lines = [
         "Muster Metall GmbH".to_string(),
         "Hauptstraße 1, 10115 Berlin".into(),
@@ -277,7 +276,11 @@ fn a_pdf_whose_page_and_xml_disagree_is_flagged_naming_the_field() {
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -302,7 +305,9 @@ fn a_pdf_whose_page_and_xml_disagree_is_flagged_naming_the_field() {
     // (The sample's VAT id is a made-up one: its checksum check fails, no
     // comparison with the page does.)
     assert!(
-        !docs[0]["review_reasons"].to_string().contains("e_invoice_mismatch"),
+        !docs[0]["review_reasons"]
+            .to_string()
+            .contains("e_invoice_mismatch"),
         "{}",
         docs[0]
     );

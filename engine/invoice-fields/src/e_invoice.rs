@@ -71,11 +71,11 @@ fn amount(a: &Option<Amount>) -> Option<String> {
     a.as_ref()?.value.clone()
 }
 
-/// The seller's VAT id, else its tax number (what a page prints as its id).
+/// The party's VAT id (BT-31 / BT-48). A national tax number alone
+/// (`Steuernummer`, scheme FC) is not one, and stays in the XML.
 fn tax_id(p: &Party) -> Option<String> {
     p.vat_id
         .clone()
-        .or_else(|| p.tax_number.clone())
         .map(|id| id.chars().filter(|c| !c.is_whitespace()).collect())
 }
 

@@ -6,6 +6,8 @@
 //! entry wins, which keeps `Total IVA` from reading as `Total` and
 //! `Fecha factura rectificada` from reading as the issue date.
 
+use std::borrow::Cow;
+
 use grace_invoice_rules::packs::{FieldKind, Lang};
 
 use crate::layout::{Page, Span};
@@ -150,13 +152,16 @@ use LabelKind as K;
 /// ties), then the packs of the languages the document is written in.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    entries: Vec<(&'static str, LabelKind)>,
+    entries: Vec<(Cow<'static, str>, LabelKind)>,
 }
 
 impl Default for Lexicon {
     fn default() -> Self {
         Lexicon {
-            entries: LEXICON.to_vec(),
+            entries: LEXICON
+                .iter()
+                .map(|&(p, k)| (Cow::Borrowed(p), k))
+                .collect(),
         }
     }
 }
@@ -167,15 +172,42 @@ impl Lexicon {
         let mut lexicon = Lexicon::default();
         for lang in langs {
             for &(phrase, kind) in lang.pack().labels {
-                if let Some(kind) = label_kind(kind) {
-                    if !lexicon.entries.contains(&(phrase, kind)) {
-                        lexicon.entries.push((phrase, kind));
+                let Some(kind) = label_kind(kind) else {
+                    continue;
+                };
+                // Packs split elisions (`date d echeance`); a page's word
+                // keeps them whole (`d'échéance` reads `decheance`).
+                let elided = elision_joined(phrase);
+                for p in std::iter::once(Cow::Borrowed(phrase)).chain(elided.map(Cow::Owned)) {
+                    if !lexicon.entries.iter().any(|(q, k)| *q == p && *k == kind) {
+                        lexicon.entries.push((p, kind));
                     }
                 }
             }
         }
         lexicon
     }
+}
+
+/// `date d echeance` → `date decheance`: a one-letter elided article
+/// joined to the word after it, as the page writes it; None when there is
+/// no such article.
+fn elision_joined(phrase: &str) -> Option<String> {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut joined = false;
+    let mut i = 0;
+    while i < words.len() {
+        if matches!(words[i], "d" | "l") && i + 1 < words.len() {
+            out.push(format!("{}{}", words[i], words[i + 1]));
+            joined = true;
+            i += 2;
+        } else {
+            out.push(words[i].to_string());
+            i += 1;
+        }
+    }
+    joined.then(|| out.join(" "))
 }
 
 /// What a pack's field kind announces on the page (None: nothing the
@@ -394,7 +426,8 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
         }
         // (lexicon words, input words, kind, pattern)
         let mut best: Option<(usize, usize, LabelKind, &str)> = None;
-        for &(pattern, kind) in &page.lexicon.entries {
+        for (pattern, kind) in &page.lexicon.entries {
+            let (pattern, kind) = (pattern.as_ref(), *kind);
             if let Some(used) = match_at(&normed, i, pattern) {
                 let n = pattern.split(' ').count();
                 if best.is_none_or(|(bn, _, _, _)| n > bn) {
@@ -454,6 +487,8 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
     }
     let mut j = i;
     for p in pattern.split(' ') {
+        // Words are read with `Nr` as `no` (see `find_labels`); so are labels.
+        let p = if p == "nr" { "no" } else { p };
         while normed.get(j).is_some_and(|w| w.is_empty()) && j > i {
             j += 1;
         }

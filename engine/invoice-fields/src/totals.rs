@@ -38,10 +38,25 @@ fn candidates(ctx: &Ctx, kind: LabelKind) -> Vec<Found<AmountAt>> {
     ctx.labels
         .iter()
         .filter(|h| h.kind == kind)
+        // `Totale` heading a tax table's column is not the total.
+        .filter(|h| !is_header_row(ctx, h.span.line))
         .filter_map(|h| labelled_amount(ctx, h))
         // `Total Qty 8091` is a count (or a lost decimal point), not money.
         .filter(|f| f.value.money_like)
         .collect()
+}
+
+/// A row of several labels and nothing else: a table's column headings.
+fn is_header_row(ctx: &Ctx, line: usize) -> bool {
+    let row = &ctx.page.rows[ctx.page.lines[line].row];
+    let headings: usize = row
+        .iter()
+        .map(|&l| crate::labels::header_labels(ctx.page, l).len())
+        .sum();
+    headings >= 2
+        && row
+            .iter()
+            .all(|&l| crate::labels::is_label_only(ctx.page, l))
 }
 
 fn amount_field(ctx: &Ctx, f: &Found<AmountAt>, value: Decimal) -> Field {
@@ -307,6 +322,23 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         }
     }
 
+    // Structure before vocabulary: when the labelled subtotal and tax do
+    // not add up to the total, the pair of amounts printed above the total
+    // that does (the lowest such pair: the totals block) replaces them.
+    if let (Some(t), Some(tf)) = (total_value, total.as_ref()) {
+        let w = wh_value.unwrap_or(Decimal::ZERO);
+        let balanced = match (&subtotal, &tax_total) {
+            (Some((s, _)), Some((x, _))) => (*s + *x - w).approx_eq(t, cent()),
+            _ => false,
+        };
+        if !balanced {
+            if let Some((s, x)) = closing_pair(ctx, t + w, bottom(ctx, tf)) {
+                subtotal = Some((s.value.value, amount_field(ctx, &s, s.value.value)));
+                tax_total = Some((x.value.value, amount_field(ctx, &x, x.value.value)));
+            }
+        }
+    }
+
     // Structure before vocabulary: a subtotal or tax total whose label was
     // not read is the amount the totals block's arithmetic asks for, where
     // the page prints it above the total (total = subtotal + tax − withheld).
@@ -378,6 +410,46 @@ fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<Amou
                 source: Source::Layout,
                 reconstructed: false,
             })
+    })
+}
+
+/// Two amounts printed on the page that add up to `sum` (net + tax =
+/// gross), read as the subtotal and the tax: the tax at most 27 % of the
+/// net (no VAT rate is higher), the pair nearest the total (`total_y`) on
+/// the page. A tax summary may print it under the total, as tills do.
+fn closing_pair(
+    ctx: &Ctx,
+    sum: Decimal,
+    total_y: f32,
+) -> Option<(Found<AmountAt>, Found<AmountAt>)> {
+    let page = ctx.page;
+    let y = |a: &AmountAt| page.lines[a.span.line].rect.cy();
+    let mut printed: Vec<AmountAt> = page
+        .rows
+        .iter()
+        .flatten()
+        .flat_map(|&line| amounts_in(page, page.line_span(line), ctx.locale))
+        .filter(|a| a.money_like && a.value > Decimal::ZERO)
+        .collect();
+    printed.sort_by(|a, b| (y(a) - total_y).abs().total_cmp(&(y(b) - total_y).abs()));
+    let found = |a: &AmountAt| Found {
+        raw: a.raw.clone(),
+        span: a.span,
+        value: a.clone(),
+        label: None,
+        source: Source::Layout,
+        reconstructed: false,
+    };
+    let highest_rate: Decimal = "0.27".parse().unwrap_or(Decimal::ZERO);
+    printed.iter().find_map(|net| {
+        let tax = sum - net.value;
+        if tax <= Decimal::ZERO || tax > net.value * highest_rate + cent() {
+            return None;
+        }
+        printed
+            .iter()
+            .find(|x| x.span != net.span && x.value.approx_eq(tax, Decimal::ZERO))
+            .map(|x| (found(net), found(x)))
     })
 }
 

@@ -645,6 +645,14 @@ fn context_ok(chars: &[(usize, char)], s: usize, e: usize) -> bool {
             }
         }
     }
+    // `21 %`: a rate written with a space before its sign is no amount.
+    let mut k = e;
+    while k < e + 2 && c(k).is_some_and(|ch| ch == ' ' || ch == '\u{a0}' || ch == '\u{202f}') {
+        k += 1;
+    }
+    if k > e && c(k) == Some('%') {
+        return false;
+    }
     let right = word_right(chars, e);
     if let Some(nx) = right.chars().next() {
         if currency_prefix(&right).is_none() {
