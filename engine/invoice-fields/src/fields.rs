@@ -3,8 +3,8 @@
 //! out of a span.
 
 use grace_invoice_rules::{
-    detect_tax_id, find_amounts, find_dates, respace_month_name, validate_iban, vat_id_shape, Date,
-    DateOrder, Decimal, Locale,
+    detect_tax_id, find_amounts, find_dates, respace_month_name, validate_ein, validate_iban,
+    vat_id_shape, Date, DateOrder, Decimal, Locale,
 };
 
 use crate::key_values::value_spans;
@@ -301,6 +301,11 @@ pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
         .or_else(|| glued_number(ctx, false))
 }
 
+/// A document series printed before its number: two to four capitals.
+fn is_series_code(word: &str) -> bool {
+    (2..=4).contains(&word.chars().count()) && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// `N` glued to a number. `alone`: the word is its line's only word, and
 /// then the `º` may be lost altogether (`N2024/2849`).
 fn glued_number(ctx: &Ctx, alone: bool) -> Option<Field> {
@@ -366,10 +371,21 @@ fn labelled_number(ctx: &Ctx, words: impl Fn(usize) -> bool) -> Option<Field> {
                     let ok = t.chars().any(|c| c.is_ascii_digit())
                         && t.chars().all(|c| c.is_alphanumeric() || "/-_.".contains(c))
                         && !is_date_like(t);
+                    // A series code before the number is part of it
+                    // (`FT A25/04949`, `FPR 2595/23`).
+                    let series = (i > s.start)
+                        .then(|| words[i - 1].text.as_str())
+                        .filter(|w| is_series_code(w));
                     ok.then(|| {
+                        let start = if series.is_some() { i - 1 } else { i };
+                        let t = match series {
+                            Some(code) => format!("{code} {t}"),
+                            None => t.to_string(),
+                        };
+                        let t = t.as_str();
                         let span = Span {
                             line: s.line,
-                            start: i,
+                            start,
                             end: i + 1,
                         };
                         Found {
@@ -425,7 +441,8 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
         while i < words.len() {
             let mut hit = None;
             let mut reconstructed = false;
-            for n in (1..=3).rev() {
+            // Up to four words: `GB 304 6461 80`.
+            for n in (1..=4).rev() {
                 if i + n > words.len() {
                     continue;
                 }
@@ -435,8 +452,12 @@ pub fn tax_ids(page: &Page) -> Vec<TaxIdAt> {
                     continue;
                 }
                 let after_label = labelled_from.is_some_and(|end| i >= end);
-                let found = detect_tax_id(cleaned)
-                    .or_else(|| after_label.then(|| vat_id_shape(cleaned)).flatten());
+                // A US EIN has no check digit: only a label makes one.
+                let found = detect_tax_id(cleaned).or_else(|| {
+                    after_label
+                        .then(|| vat_id_shape(cleaned).or_else(|| validate_ein(cleaned).ok()))
+                        .flatten()
+                });
                 if let Some(id) = found {
                     hit = Some((n, id, cleaned.to_string()));
                     break;

@@ -430,7 +430,9 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
             let (pattern, kind) = (pattern.as_ref(), *kind);
             if let Some(used) = match_at(&normed, i, pattern) {
                 let n = pattern.split(' ').count();
-                if best.is_none_or(|(bn, _, _, _)| n > bn) {
+                // The longest label wins; between equals, the one that
+                // covers more of the line (`Exmo.(s) Sr.(s)` over `Exmo.(s)`).
+                if best.is_none_or(|(bn, bu, _, _)| n > bn || (n == bn && used > bu)) {
                     best = Some((n, used, kind, pattern));
                 }
             }

@@ -63,8 +63,9 @@ pub enum InvoiceError {
 pub struct Options {
     /// How amounts are read (`auto` guesses from the text).
     pub locale: Locale,
-    /// How numeric dates are read (day first unless told otherwise).
-    pub date_order: DateOrder,
+    /// How numeric dates are read; `None`: decided from the document (a
+    /// date that reads only one way, the country), day first without evidence.
+    pub date_order: Option<DateOrder>,
     /// What to do with an e-invoice XML.
     pub einvoice: e_invoice::Mode,
 }
@@ -73,7 +74,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             locale: Locale::Auto,
-            date_order: DateOrder::DayFirst,
+            date_order: None,
             einvoice: e_invoice::Mode::Auto,
         }
     }
@@ -103,8 +104,8 @@ impl Options {
                         .as_str()
                         .ok_or_else(|| bad("date_order must be a string"))?;
                     o.date_order = match s {
-                        "day_first" => DateOrder::DayFirst,
-                        "month_first" => DateOrder::MonthFirst,
+                        "day_first" => Some(DateOrder::DayFirst),
+                        "month_first" => Some(DateOrder::MonthFirst),
                         other => {
                             return Err(bad(&format!(
                                 "date_order {other:?} is not one of day_first, month_first"
@@ -251,15 +252,13 @@ fn reading_languages(text: &str) -> Vec<packs::Lang> {
         .collect()
 }
 
-/// The packs whose market-specific OCR repairs fit the document: Spanish
-/// for a document in Spanish or from Spain, Malaysian for one from Malaysia
-/// (an English invoice from Ireland gets neither). The country is decided
-/// from the text and the tax ids whose checksums hold.
-fn repair_packs(
+/// The country from the text and the tax ids whose checksums hold, before
+/// the fields are read (they need it: repairs, date order).
+fn early_country(
     text: &str,
     language: Option<packs::Decision<packs::Lang>>,
     ids: &[fields::TaxIdAt],
-) -> Vec<&'static str> {
+) -> Option<packs::Decision<packs::Country>> {
     let tax_ids: Vec<_> = ids
         .iter()
         .filter(|t| t.checked)
@@ -270,7 +269,16 @@ fn repair_packs(
         tax_ids: &tax_ids,
         ibans: &[],
     };
-    let country = packs::detect_country(text, evidence).map(|d| d.value);
+    packs::detect_country(text, evidence)
+}
+
+/// The packs whose market-specific OCR repairs fit the document: Spanish
+/// for a document in Spanish or from Spain, Malaysian for one from Malaysia
+/// (an English invoice from Ireland gets neither).
+fn repair_packs(
+    language: Option<packs::Decision<packs::Lang>>,
+    country: Option<packs::Country>,
+) -> Vec<&'static str> {
     let mut out = Vec::new();
     if language.is_some_and(|l| l.value == packs::Lang::Es) || country == Some(packs::Country::ES) {
         out.push("es");
@@ -321,8 +329,12 @@ pub fn extract(page: &Page, options: &Options) -> InvoiceOutput {
         ..page.clone()
     };
     let ids = fields::tax_ids(page);
-    let ctx = fields::Ctx::new(page, locale, options.date_order)
-        .with_repairs(&repair_packs(&all_text, language, &ids));
+    let country = early_country(&all_text, language, &ids);
+    let order = options.date_order.unwrap_or_else(|| {
+        packs::detect_date_order(&all_text, country).map_or(DateOrder::DayFirst, |d| d.value)
+    });
+    let ctx = fields::Ctx::new(page, locale, order)
+        .with_repairs(&repair_packs(language, country.map(|c| c.value)));
     let (vendor, customer) = parties::parties(&ctx, &ids);
     let (issue_date, due_date) = fields::dates(&ctx);
     let (tax_at, table) = tax_lines::tax_lines(&ctx);

@@ -322,10 +322,18 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         }
     }
 
+    // The gross the structure below balances against: the total, else the
+    // amount due (`Balance Due` alone ends many English invoices).
+    let due = due_c
+        .iter()
+        .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)));
+    let gross = total.as_ref().or(due);
+    let total_value = gross.map(|f| f.value.value);
+
     // Structure before vocabulary: when the labelled subtotal and tax do
     // not add up to the total, the pair of amounts printed above the total
     // that does (the lowest such pair: the totals block) replaces them.
-    if let (Some(t), Some(tf)) = (total_value, total.as_ref()) {
+    if let (Some(t), Some(tf)) = (total_value, gross) {
         let w = wh_value.unwrap_or(Decimal::ZERO);
         let balanced = match (&subtotal, &tax_total) {
             (Some((s, _)), Some((x, _))) => (*s + *x - w).approx_eq(t, cent()),
@@ -342,7 +350,7 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
     // Structure before vocabulary: a subtotal or tax total whose label was
     // not read is the amount the totals block's arithmetic asks for, where
     // the page prints it above the total (total = subtotal + tax − withheld).
-    if let (Some(t), Some(tf)) = (total_value, total.as_ref()) {
+    if let (Some(t), Some(tf)) = (total_value, gross) {
         let w = wh_value.unwrap_or(Decimal::ZERO);
         let total_y = bottom(ctx, tf);
         match (&subtotal, &tax_total) {
@@ -358,9 +366,6 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         }
     }
 
-    let due = due_c
-        .iter()
-        .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)));
     out.amount_due = due.map(|f| amount_field(ctx, f, f.value.value));
     if total_field.is_none() {
         // Cash handed over with no change given is the total paid.
@@ -441,16 +446,37 @@ fn closing_pair(
         reconstructed: false,
     };
     let highest_rate: Decimal = "0.27".parse().unwrap_or(Decimal::ZERO);
-    printed.iter().find_map(|net| {
+    let row = |a: &AmountAt| page.lines[a.span.line].row;
+    // Rows that print the gross again: a tax table's sum row `net tax gross`.
+    let gross_rows: Vec<usize> = printed
+        .iter()
+        .filter(|a| a.value.approx_eq(sum, Decimal::ZERO))
+        .map(row)
+        .collect();
+    let mut pairs: Vec<(u8, usize, &AmountAt, &AmountAt)> = Vec::new();
+    for (rank, net) in printed.iter().enumerate() {
         let tax = sum - net.value;
         if tax <= Decimal::ZERO || tax > net.value * highest_rate + cent() {
-            return None;
+            continue;
         }
-        printed
+        if let Some(x) = printed
             .iter()
             .find(|x| x.span != net.span && x.value.approx_eq(tax, Decimal::ZERO))
-            .map(|x| (found(net), found(x)))
-    })
+        {
+            // Net and tax on one row with the gross beat one row alone,
+            // which beats amounts that merely add up.
+            let tier = match (row(net) == row(x), gross_rows.contains(&row(net))) {
+                (true, true) => 0,
+                (true, false) => 1,
+                _ => 2,
+            };
+            pairs.push((tier, rank, net, x));
+        }
+    }
+    pairs
+        .into_iter()
+        .min_by_key(|&(tier, rank, _, _)| (tier, rank))
+        .map(|(_, _, net, x)| (found(net), found(x)))
 }
 
 /// The lowest amount equal to `target` printed above `above_y` (the one

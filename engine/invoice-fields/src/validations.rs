@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use grace_invoice_rules::{detect_tax_id, parse_date, validate_iban, DateOrder, Decimal};
+use grace_invoice_rules::{
+    detect_tax_id, parse_date, validate_ein, validate_iban, DateOrder, Decimal,
+};
 
 use crate::output::{Field, Fields, LineItem, Status, TaxLine, Validation};
 use crate::totals::cent;
@@ -64,6 +66,16 @@ pub fn validate(fields: &Fields, tax_lines: &[TaxLine], items: &[LineItem]) -> V
                 BTreeMap::new(),
                 format!("no {fname}"),
             ),
+            // A US EIN carries no check digit: nothing to verify.
+            Some(f) if validate_ein(&f.value).is_ok() && detect_tax_id(&f.value).is_none() => {
+                check(
+                    name,
+                    Status::Skip,
+                    &[fname],
+                    BTreeMap::from([(fname.to_string(), f.value.clone())]),
+                    "a US EIN has no check digit".into(),
+                )
+            }
             Some(f) => {
                 let id = detect_tax_id(&f.value);
                 let ok = id.as_ref().is_some_and(|t| t.checked);

@@ -119,7 +119,8 @@ pub(super) static PACK: Pack = Pack {
         F::CustomerHeader => [
             "cliente", "adquirente", "destinatario", "faturar a", "morada de faturacao",
             "local de entrega", "morada de entrega", "exmo s", "exmos senhores", "tomador",
-            "tomador de servicos", "comprador", "dados do cliente",
+            "tomador de servicos", "comprador", "dados do cliente", "exmos srs", "exmo sr",
+            "exma sra",
         ],
         F::Phone => [
             "tel", "telefone", "telemovel", "tlm", "fax", "tlf", "celular", "fone", "contacto",

@@ -149,12 +149,8 @@ pub fn validate_ein(s: &str) -> Result<TaxId, TaxIdError> {
     if !EIN_PREFIXES.contains(&prefix) {
         return Err(TaxIdError::format(KIND, "prefix is not an IRS campus code"));
     }
-    Ok(TaxId::new(
-        KIND,
-        format!("{}-{}", &c[..2], &c[2..]),
-        "US",
-        false,
-    ))
+    // Normalized like every other id: no separators (`279864021`).
+    Ok(TaxId::new(KIND, c, "US", false))
 }
 
 #[cfg(test)]
@@ -226,9 +222,9 @@ mod tests {
         let id = validate_ein("12-3456789").unwrap();
         assert_eq!(
             (id.value.as_str(), id.country.as_str(), id.checked),
-            ("12-3456789", "US", false)
+            ("123456789", "US", false)
         );
-        assert_eq!(validate_ein("123456789").unwrap().value, "12-3456789");
+        assert_eq!(validate_ein("123456789").unwrap().value, "123456789");
         let bad = [
             (
                 "07-3456789",
