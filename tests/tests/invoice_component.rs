@@ -31,7 +31,10 @@ async fn component_matches_native_library_byte_for_byte() {
     let second = load(&engine).await;
     let d = first.descriptor();
     assert_eq!(d.name, "invoice-fields");
-    assert_eq!(d.media_types, ["application/json", "text/plain"]);
+    assert_eq!(
+        d.media_types,
+        ["application/json", "text/plain", "application/xml", "text/xml"]
+    );
     assert_eq!(d.options_schema["properties"]["locale"]["default"], "auto");
     for out in &ocr {
         let bytes = serde_json::to_vec(out).unwrap();
