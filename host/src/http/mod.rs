@@ -4,6 +4,7 @@
 
 mod docs;
 mod error;
+pub mod form;
 pub mod fetch;
 mod health;
 mod jobs;
