@@ -70,13 +70,23 @@ fn images(dir: &Path) {
     gray.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
         .unwrap();
     write(dir, "gray.png", &out);
-    let rgba = RgbaImage::from_fn(3, 7, |x, y| image::Rgba([x as u8 * 80, y as u8 * 30, 9, 128]));
+    let rgba = RgbaImage::from_fn(3, 7, |x, y| {
+        image::Rgba([x as u8 * 80, y as u8 * 30, 9, 128])
+    });
     let mut out = Vec::new();
     rgba.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
         .unwrap();
     write(dir, "rgba.png", &out);
-    write(dir, "one.png", &encode(&RgbImage::new(1, 1), ImageFormat::Png));
-    write(dir, "tall.png", &encode(&page_image(3, 90), ImageFormat::Png));
+    write(
+        dir,
+        "one.png",
+        &encode(&RgbImage::new(1, 1), ImageFormat::Png),
+    );
+    write(
+        dir,
+        "tall.png",
+        &encode(&page_image(3, 90), ImageFormat::Png),
+    );
 }
 
 /// A PDF written object by object with a correct cross-reference table.
@@ -90,7 +100,9 @@ fn handmade_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
@@ -141,7 +153,11 @@ fn pdfs(dir: &Path, cii: &[u8]) {
         10.0,
         &["FACTURA 2024-001", "Total: 121,00 EUR", "IVA 21%"],
     );
-    write(dir, "text.pdf", &Document::new(vec![text.clone()]).to_bytes());
+    write(
+        dir,
+        "text.pdf",
+        &Document::new(vec![text.clone()]).to_bytes(),
+    );
     let two = Document::new(vec![
         text.clone(),
         Page::new(small).lines(Font::CourierBold, 8.0, 5.0, 5.0, &["page 2"]),
@@ -228,7 +244,11 @@ fn envelopes(dir: &Path, cii: &[u8]) {
         "text.json",
         br#"{"text":"Total 12,00","module":"invoice-fields","options":null}"#,
     );
-    write(dir, "url.json", br#"{"file_url":"https://example.invalid/a/b.pdf"}"#);
+    write(
+        dir,
+        "url.json",
+        br#"{"file_url":"https://example.invalid/a/b.pdf"}"#,
+    );
     write(
         dir,
         "envelope.json",
@@ -249,9 +269,12 @@ fn envelopes(dir: &Path, cii: &[u8]) {
 fn uploads(dir: &Path, png: &[u8], pdf: &[u8]) {
     let boundary = "XyZ";
     let part = |name: &str, filename: Option<&str>, data: &[u8]| {
-        let mut p = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").into_bytes();
+        let mut p =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").into_bytes();
         if let Some(f) = filename {
-            p.extend_from_slice(format!("; filename=\"{f}\"\r\nContent-Type: application/octet-stream").as_bytes());
+            p.extend_from_slice(
+                format!("; filename=\"{f}\"\r\nContent-Type: application/octet-stream").as_bytes(),
+            );
         }
         p.extend_from_slice(b"\r\n\r\n");
         p.extend_from_slice(data);
@@ -261,7 +284,11 @@ fn uploads(dir: &Path, png: &[u8], pdf: &[u8]) {
     let head = format!("multipart/form-data; boundary={boundary}\n").into_bytes();
     let mut body = head.clone();
     body.extend(part("file", Some("a.png"), png));
-    body.extend(part("options", None, br#"{"profile":"fast","page_limit":2}"#));
+    body.extend(part(
+        "options",
+        None,
+        br#"{"profile":"fast","page_limit":2}"#,
+    ));
     body.extend(part("min_confidence", None, b"0.5"));
     body.extend(format!("--{boundary}--\r\n").into_bytes());
     write(dir, "multipart-png.txt", &body);

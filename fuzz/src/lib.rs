@@ -158,7 +158,12 @@ impl std::fmt::Display for Report {
             write!(f, "\n  crash: {} -> {}", c.what, c.path.display())?;
         }
         for (took, path) in &self.slow {
-            write!(f, "\n  slow input: {} ms: {}", took.as_millis(), path.display())?;
+            write!(
+                f,
+                "\n  slow input: {} ms: {}",
+                took.as_millis(),
+                path.display()
+            )?;
         }
         for (loc, (n, msg, path)) in &self.contained {
             write!(
@@ -351,7 +356,10 @@ pub fn fuzz(target: &'static Target, config: &Config) -> Report {
         let outcome = worker.run(data.clone(), config.hang_after);
         let took = started.elapsed();
         report.slowest = report.slowest.max(took);
-        if took > config.hang_after / 10 && !matches!(outcome, Outcome::Hang(_)) && report.slow.len() < 5 {
+        if took > config.hang_after / 10
+            && !matches!(outcome, Outcome::Hang(_))
+            && report.slow.len() < 5
+        {
             let path = save_input(&config.crash_dir.join("slow"), target.name, &data);
             report.slow.push((took, path));
         }
@@ -363,11 +371,8 @@ pub fn fuzz(target: &'static Target, config: &Config) -> Report {
                 for p in contained {
                     let entry = report.contained.entry(p.location.clone());
                     let slot = entry.or_insert_with(|| {
-                        let path = save_input(
-                            &config.crash_dir.join("contained"),
-                            target.name,
-                            &data,
-                        );
+                        let path =
+                            save_input(&config.crash_dir.join("contained"), target.name, &data);
                         (0, p.message.clone(), path)
                     });
                     slot.0 += 1;

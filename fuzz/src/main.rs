@@ -16,8 +16,7 @@ fn usage() -> ! {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut name, mut secs, mut corpus, mut crashes, mut seed) =
-        (None, 60.0f64, None, None, None);
+    let (mut name, mut secs, mut corpus, mut crashes, mut seed) = (None, 60.0f64, None, None, None);
     let mut replays = Vec::new();
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());

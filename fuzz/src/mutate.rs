@@ -9,7 +9,11 @@ pub struct Rng(u64);
 impl Rng {
     /// A generator from `seed` (any value; zero is remapped).
     pub fn new(seed: u64) -> Rng {
-        Rng(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        Rng(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
 
     /// FNV-1a of `data`: seeds per target name, selectors per input.
@@ -307,7 +311,10 @@ fn nest_deeper(rng: &mut Rng, d: &mut Vec<u8>) {
             .position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/')
             .map_or(tag.len(), |p| p + 1);
         let name = &tag[1..name_end];
-        if name.first().is_some_and(|c| *c == b'/' || *c == b'?' || *c == b'!') {
+        if name
+            .first()
+            .is_some_and(|c| *c == b'/' || *c == b'?' || *c == b'!')
+        {
             return;
         }
         let mut open = b"<".to_vec();

@@ -215,7 +215,9 @@ fn einvoice(data: &[u8]) -> String {
 }
 
 fn envelope(data: &[u8]) -> String {
-    use grace_translate::{decode_content, flatten_response, normalize_request, unflatten_response};
+    use grace_translate::{
+        decode_content, flatten_response, normalize_request, unflatten_response,
+    };
     let s = selector(data);
     let mut out = String::new();
     if let Ok(text) = std::str::from_utf8(data) {
@@ -254,14 +256,21 @@ fn envelope(data: &[u8]) -> String {
         _ => "text/plain",
     };
     let media = if s >> 4 & 3 == 0 {
-        ["application/json", "text/plain", "application/xml", "text/xml"][(s >> 13 & 3) as usize]
+        [
+            "application/json",
+            "text/plain",
+            "application/xml",
+            "text/xml",
+        ][(s >> 13 & 3) as usize]
     } else {
         sniffed
     };
     let mut options = Map::new();
     if s >> 6 & 1 == 1 {
         // Mostly valid values; an invalid one now and then.
-        let locales = ["es-ES", "en-US", "auto", "es-ES", "en-US", "auto", "auto", "fr-FR"];
+        let locales = [
+            "es-ES", "en-US", "auto", "es-ES", "en-US", "auto", "auto", "fr-FR",
+        ];
         options.insert("locale".into(), json!(locales[(s >> 7 & 7) as usize]));
     }
     if s >> 15 & 1 == 1 {

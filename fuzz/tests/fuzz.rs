@@ -66,7 +66,9 @@ fn regressions_stay_fixed() {
             }
         }
     }
-    println!("regressions: {replayed} inputs replayed, {} failed", failures.len());
+    println!(
+        "regressions: {replayed} inputs replayed, {} failed",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{failures:#?}");
 }
-

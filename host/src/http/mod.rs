@@ -4,8 +4,8 @@
 
 mod docs;
 mod error;
-pub mod form;
 pub mod fetch;
+pub mod form;
 mod health;
 mod jobs;
 pub mod listener;
