@@ -391,7 +391,7 @@ fn slow_and_idle_clients_cannot_hold_the_server() {
     let idle: Vec<TcpStream> = (0..40)
         .filter_map(|_| TcpStream::connect(server.addr).ok())
         .collect();
-    let health = wait_for("/health past idle clients", Duration::from_secs(15), || {
+    wait_for("/health past idle clients", Duration::from_secs(15), || {
         let mut s = TcpStream::connect(server.addr).ok()?;
         s.set_read_timeout(Some(Duration::from_secs(3))).ok()?;
         s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -402,7 +402,6 @@ fn slow_and_idle_clients_cannot_hold_the_server() {
             .starts_with("HTTP/1.1 200")
             .then_some(())
     });
-    let _ = health;
     // SIGTERM with idle connections open: the process is gone within the
     // shutdown deadline (3 s) and a margin.
     let took = server.terminate(Duration::from_secs(10));

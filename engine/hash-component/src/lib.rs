@@ -197,7 +197,7 @@ impl Guest for HashModule {
 
     fn run(input: Input) -> Result<Output, Failure> {
         #[cfg(feature = "test-hooks")]
-        if let Some(doc) = test_hooks::run(&input.options)? {
+        if let Some(doc) = test_hooks::run(&input.data, &input.options)? {
             return Ok(Output {
                 document: doc.to_string(),
                 confidence: None,
@@ -219,7 +219,7 @@ mod test_hooks {
     //! Hidden options for the host's tests; compiled only with `test-hooks`.
     use super::*;
 
-    pub fn run(options: &str) -> Result<Option<Value>, Failure> {
+    pub fn run(data: &[u8], options: &str) -> Result<Option<Value>, Failure> {
         let map = grace_guest::options_object(options)?;
         if map.get("debug_spin").and_then(Value::as_bool) == Some(true) {
             let mut x: u64 = 0;
@@ -237,7 +237,14 @@ mod test_hooks {
             for _ in 0..mib {
                 digest = grace_hash::sha256_hex(&block);
             }
-            return Ok(Some(json!({ "worked_mib": mib, "digest": digest })));
+            // The input's own digest too, so a batch of work jobs over
+            // different bytes has a different, checkable result per job.
+            return Ok(Some(json!({
+                "worked_mib": mib,
+                "digest": digest,
+                "sha256": grace_hash::sha256_hex(data),
+                "bytes": data.len(),
+            })));
         }
         if let Some(mib) = map.get("debug_alloc_mib").and_then(Value::as_u64) {
             let v = vec![1u8; (mib as usize) << 20];

@@ -368,19 +368,37 @@ pub fn resample(
 
 /// Rotates `image` counter-clockwise by `degrees` about its centre onto a
 /// canvas grown to hold every corner, `fill` where no source pixel lands.
+///
+/// The canvas is [`rotated_size`]: check it against the limits first, since
+/// a thin sliver turned by 45° grows by half its length squared.
 pub fn rotate(image: &RgbImage, degrees: f64, fill: [u8; 3]) -> RgbImage {
     let (s, c) = degrees.to_radians().sin_cos();
     let (w, h) = (f64::from(image.width()), f64::from(image.height()));
-    // Rounded before ceil so an exact multiple of 90° does not gain a pixel.
-    let grow = |v: f64| ((v * 1e6).round() / 1e6).ceil().max(1.0);
-    let nw = grow(w * c.abs() + h * s.abs());
-    let nh = grow(w * s.abs() + h * c.abs());
+    let (nw, nh) = rotated_size(image.width(), image.height(), degrees);
+    let (nw, nh) = (f64::from(nw), f64::from(nh));
     let (cx, cy, ncx, ncy) = (w / 2.0, h / 2.0, nw / 2.0, nh / 2.0);
     // Inverse map of a counter-clockwise turn on screen (y down).
     resample(image, nw as u32, nh as u32, Edge::Fill(fill), |x, y| {
         let (dx, dy) = (x - ncx, y - ncy);
         (cx + c * dx - s * dy, cy + s * dx + c * dy)
     })
+}
+
+/// The canvas [`rotate`] makes for a `width`×`height` image turned by
+/// `degrees`: every corner held, at least one pixel per side.
+pub fn rotated_size(width: u32, height: u32, degrees: f64) -> (u32, u32) {
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (w, h) = (f64::from(width), f64::from(height));
+    // Rounded before ceil so an exact multiple of 90° does not gain a pixel.
+    let grow = |v: f64| {
+        ((v * 1e6).round() / 1e6)
+            .ceil()
+            .clamp(1.0, f64::from(u32::MAX)) as u32
+    };
+    (
+        grow(w * c.abs() + h * s.abs()),
+        grow(w * s.abs() + h * c.abs()),
+    )
 }
 
 /// Converts RGB to 8-bit luma.
@@ -396,6 +414,21 @@ pub fn to_gray(image: &RgbImage) -> GrayImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rotated_size_is_the_canvas_rotate_makes() {
+        let img = RgbImage::new(8, 61);
+        for degrees in [0.0, 0.3, -3.0, 15.0, -44.9, 45.0, 90.0, 180.0] {
+            let turned = rotate(&img, degrees, [255; 3]);
+            assert_eq!(
+                rotated_size(8, 61, degrees),
+                (turned.width(), turned.height()),
+                "{degrees}°"
+            );
+        }
+        // A sliver at 45° grows by about half its length squared.
+        assert_eq!(rotated_size(8, 20_000, 45.0), (14_148, 14_148));
+    }
 
     #[test]
     fn hull_of_square_with_inner_points() {

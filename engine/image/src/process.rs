@@ -3,7 +3,7 @@
 use crate::decode::{decode_image_with, DecodeLimits};
 use crate::deskew::estimate_skew;
 use crate::error::ImagingError;
-use crate::geometry::{rotate, to_gray};
+use crate::geometry::{rotate, rotated_size, to_gray};
 use crate::ops::{self, CropMode, PixelBox};
 use crate::options::{ImageOptions, Resize};
 use base64::Engine as _;
@@ -101,10 +101,14 @@ pub fn process(
         let estimate = estimate_skew(&image, options.max_skew_degrees).map(|e| e.angle_degrees);
         let applied = estimate.is_some_and(|a| a.abs() >= MIN_CORRECTION_DEGREES);
         if let (true, Some(angle)) = (applied, estimate) {
+            // Checked before turning: the canvas of a thin sliver turned
+            // by tens of degrees is far larger than the image (8×20000
+            // pixels at 45° is 14148×14148), and must not be allocated
+            // and filled only to be refused.
+            let (w, h) = rotated_size(image.width(), image.height(), -angle);
+            check_size(w, h, limits, "deskew")?;
             let fill = ops::border_color(&image);
-            let turned = rotate(&image, -angle, fill);
-            check_size(turned.width(), turned.height(), limits, "deskew")?;
-            image = turned;
+            image = rotate(&image, -angle, fill);
         }
         skew_degrees = estimate;
         steps.push(Step::Deskew {
@@ -357,6 +361,24 @@ mod tests {
         };
         let err = process(&png(&lined_page()), &opts, &limits).unwrap_err();
         assert!(err.to_string().contains("limit of 1000000 pixels"), "{err}");
+    }
+
+    #[test]
+    fn deskew_over_the_limit_is_refused_before_turning() {
+        // A page skewed by 10°: turned straight, its canvas grows by a third.
+        let page = rotate(&lined_page(), 10.0, [250; 3]);
+        let limits = DecodeLimits {
+            max_pixels: u64::from(page.width()) * u64::from(page.height()) + 1,
+            ..DecodeLimits::default()
+        };
+        let estimate = crate::deskew::estimate_skew(&page, 15.0).unwrap();
+        let (w, h) = rotated_size(page.width(), page.height(), -estimate.angle_degrees);
+        assert!(u64::from(w) * u64::from(h) > limits.max_pixels);
+        let err = process(&png(&page), &ImageOptions::default(), &limits).unwrap_err();
+        assert!(
+            matches!(&err, ImagingError::InvalidInput(m) if m.starts_with("deskew would make an image of")),
+            "{err}"
+        );
     }
 
     /// A JPEG with an EXIF APP1 segment declaring `orientation`.

@@ -108,8 +108,8 @@ async fn health(State(state): State<AppState>) -> Response {
     let rejected: serde_json::Map<String, Value> = state
         .service
         .rejected_files()
-        .into_iter()
-        .map(|(f, _why)| {
+        .into_keys()
+        .map(|f| {
             let name = f
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

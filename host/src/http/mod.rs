@@ -5,6 +5,7 @@
 mod docs;
 mod error;
 pub mod fetch;
+pub mod form;
 mod health;
 mod jobs;
 pub mod listener;
