@@ -33,7 +33,12 @@ async fn component_matches_native_library_byte_for_byte() {
     assert_eq!(d.name, "invoice-fields");
     assert_eq!(
         d.media_types,
-        ["application/json", "text/plain", "application/xml", "text/xml"]
+        [
+            "application/json",
+            "text/plain",
+            "application/xml",
+            "text/xml"
+        ]
     );
     assert_eq!(d.options_schema["properties"]["locale"]["default"], "auto");
     for out in &ocr {

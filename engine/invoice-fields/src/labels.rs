@@ -153,6 +153,9 @@ use LabelKind as K;
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     entries: Vec<(Cow<'static, str>, LabelKind)>,
+    /// The page's language builds compounds (German, Dutch): a label's head
+    /// word may end a longer word (`Handelsrechnung`).
+    compounds: bool,
 }
 
 impl Default for Lexicon {
@@ -162,6 +165,7 @@ impl Default for Lexicon {
                 .iter()
                 .map(|&(p, k)| (Cow::Borrowed(p), k))
                 .collect(),
+            compounds: false,
         }
     }
 }
@@ -169,7 +173,10 @@ impl Default for Lexicon {
 impl Lexicon {
     /// The base lexicon plus the labels of `langs`' packs.
     pub fn for_languages(langs: &[Lang]) -> Lexicon {
-        let mut lexicon = Lexicon::default();
+        let mut lexicon = Lexicon {
+            compounds: langs.iter().any(|l| matches!(l, Lang::De | Lang::Nl)),
+            ..Lexicon::default()
+        };
         for lang in langs {
             for &(phrase, kind) in lang.pack().labels {
                 let Some(kind) = label_kind(kind) else {
@@ -428,7 +435,7 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
         let mut best: Option<(usize, usize, LabelKind, &str)> = None;
         for (pattern, kind) in &page.lexicon.entries {
             let (pattern, kind) = (pattern.as_ref(), *kind);
-            if let Some(used) = match_at(&normed, i, pattern) {
+            if let Some(used) = match_at(&normed, i, pattern, page.lexicon.compounds) {
                 let n = pattern.split(' ').count();
                 // The longest label wins; between equals, the one that
                 // covers more of the line (`Exmo.(s) Sr.(s)` over `Exmo.(s)`).
@@ -477,7 +484,7 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
 
 /// Input words consumed when `pattern` matches at `i` (punctuation-only
 /// words inside the label, like the `-` of `Nº - factura`, are skipped).
-fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
+fn match_at(normed: &[String], i: usize, pattern: &str, compounds: bool) -> Option<usize> {
     // OCR often drops the space inside a label (`N°factura:`): the whole
     // label as one word matches too.
     if pattern.contains(' ')
@@ -498,7 +505,8 @@ fn match_at(normed: &[String], i: usize, pattern: &str) -> Option<usize> {
         // German and Dutch write a label's head word inside a compound
         // (`Handelsrechnung Nr.`, `Verkoopfactuur`): a long first word
         // matches at a word's end.
-        let compound = j == i && p.len() >= 7 && w.len() > p.len() && fold(w).ends_with(&fold(p));
+        let compound =
+            compounds && j == i && p.len() >= 7 && w.len() > p.len() && fold(w).ends_with(&fold(p));
         if fold(w) != fold(p) && !compound {
             // `%` alone is its own word; `IVA21%` glues a rate to its label.
             let pct = p == "%" && w.starts_with('%');
