@@ -42,12 +42,13 @@ describe('Extract Invoice/Receipt', () => {
 		assert.deepEqual(out[0].pairedItem, { item: 0 });
 	});
 
-	test('needs_review is derived from a low confidence or a failed check, and the host\'s own keys win', async () => {
+	test('needs_review is derived from a low confidence or a failed check; the host\'s verdict counts, and the threshold can only add to it', async () => {
 		for (const [body, want, reason] of [
 			[invoiceEnvelope({ confidence: 0.5 }), true, /confidence 0.50 is below 0.80/],
 			[failingEnvelope(), true, /check failed: lines_sum_to_total/],
 			[invoiceEnvelope({ data: { needs_review: true, review_reasons: ['vendor_tax_id checksum'] } }), true, /checksum/],
-			[invoiceEnvelope({ confidence: 0.5, data: { needs_review: false, review_reasons: [] } }), false, null],
+			[invoiceEnvelope({ confidence: 0.95, data: { needs_review: false, review_reasons: [] } }), false, null],
+			[invoiceEnvelope({ confidence: 0.5, data: { needs_review: false, review_reasons: [] } }), true, /confidence 0.50 is below 0.80/],
 		]) {
 			const ctx = makeContext({ items: [fileItem(JPEG)], params: extract(), host: () => ({ body }) });
 			const [[{ json }]] = await run(ctx);

@@ -100,21 +100,22 @@ export function failedValidations(data: IDataObject): string[] {
 }
 
 /**
- * Whether a person should look at the document, and why. The host's own
- * `needs_review` / `review_reasons` win when the result carries them;
- * otherwise: a confidence below the threshold or a failed check.
+ * Whether a person should look at the document, and why: the host's own
+ * `needs_review` / `review_reasons` when the result carries them, plus a
+ * confidence below this node's threshold (a workflow may be stricter than
+ * the host); without the host's verdict, a failed check too.
  */
 export function review(envelope: IDataObject, threshold = DEFAULT_REVIEW_THRESHOLD): { needs_review: boolean; review_reasons: string[] } {
 	const data = asObject(asObject(envelope.result).data);
 	const quality = asObject(envelope.quality);
 	const hostReasons = Array.isArray(data.review_reasons) ? (data.review_reasons as unknown[]).map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) : undefined;
-	if (typeof data.needs_review === 'boolean') {
-		return { needs_review: data.needs_review, review_reasons: hostReasons ?? [] };
-	}
 	const reasons: string[] = [];
 	const confidence = typeof quality.confidence === 'number' ? quality.confidence : null;
 	if (confidence !== null && confidence < threshold) {
 		reasons.push(`confidence ${confidence.toFixed(2)} is below ${threshold.toFixed(2)}`);
+	}
+	if (typeof data.needs_review === 'boolean') {
+		return { needs_review: data.needs_review || reasons.length > 0, review_reasons: [...(hostReasons ?? []), ...reasons] };
 	}
 	const validations = asArray(data.validations);
 	for (const v of validations) {
