@@ -268,10 +268,8 @@ pub fn matches_page(xml: &Fields, page: &Fields) -> Validation {
 /// Gives each XML field the page's box for it where the page printed the
 /// same value, so the XML's fields can be shown on the page.
 pub fn borrow_boxes(xml: &mut Fields, page: &Fields, check: &Validation) {
-    let names: Vec<&'static str> = xml.named().iter().map(|(n, _)| *n).collect();
-    let page_fields: Vec<Option<Field>> = page.named().iter().map(|(_, f)| (*f).clone()).collect();
-    for ((name, field), on_page) in names.into_iter().zip(xml.each_mut()).zip(page_fields) {
-        let (Some(f), Some(p)) = (field.as_mut(), on_page) else {
+    for ((name, field), (_, on_page)) in xml.named_mut().into_iter().zip(page.named()) {
+        let (Some(f), Some(p)) = (field.as_mut(), on_page.clone()) else {
             continue;
         };
         let disagrees = check.status == Status::Fail && check.fields.iter().any(|d| d == name);

@@ -205,6 +205,13 @@ impl Fields {
         ]
     }
 
+    /// Every field with its name, mutable, in output order.
+    pub fn named_mut(&mut self) -> [(&'static str, &mut Option<Field>); 16] {
+        let names = Fields::default().named().map(|(n, _)| n);
+        let mut fields = self.each_mut().into_iter();
+        names.map(|n| (n, fields.next().expect("as many fields as names")))
+    }
+
     /// Every field with its name, in output order.
     pub fn named(&self) -> [(&'static str, &Option<Field>); 16] {
         [

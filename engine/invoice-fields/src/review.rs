@@ -67,8 +67,7 @@ pub fn discount_contradicted(fields: &mut Fields, validations: &[Validation]) {
         .iter()
         .filter(|v| v.status == Status::Fail && CONTRADICTING_CHECKS.contains(&v.name.as_str()))
         .collect();
-    let names: Vec<&'static str> = fields.named().iter().map(|(n, _)| *n).collect();
-    for (name, field) in names.into_iter().zip(fields.each_mut()) {
+    for (name, field) in fields.named_mut() {
         let Some(f) = field.as_mut() else { continue };
         if failed.iter().any(|v| v.fields.iter().any(|n| n == name)) {
             f.confidence = f.confidence.min(CONTRADICTED);
@@ -125,8 +124,7 @@ pub fn cap_unconfirmed(fields: &mut Fields, validations: &[Validation]) {
         .amount_due
         .as_ref()
         .is_some_and(|d| Some(&d.value) == total.as_ref());
-    let names: Vec<&'static str> = fields.named().iter().map(|(n, _)| *n).collect();
-    for (name, field) in names.into_iter().zip(fields.each_mut()) {
+    for (name, field) in fields.named_mut() {
         let Some(f) = field.as_mut() else { continue };
         if f.source == crate::output::Source::EInvoice
             || confirmed(name)

@@ -397,6 +397,18 @@ fn withheld_at_rate(tax: &[TaxLineAt], subtotal: Decimal, target: Decimal) -> bo
     })
 }
 
+/// An amount found by where it stands, not by a label.
+fn by_position(a: AmountAt) -> Found<AmountAt> {
+    Found {
+        raw: a.raw.clone(),
+        span: a.span,
+        value: a,
+        label: None,
+        source: Source::Layout,
+        reconstructed: false,
+    }
+}
+
 /// The first money amount equal to `target` on a line below `below_y`.
 fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<AmountAt>> {
     let page = ctx.page;
@@ -407,14 +419,7 @@ fn amount_on_page(ctx: &Ctx, target: Decimal, below_y: f32) -> Option<Found<Amou
         amounts_in(page, page.line_span(line), ctx.locale)
             .into_iter()
             .find(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
-            .map(|a| Found {
-                raw: a.raw.clone(),
-                span: a.span,
-                value: a,
-                label: None,
-                source: Source::Layout,
-                reconstructed: false,
-            })
+            .map(by_position)
     })
 }
 
@@ -437,14 +442,6 @@ fn closing_pair(
         .filter(|a| a.money_like && a.value > Decimal::ZERO)
         .collect();
     printed.sort_by(|a, b| (y(a) - total_y).abs().total_cmp(&(y(b) - total_y).abs()));
-    let found = |a: &AmountAt| Found {
-        raw: a.raw.clone(),
-        span: a.span,
-        value: a.clone(),
-        label: None,
-        source: Source::Layout,
-        reconstructed: false,
-    };
     let highest_rate: Decimal = "0.27".parse().unwrap_or(Decimal::ZERO);
     let row = |a: &AmountAt| page.lines[a.span.line].row;
     // Rows that print the gross again: a tax table's sum row `net tax gross`.
@@ -476,7 +473,7 @@ fn closing_pair(
     pairs
         .into_iter()
         .min_by_key(|&(tier, rank, _, _)| (tier, rank))
-        .map(|(_, _, net, x)| (found(net), found(x)))
+        .map(|(_, _, net, x)| (by_position(net.clone()), by_position(x.clone())))
 }
 
 /// The lowest amount equal to `target` printed above `above_y` (the one
@@ -490,14 +487,7 @@ fn amount_above(ctx: &Ctx, target: Decimal, above_y: f32) -> Option<Found<Amount
         amounts_in(page, page.line_span(line), ctx.locale)
             .into_iter()
             .rfind(|a| a.money_like && a.value.approx_eq(target, Decimal::ZERO))
-            .map(|a| Found {
-                raw: a.raw.clone(),
-                span: a.span,
-                value: a,
-                label: None,
-                source: Source::Layout,
-                reconstructed: false,
-            })
+            .map(by_position)
     })
 }
 
