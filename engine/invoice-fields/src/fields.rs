@@ -292,12 +292,13 @@ fn later_reading(ctx: &Ctx, f: &Found<Date>, from: Date) -> Option<Found<Date>> 
 /// The most specific reading wins: a label of two or more words
 /// (`Nº factura:`), then a number alone on its line behind a glued `Nº`
 /// (`N°FAC-23-00414`, or `NFR22-0056` with the `º` lost), then a bare `Nº`
-/// label (which also opens addresses: `nº 41, bajo`), then a glued `Nº`
-/// anywhere.
+/// label (which also opens addresses: `nº 41, bajo`), then a number on
+/// the title's line, then a glued `Nº` anywhere.
 pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
     labelled_number(ctx, |words| words >= 2)
         .or_else(|| glued_number(ctx, true))
         .or_else(|| labelled_number(ctx, |words| words < 2))
+        .or_else(|| titled_number(ctx))
         .or_else(|| glued_number(ctx, false))
 }
 
@@ -359,48 +360,71 @@ fn glued_number(ctx: &Ctx, alone: bool) -> Option<Field> {
 /// The value of the first number label whose length in lexicon words
 /// `words` accepts.
 fn labelled_number(ctx: &Ctx, words: impl Fn(usize) -> bool) -> Option<Field> {
-    let page = ctx.page;
     ctx.labels
         .iter()
         .filter(|h| h.kind == LabelKind::InvoiceNumber && words(h.words))
         .find_map(|h| {
-            value_spans(page, h).into_iter().find_map(|s| {
-                let words = &page.lines[s.line].words;
-                (s.start..s.end).take(2).find_map(|i| {
-                    let t = words[i].text.trim_matches([':', ',', ';', '#', '.']);
-                    let ok = t.chars().any(|c| c.is_ascii_digit())
-                        && t.chars().all(|c| c.is_alphanumeric() || "/-_.".contains(c))
-                        && !is_date_like(t);
-                    // A series code before the number is part of it
-                    // (`FT A25/04949`, `FPR 2595/23`).
-                    let series = (i > s.start)
-                        .then(|| words[i - 1].text.as_str())
-                        .filter(|w| is_series_code(w));
-                    ok.then(|| {
-                        let start = if series.is_some() { i - 1 } else { i };
-                        let t = match series {
-                            Some(code) => format!("{code} {t}"),
-                            None => t.to_string(),
-                        };
-                        let t = t.as_str();
-                        let span = Span {
-                            line: s.line,
-                            start,
-                            end: i + 1,
-                        };
-                        Found {
-                            value: (),
-                            raw: t.to_string(),
-                            span,
-                            label: Some(*h),
-                            source: Source::Label,
-                            reconstructed: false,
-                        }
-                        .field(ctx, t.to_uppercase())
-                    })
-                })
-            })
+            value_spans(ctx.page, h)
+                .into_iter()
+                .find_map(|s| number_in(ctx, s, 2, h))
         })
+}
+
+/// A number printed on the title's own line (`Rechnung RE-2022-3371`,
+/// `Invoice INV-0193`): the title names it.
+fn titled_number(ctx: &Ctx) -> Option<Field> {
+    ctx.labels
+        .iter()
+        .filter(|h| h.kind == LabelKind::DocumentTitle && h.span.start == 0)
+        .find_map(|h| {
+            let end = ctx.page.lines[h.span.line].words.len();
+            let rest = Span {
+                line: h.span.line,
+                start: h.span.end,
+                end,
+            };
+            (end > h.span.end)
+                .then(|| number_in(ctx, rest, 1, h))
+                .flatten()
+        })
+}
+
+/// The first of the first `take` words of `s` that reads as a document
+/// number (a digit, no date), with a series code printed before it.
+fn number_in(ctx: &Ctx, s: Span, take: usize, label: &LabelHit) -> Option<Field> {
+    let words = &ctx.page.lines[s.line].words;
+    (s.start..s.end).take(take).find_map(|i| {
+        let t = words[i].text.trim_matches([':', ',', ';', '#', '.']);
+        let ok = t.chars().any(|c| c.is_ascii_digit())
+            && t.chars().all(|c| c.is_alphanumeric() || "/-_.".contains(c))
+            && !is_date_like(t);
+        // A series code before the number is part of it
+        // (`FT A25/04949`, `FPR 2595/23`).
+        let series = (i > s.start)
+            .then(|| words[i - 1].text.as_str())
+            .filter(|w| is_series_code(w));
+        ok.then(|| {
+            let start = if series.is_some() { i - 1 } else { i };
+            let t = match series {
+                Some(code) => format!("{code} {t}"),
+                None => t.to_string(),
+            };
+            let span = Span {
+                line: s.line,
+                start,
+                end: i + 1,
+            };
+            Found {
+                value: (),
+                raw: t.clone(),
+                span,
+                label: Some(*label),
+                source: Source::Label,
+                reconstructed: false,
+            }
+            .field(ctx, t.to_uppercase())
+        })
+    })
 }
 
 fn is_date_like(t: &str) -> bool {

@@ -337,25 +337,14 @@ const LEXICON: &[(&str, LabelKind)] = &[
     ("importe", K::ColAmount), ("amount", K::ColAmount), ("amt", K::ColAmount),
 ];
 
-/// Normalizes one word for matching: lowercase ASCII letters and digits,
-/// accents dropped, `º`/`°` as `o`, `%` kept, everything else removed.
+/// Normalizes one word for matching: lowercase letters and digits, accents
+/// and ligatures folded (`ã` → `a`, `ß` → `ss`), `º`/`°` as `o`, `%` kept,
+/// everything else removed.
 pub fn norm_word(w: &str) -> String {
-    let mut out = String::with_capacity(w.len());
-    for c in w.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'á' | 'à' | 'ä' | 'â' | 'ª' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' | 'º' | '°' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() || c == '%' {
-            out.push(c);
-        }
-    }
+    // The packs' own normalization (accents and ligatures folded, `º` as
+    // `o`), with the spaces it puts for punctuation dropped: one word.
+    let mut out = grace_invoice_rules::packs::normalize(w);
+    out.retain(|c| c != ' ');
     out
 }
 
@@ -451,6 +440,17 @@ fn find_labels(page: &Page, line: usize, anywhere: bool) -> Vec<LabelHit> {
         if let Some((mut n, used, mut kind, pattern)) = best {
             let last = &words[i + used - 1].text;
             let mut counts = anywhere || at_start || last.ends_with(':');
+            // `INVOICE` alone on its line in large type is the title, not
+            // the label of a number printed somewhere near.
+            let alone = at_start && i + used == words.len() && !last.ends_with(':');
+            if kind == LabelKind::InvoiceNumber
+                && n == 1
+                && alone
+                && page.has_boxes
+                && page.lines[line].rect.h() > page.line_height * 1.5
+            {
+                kind = LabelKind::DocumentTitle;
+            }
             if kind == LabelKind::InvoiceNumber && !at_start {
                 if titled {
                     // `Rechnung Nr. 4711 vom ...`, `Invoice (copy) No. 12`:
@@ -507,7 +507,10 @@ fn match_at(normed: &[String], i: usize, pattern: &str, compounds: bool) -> Opti
         // matches at a word's end.
         let compound =
             compounds && j == i && p.len() >= 7 && w.len() > p.len() && fold(w).ends_with(&fold(p));
-        if fold(w) != fold(p) && !compound {
+        // `Nº`, `N.º`, `No.`, `Nr.`, `Núm.`: one word for "number", however
+        // a pack spells it.
+        let number_word = |x: &str| matches!(x, "n" | "no" | "nr" | "nro" | "num");
+        if fold(w) != fold(p) && !compound && !(number_word(p) && number_word(w)) {
             // `%` alone is its own word; `IVA21%` glues a rate to its label.
             let pct = p == "%" && w.starts_with('%');
             let glued_rate = fold(w).strip_prefix(&fold(p)).is_some_and(|rest| {
@@ -565,6 +568,15 @@ mod tests {
             vec![K::InvoiceNumber, K::IssueDate]
         );
         assert!(kinds("Se cargará en la cuenta del cliente a su vencimiento.").is_empty());
+    }
+
+    #[test]
+    fn normalization_folds_every_latin_accent() {
+        assert_eq!(norm_word("Descrição"), "descricao");
+        assert_eq!(norm_word("Emissão:"), "emissao");
+        assert_eq!(norm_word("Condições"), "condicoes");
+        assert_eq!(norm_word("Straße"), "strasse");
+        assert_eq!(norm_word("Œuvre"), "oeuvre");
     }
 
     #[test]

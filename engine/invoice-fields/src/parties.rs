@@ -85,7 +85,12 @@ const TITLE_WORDS: &[&str] = &[
 /// Vendor and customer of the page. `ids` are the tax ids found.
 pub fn parties(ctx: &Ctx, ids: &[TaxIdAt]) -> (Party, Party) {
     let customer_lines = customer_block(ctx);
-    let vendor_lines = vendor_block(ctx, &customer_lines);
+    let mut vendor_lines = vendor_block(ctx, &customer_lines);
+    let customer_lines = if customer_lines.heading.is_none() {
+        window_block(ctx, &mut vendor_lines)
+    } else {
+        customer_lines
+    };
     let in_block =
         |block: &Block, line: usize| block.lines.contains(&line) || block.passed.contains(&line);
     // A tax id belongs to the block whose lines it sits on or right under.
@@ -186,27 +191,146 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
         block.heading = Some(h.span);
         return block;
     }
-    // The first line, top to bottom, that can start a party block.
-    let first = page.rows.iter().take(12).flatten().copied().find(|&l| {
+    // Without a heading, a party block is a name over an address: of the
+    // lines near the top that can start one, the one whose block looks
+    // most like a party (a legal form, a postcode), the first among equals. A title, a slogan or a tagline above
+    // the letterhead has no address under it.
+    let candidates = page.rows.iter().take(12).flatten().copied().filter(|&l| {
         !customer.lines.contains(&l)
             && customer.heading.is_none_or(|s| s.line != l)
-            && !starts_with_label(page, l)
-            && !is_title(&page.lines[l].text)
-            && !is_web_address(&page.lines[l].text.to_lowercase())
-            && !is_lowercase(&page.lines[l].text)
-            && page.lines[l]
-                .text
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .count()
-                >= 3
+            && can_start_block(ctx, l)
     });
-    let Some(first) = first else {
+    let mut best: Option<(u32, Block)> = None;
+    for l in candidates {
+        let mut block = follow(ctx, page.lines[l].rect, l);
+        block.lines.insert(0, l);
+        let score = party_score(ctx, &block);
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, block));
+        }
+    }
+    best.map(|(_, b)| b).unwrap_or_default()
+}
+
+/// How much a block looks like a party: a legal form on its first line, a
+/// postcode in its lines, an address line under the name.
+fn party_score(ctx: &Ctx, block: &Block) -> u32 {
+    let page = ctx.page;
+    let text = |l: usize| page.lines[l].text.as_str();
+    let named = block.lines.first().is_some_and(|&l| {
+        is_company_line(text(l))
+            || grace_invoice_rules::packs::all_packs()
+                .iter()
+                .any(|p| p.legal_form_of(text(l)).is_some())
+    });
+    let postcode = block.lines.iter().skip(1).any(|&l| has_postcode(text(l)));
+    let address = block.lines.len() >= 2;
+    2 * u32::from(named) + 2 * u32::from(postcode) + u32::from(address)
+}
+
+/// The recipient of a letter, printed without a heading where an envelope's
+/// window shows it: the block under a one-line return address (the
+/// vendor's name and address run together with `·`, `|` or `•`), else, on
+/// a page-shaped document, the first block in the left half of the page's
+/// top part, outside the vendor's block, of a name over at least two lines
+/// one of which holds a postcode. Trims the return address off the
+/// vendor's block when the vendor's block ran into it.
+fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
+    let page = ctx.page;
+    if !page.has_boxes || vendor.lines.is_empty() {
         return Block::default();
+    }
+    let vendor_name = norm_words(&page.lines[vendor.lines[0]].text);
+    let return_line = page.rows.iter().flatten().copied().find(|&l| {
+        let text = &page.lines[l].text;
+        let parts: Vec<&str> = text.split(['·', '|', '•']).collect();
+        l != vendor.lines[0] && parts.len() >= 3 && norm_words(parts[0]) == vendor_name
+    });
+    if let Some(r) = return_line {
+        if let Some(at) = vendor.lines.iter().position(|&l| l == r) {
+            vendor.lines.truncate(at);
+        }
+        let block = follow(ctx, page.lines[r].rect, r);
+        if block.lines.len() >= 2 {
+            return block;
+        }
+    }
+    // Only a page (not a till strip) has a window, in its upper part.
+    let first = page.bands.get(1).map_or(page.bottom, |b| b.top);
+    let width = page.lines.iter().map(|l| l.rect.x1).fold(0.0, f32::max);
+    if width < first * 0.55 {
+        return Block::default();
+    }
+    let taken = |l: usize| {
+        vendor.lines.contains(&l) || vendor.passed.contains(&l) || vendor.stop == Some(l)
     };
-    let mut block = follow(ctx, page.lines[first].rect, first);
-    block.lines.insert(0, first);
-    block
+    page.rows
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&l| {
+            let r = page.lines[l].rect;
+            r.y0 < first * 0.4 && r.x0 < width * 0.5 && !taken(l)
+        })
+        .filter(|&l| can_start_block(ctx, l))
+        .find_map(|l| {
+            let mut block = follow(ctx, page.lines[l].rect, l);
+            let address_like = block.lines.len() >= 2
+                && block.lines.iter().all(|&b| !taken(b))
+                && block
+                    .lines
+                    .iter()
+                    .any(|&b| has_postcode(&page.lines[b].text));
+            address_like.then(|| {
+                block.lines.insert(0, l);
+                block
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// A line's words, normalized, joined with single spaces.
+fn norm_words(text: &str) -> String {
+    text.split_whitespace()
+        .map(norm_word)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A line that may open a party block: not a label, a title, a web address,
+/// a date or lowercase prose, and with a few letters.
+fn can_start_block(ctx: &Ctx, l: usize) -> bool {
+    let text = &ctx.page.lines[l].text;
+    !starts_with_label(ctx.page, l)
+        && !is_title(text)
+        && !is_web_address(&text.to_lowercase())
+        && !is_lowercase(text)
+        && !is_date_line(ctx, l)
+        && text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+}
+
+/// Whether a line carries a postcode: four or five digits (`10115 Berlin`,
+/// `1012 AB`, `1000-001 Lisboa`), or the letter-digit shapes of the UK,
+/// Ireland and Canada (`SW1A 1AA`, `D02 X285`, `K1A 0B1`).
+fn has_postcode(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(','))
+        .collect();
+    let digits = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
+    let mixed = |w: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&w.len())
+            && w.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && w.bytes().any(|b| b.is_ascii_digit())
+            && w.bytes().any(|b| b.is_ascii_uppercase())
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let head = w.split('-').next().unwrap_or(w);
+        ((4..=5).contains(&head.len()) && digits(head))
+            || (mixed(w, 2..=4) && words.get(i + 1).is_some_and(|n| mixed(n, 3..=4)))
+    })
 }
 
 fn is_title(text: &str) -> bool {

@@ -232,6 +232,21 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
             _ => None,
         });
 
+    // No subtotal, but a `Total` with the tax and an amount due under it
+    // that equals the two together: that `Total` was the net (`Net Total`
+    // on British invoices). The block's arithmetic decides, not the word.
+    if subtotal.is_none() {
+        if let Some((tax, _)) = tax_total.as_ref() {
+            let net = totals_c.iter().find(|t| {
+                due_c.iter().any(|d| {
+                    bottom(ctx, d) > bottom(ctx, t)
+                        && (t.value.value + *tax).approx_eq(d.value.value, cent())
+                })
+            });
+            subtotal = net.map(|t| (t.value.value, amount_field(ctx, t, t.value.value)));
+        }
+    }
+
     // Withholding: printed as a deduction (`-150,00`) or plainly; the sign
     // the arithmetic needs decides, else it is reported positive.
     let expected = |wh_value: Decimal| -> Option<Decimal> {
@@ -260,6 +275,16 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)))
         .cloned()
         .or_else(|| want.and_then(|w| totals_c.iter().find_map(|f| repaired(ctx, f, w))))
+        // The amount due closes the block where no `Total` does.
+        .or_else(|| {
+            want.and_then(|w| {
+                due_c
+                    .iter()
+                    .filter(|d| d.value.value.approx_eq(w, cent()))
+                    .max_by(|a, b| bottom(ctx, a).total_cmp(&bottom(ctx, b)))
+                    .cloned()
+            })
+        })
         .or_else(|| pick_total(ctx, &totals_c));
     // A rounding line after the total: the amount to pay is the total plus
     // the adjustment, printed below it (often with its label lost).

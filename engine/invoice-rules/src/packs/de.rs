@@ -195,6 +195,8 @@ pub(super) static PACK: Pack = Pack {
         "Ges.m.b.H.",
         "GesmbH",
         "OG",
+        // Austria's registered sole trader.
+        "e.U.",
         "gGmbH",
         "Genossenschaft",
         "Einzelunternehmen",

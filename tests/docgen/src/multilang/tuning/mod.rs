@@ -5,6 +5,14 @@
 //! unruled, striped) and the totals boxed or in a plain right column. Long
 //! invoices continue their item table on further pages. Receipts are centred
 //! thermal slips with a tax summary table.
+//!
+//! Two more invoice families widen what the extractor is tuned on:
+//! [`letter`] (a business letter: window address, info block, footer
+//! columns) and [`modern`] (title first, header grid or label column,
+//! parties side by side).
+
+mod letter;
+mod modern;
 
 use crate::ids::format_iban;
 use crate::invoice::Party;
@@ -13,8 +21,17 @@ use crate::rng::Rng;
 use super::content::{Content, Settlement};
 use super::sheet::{meta_rows, Align, Cell, Rules, Sheet, TableSpec, Words, R};
 
-/// Draws an invoice; returns the layout's name (its switches).
+/// Draws an invoice in one of the families; returns the layout's name (its switches).
 pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
+    match rng.below(3) {
+        0 => letter::invoice(s, doc, words, rng),
+        1 => modern::invoice(s, doc, words, rng),
+        _ => classic(s, doc, words, rng),
+    }
+}
+
+/// The classic family: letterhead, title and header data, parties, table, totals column.
+fn classic(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
     let letterhead_right = rng.chance(0.5);
     let side_by_side = rng.chance(0.5);
     let rules = *rng.pick(&[Rules::Grid, Rules::Ruled, Rules::Unruled, Rules::Striped]);
@@ -97,7 +114,16 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
     let y = s.items_table(doc, words, &spec, m, right, y)?;
     let needed = lh * (doc.groups.len() as f32 + 12.0);
     let y = s.ensure_room(words, y, needed)?;
-    let y = totals(s, doc, words, right - s.w * 0.2, right, y, boxed)?;
+    let y = totals(
+        s,
+        doc,
+        words,
+        right - s.w * 0.2,
+        right,
+        y,
+        boxed,
+        Align::Right,
+    )?;
     let y = payment(s, doc, words, m, y + lh * 0.5)?;
     footer(s, doc, words, y)?;
     Ok(format!(
@@ -121,7 +147,7 @@ pub(crate) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
 
 /// A party: optional heading, name, address lines, VAT id, phone, e-mail; returns the y below.
 #[allow(clippy::too_many_arguments)]
-fn party(
+pub(super) fn party(
     s: &mut Sheet,
     doc: &Content,
     words: &Words,
@@ -183,9 +209,10 @@ fn party(
     Ok(y)
 }
 
-/// The totals column: labels right-aligned at `lx`, values at `vx`; returns the y below.
+/// The totals column: labels aligned at `lx` by `labels`, values right-aligned
+/// at `vx`; returns the y below.
 #[allow(clippy::too_many_arguments)]
-fn totals(
+pub(super) fn totals(
     s: &mut Sheet,
     doc: &Content,
     words: &Words,
@@ -193,6 +220,7 @@ fn totals(
     vx: f32,
     y: f32,
     boxed: bool,
+    labels: Align,
 ) -> R<f32> {
     let (lh, body) = (s.lh, s.body);
     let money = doc.money;
@@ -200,7 +228,7 @@ fn totals(
     let full_right = vx;
     let vx = if boxed { vx - body.size_px * 0.6 } else { vx };
     let mut y = y;
-    s.text(&body, lx, y, Align::Right, &words.net)?;
+    s.text(&body, lx, y, labels, &words.net)?;
     s.field(
         &body,
         vx,
@@ -213,7 +241,7 @@ fn totals(
     let single = doc.groups.len() == 1;
     for g in &doc.groups {
         let rate = doc.rate(g.rate_milli, true);
-        s.text(&body, lx, y, Align::Right, &words.tax_line(&rate))?;
+        s.text(&body, lx, y, labels, &words.tax_line(&rate))?;
         let q = s.text(&body, vx, y, Align::Right, &money.with_mark(g.tax))?;
         if single {
             s.c.tag("tax_total", &money.with_mark(g.tax), q);
@@ -221,7 +249,7 @@ fn totals(
         y += lh;
     }
     if doc.groups.len() > 1 {
-        s.text(&body, lx, y, Align::Right, &words.tax_total)?;
+        s.text(&body, lx, y, labels, &words.tax_total)?;
         s.field(
             &body,
             vx,
@@ -246,7 +274,7 @@ fn totals(
             s.accent,
         );
         let white = big.color([255, 255, 255]);
-        s.text(&white, lx, y, Align::Right, &words.total)?;
+        s.text(&white, lx, y, labels, &words.total)?;
         s.field(&white, vx, y, Align::Right, &total, "total")?;
         s.c.stroke_rect(
             left,
@@ -258,14 +286,14 @@ fn totals(
         );
     } else {
         s.c.hline(lx - s.w * 0.2, vx, y - big.size_px * 1.05, 1.5, body.color);
-        s.text(&big, lx, y, Align::Right, &words.total)?;
+        s.text(&big, lx, y, labels, &words.total)?;
         s.field(&big, vx, y, Align::Right, &total, "total")?;
     }
     Ok(y + lh * 1.5)
 }
 
 /// Payment terms and bank details at `x`; returns the y below.
-fn payment(s: &mut Sheet, doc: &Content, words: &Words, x: f32, y: f32) -> R<f32> {
+pub(super) fn payment(s: &mut Sheet, doc: &Content, words: &Words, x: f32, y: f32) -> R<f32> {
     let (lh, body) = (s.lh, s.body);
     let mut y = y;
     if let Some(terms) = &doc.terms {
@@ -307,7 +335,7 @@ fn payment(s: &mut Sheet, doc: &Content, words: &Words, x: f32, y: f32) -> R<f32
     Ok(y)
 }
 
-fn footer(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
+pub(super) fn footer(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
     let small = s.scaled(0.8).color([90, 90, 90]);
     let line = format!(
         "{} · {} {}",
