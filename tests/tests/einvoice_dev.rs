@@ -157,6 +157,25 @@ fn grace_run_invoice_reads_every_e_invoice_exactly() {
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
 
+/// A due date the page prints and the XML states only inside its payment
+/// terms text (BT-20 `Zahlbar innerhalb 30 Tagen netto bis 04.04.2018`,
+/// no BT-9), so `truth.json` has none: the page is right to give it.
+fn due_only_in_terms(doc: &Doc, field: &str, ours: &Option<String>) -> bool {
+    let (Some(iso), true) = (ours, field == "due_date" && doc.truth[field].is_null()) else {
+        return false;
+    };
+    let x = xml_of(doc);
+    let printed = match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}.{m}.{y}"),
+        _ => return false,
+    };
+    x.due_date.is_none()
+        && x.payment
+            .terms
+            .as_deref()
+            .is_some_and(|t| t.contains(&printed) || t.contains(iso.as_str()))
+}
+
 /// The nine page fields of every PDF read with `einvoice=ignore`, by
 /// truth field: (right, of).
 fn page_scores(docs: &[&Doc]) -> BTreeMap<&'static str, (usize, usize)> {
@@ -172,7 +191,7 @@ fn page_scores(docs: &[&Doc]) -> BTreeMap<&'static str, (usize, usize)> {
         assert!(out["e_invoice"].is_null());
         for field in PAGE_FIELDS {
             let ours = value_of(&out, field);
-            let right = ours == doc.truth[*field];
+            let right = ours == doc.truth[*field] || due_only_in_terms(doc, field, &ours);
             if !right {
                 println!(
                     "  {} {field}: truth {:?}, page {ours:?}",

@@ -256,6 +256,7 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
                 })
         })
     });
+    let due = due.or_else(|| unnamed_due_date(ctx, issue.as_ref()?.value));
     // A due date before the issue date is a misread: an OCR alternative of
     // it that falls on or after the issue date is the right reading.
     let due = match (&issue, due) {
@@ -266,8 +267,52 @@ pub fn dates(ctx: &Ctx) -> (Option<Field>, Option<Field>) {
     };
     (
         issue.map(|f| f.field(ctx, f.value.iso())),
-        due.map(|f| f.field(ctx, f.value.iso())),
+        due.map(|f| {
+            let mut field = f.field(ctx, f.value.iso());
+            if f.source == Source::Layout {
+                // Position alone names it: well short of what a label earns.
+                field.confidence = round3(field.confidence * 0.7);
+            }
+            field
+        }),
     )
+}
+
+/// A due date whose label the lexicon does not know: the first date after
+/// the issue date, within about half a year of it, alone on its line (a
+/// second date makes a period) and on no line another date label names
+/// (delivery, the original invoice's). Found by position, so it stays
+/// below the confidence a label earns.
+fn unnamed_due_date(ctx: &Ctx, issue: Date) -> Option<Found<Date>> {
+    // A coarse day count is enough for a window of months.
+    let day = |d: Date| i32::from(d.year) * 372 + i32::from(d.month) * 31 + i32::from(d.day);
+    let named = |line: usize| {
+        ctx.labels.iter().any(|h| {
+            h.span.line == line
+                && matches!(
+                    h.kind,
+                    LabelKind::IssueDate | LabelKind::DeliveryDate | LabelKind::RectifiedDate
+                )
+        })
+    };
+    ctx.page.rows.iter().flatten().find_map(|&line| {
+        if named(line) {
+            return None;
+        }
+        let found = dates_in(ctx.page, ctx.page.line_span(line), ctx.order);
+        let [(date, raw, span)] = found.as_slice() else {
+            return None;
+        };
+        let ahead = day(*date) - day(issue);
+        (1..=186).contains(&ahead).then(|| Found {
+            value: *date,
+            raw: raw.clone(),
+            span: *span,
+            label: None,
+            source: Source::Layout,
+            reconstructed: false,
+        })
+    })
 }
 
 /// The first alternative reading of `f` that is a date on or after `from`.
