@@ -345,6 +345,7 @@ pub fn invoice_number(ctx: &Ctx) -> Option<Field> {
         .or_else(|| labelled_number(ctx, |words| words < 2))
         .or_else(|| titled_number(ctx))
         .or_else(|| glued_number(ctx, false))
+        .or_else(|| unnamed_number(ctx))
 }
 
 /// A document series printed before its number: two to four capitals.
@@ -413,6 +414,107 @@ fn labelled_number(ctx: &Ctx, words: impl Fn(usize) -> bool) -> Option<Field> {
                 .into_iter()
                 .find_map(|s| number_in(ctx, s, 2, h))
         })
+}
+
+/// A document number whose label the lexicon does not know, by shape and
+/// place: in the upper part of the first page, an id-shaped word (a digit
+/// and a letter or a `-`/`/`, or four digits or more; no date, amount,
+/// tax id or phone) that is the value of a short label of words, beside
+/// it (`Belegnummer: RE-2024-12`) or above it in a header grid. A street
+/// number, a postcode or a count is never id-shaped enough. Found by
+/// position, so its confidence stays low.
+fn unnamed_number(ctx: &Ctx) -> Option<Field> {
+    let page = ctx.page;
+    if !page.has_boxes {
+        return None;
+    }
+    let first = page.bands.get(1).map_or(page.bottom, |b| b.top);
+    let ids = tax_ids(page);
+    let known_other = |line: usize| {
+        ctx.labels.iter().any(|h| {
+            h.span.line == line
+                && !matches!(h.kind, LabelKind::InvoiceNumber | LabelKind::DocumentTitle)
+        })
+    };
+    // A short label of words: one to four words with letters and no digit.
+    let is_label_text = |words: &[crate::layout::Word]| {
+        (1..=4).contains(&words.len())
+            && words.iter().all(|w| {
+                w.text.chars().any(char::is_alphabetic)
+                    && !w.text.chars().any(|c| c.is_ascii_digit())
+            })
+    };
+    let above = |line: usize| {
+        let r = page.lines[line].rect;
+        page.lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.rect.y1 <= r.y0 + page.line_height * 0.3
+                    && l.rect.y1 >= r.y0 - page.line_height * 1.6
+                    && l.rect.x_overlap(&r) > 0.0
+            })
+            .max_by(|a, b| a.1.rect.y1.total_cmp(&b.1.rect.y1))
+            .map(|(i, _)| i)
+    };
+    page.rows.iter().flatten().copied().find_map(|line| {
+        let l = &page.lines[line];
+        if l.rect.y0 > first * 0.45 || known_other(line) {
+            return None;
+        }
+        let words = &l.words;
+        let last = words.len().checked_sub(1)?;
+        let labelled_here = last > 0 && is_label_text(&words[..last]);
+        let labelled_beside = last == 0
+            && page
+                .left_of(line)
+                .first()
+                .is_some_and(|&j| !known_other(j) && is_label_text(&page.lines[j].words));
+        let labelled_above = last == 0
+            && above(line).is_some_and(|j| !known_other(j) && is_label_text(&page.lines[j].words));
+        if !(labelled_here || labelled_beside || labelled_above) {
+            return None;
+        }
+        let t = words[last].text.trim_matches([':', ',', ';', '#', '.']);
+        let span = Span {
+            line,
+            start: last,
+            end: last + 1,
+        };
+        let taken = ids.iter().any(|i| i.span.line == line && i.span.end > last);
+        (is_id_shaped(t) && !taken).then(|| {
+            let mut f = Found {
+                value: (),
+                raw: t.to_string(),
+                span,
+                label: None,
+                source: Source::Layout,
+                reconstructed: false,
+            }
+            .field(ctx, t.to_uppercase());
+            f.confidence = round3(f.confidence * 0.6);
+            f
+        })
+    })
+}
+
+/// A word shaped like a document number: a digit and a letter, `-` or `/`
+/// (`RE-2024-12`, `F2024/7`, `INV0042`), or four digits or more; no
+/// date, amount, IBAN or phone number.
+fn is_id_shaped(t: &str) -> bool {
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let marks = t.chars().filter(|c| "-/_".contains(*c)).count();
+    let only_id_chars = t.chars().all(|c| c.is_alphanumeric() || "/-_.".contains(c));
+    let amount_like = t.contains([',', '.']) && letters == 0;
+    only_id_chars
+        && digits >= 1
+        && (3..=20).contains(&t.len())
+        && (digits >= 4 || letters + marks >= 1)
+        && digits <= 12
+        && !amount_like
+        && !is_date_like(t)
+        && validate_iban(t).is_err()
 }
 
 /// A number printed on the title's own line (`Rechnung RE-2022-3371`,
