@@ -217,12 +217,10 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
 fn party_score(ctx: &Ctx, block: &Block) -> u32 {
     let page = ctx.page;
     let text = |l: usize| page.lines[l].text.as_str();
-    let named = block.lines.first().is_some_and(|&l| {
-        is_company_line(text(l))
-            || grace_invoice_rules::packs::all_packs()
-                .iter()
-                .any(|p| p.legal_form_of(text(l)).is_some())
-    });
+    let named = block
+        .lines
+        .first()
+        .is_some_and(|&l| is_company_line(text(l)));
     let postcode = block.lines.iter().skip(1).any(|&l| has_postcode(text(l)));
     let address = block.lines.len() >= 2;
     2 * u32::from(named) + 2 * u32::from(postcode) + u32::from(address)
@@ -231,9 +229,10 @@ fn party_score(ctx: &Ctx, block: &Block) -> u32 {
 /// The recipient of a letter, printed without a heading where an envelope's
 /// window shows it: the block under a one-line return address (the
 /// vendor's name and address run together with `·`, `|` or `•`), else, on
-/// a page-shaped document, the first block in the left half of the page's
-/// top part, outside the vendor's block, of a name over at least two lines
-/// one of which holds a postcode. Trims the return address off the
+/// a page-shaped document, the first block left of the page's right
+/// side in its top part, outside the vendor's block, of a name over at least two lines
+/// one of which holds a postcode (under a heading the lexicon lacks, if
+/// one word or a few with a colon stand over the name). Trims the return address off the
 /// vendor's block when the vendor's block ran into it.
 fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
     let page = ctx.page;
@@ -270,7 +269,7 @@ fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
         .copied()
         .filter(|&l| {
             let r = page.lines[l].rect;
-            r.y0 < first * 0.4 && r.x0 < width * 0.5 && !taken(l)
+            r.y0 < first * 0.4 && r.x0 < width * 0.6 && !taken(l)
         })
         .filter(|&l| can_start_block(ctx, l))
         .find_map(|l| {
@@ -282,7 +281,22 @@ fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
                     .iter()
                     .any(|&b| has_postcode(&page.lines[b].text));
             address_like.then(|| {
-                block.lines.insert(0, l);
+                // A heading the lexicon does not know (`Destinataire`,
+                // `Rechnungsanschrift:`): one word, a few ending in a colon,
+                // or words over a company's name. Otherwise it is the name.
+                let text = page.lines[l].text.trim();
+                let words = text.split_whitespace().count();
+                let over_company = block
+                    .lines
+                    .first()
+                    .is_some_and(|&n| is_company_line(&page.lines[n].text));
+                let heading = (words == 1 || (words <= 3 && text.ends_with(':')) || over_company)
+                    && !is_company_line(text);
+                if heading {
+                    block.heading = Some(page.line_span(l));
+                } else {
+                    block.lines.insert(0, l);
+                }
                 block
             })
         })
@@ -629,10 +643,15 @@ fn strip_trailing_title(name: &str) -> String {
     }
 }
 
+/// A line naming a company: a company word, or a legal form of any pack
+/// at its end (`GmbH`, `B.V.`, `e.U.`).
 fn is_company_line(text: &str) -> bool {
     text.split_whitespace()
         .map(norm_word)
         .any(|w| COMPANY_WORDS.contains(&w.as_str()))
+        || grace_invoice_rules::packs::all_packs()
+            .iter()
+            .any(|p| p.legal_form_of(text).is_some())
 }
 
 fn fill(ctx: &Ctx, block: &Block, party: &mut Party, vendor: bool) {
