@@ -3,7 +3,7 @@
 //! the detected language, and how often a field given with confidence
 //! ≥ 0.9 is right (the calibration the output promises).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use grace_docgen::multilang::MultiDoc;
 use grace_invoice_fields::{Field, InvoiceOutput};
@@ -31,21 +31,90 @@ pub const SCORED: &[(&str, bool)] = &[
 /// and words with their boxes, the shape the `pdf` module gives
 /// `invoice-fields`.
 pub fn page_json(doc: &MultiDoc) -> Vec<u8> {
+    page_json_with(doc, |w, _| w.to_string())
+}
+
+/// [`page_json`] with the words of the labels in `label_words` (lowercase
+/// letters) replaced by made-up words, for about `percent` % of those
+/// words (the same words on every document): how extraction does where
+/// the lexicon does not know a document's wording, so only the page's
+/// structure can tell. Words inside a field's value are kept.
+pub fn page_json_blinded(doc: &MultiDoc, label_words: &HashSet<String>, percent: u64) -> Vec<u8> {
+    page_json_with(doc, |text, in_field| {
+        let core: String = text.chars().filter(|c| c.is_alphabetic()).collect();
+        let core = core.to_lowercase();
+        if in_field || !label_words.contains(&core) {
+            return text.to_string();
+        }
+        let hash = core.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        if hash % 100 >= percent {
+            return text.to_string();
+        }
+        made_up_word(hash, core.chars().count(), text)
+    })
+}
+
+/// A pronounceable word of about `len` letters drawn from `hash`, with the
+/// original's capital and trailing colon.
+fn made_up_word(hash: u64, len: usize, like: &str) -> String {
+    const CONSONANTS: &[u8] = b"bcdfgklmnprstvz";
+    const VOWELS: &[u8] = b"aeiou";
+    let mut x = hash;
+    let mut w: String = (0..len.clamp(3, 9))
+        .map(|i| {
+            let set = if i % 2 == 0 { CONSONANTS } else { VOWELS };
+            let c = set[(x % set.len() as u64) as usize] as char;
+            x /= 7;
+            c
+        })
+        .collect();
+    if like.starts_with(char::is_uppercase) {
+        w[..1].make_ascii_uppercase();
+    }
+    if like.ends_with(':') {
+        w.push(':');
+    }
+    w
+}
+
+/// The page JSON with every word's text passed through `word(text, in_field)`.
+fn page_json_with(doc: &MultiDoc, word: impl Fn(&str, bool) -> String) -> Vec<u8> {
     let pages: Vec<Value> = doc
         .pages
         .iter()
         .enumerate()
         .map(|(i, p)| {
+            let in_field = |q: &[[f32; 2]; 4]| {
+                let (cx, cy) = ((q[0][0] + q[2][0]) / 2.0, (q[0][1] + q[2][1]) / 2.0);
+                p.field_boxes.iter().any(|b| {
+                    (b.quad[0][0] - 2.0..=b.quad[2][0] + 2.0).contains(&cx)
+                        && (b.quad[0][1] - 2.0..=b.quad[2][1] + 2.0).contains(&cy)
+                })
+            };
             let lines: Vec<Value> = p
                 .lines
                 .iter()
                 .map(|l| {
+                    let texts: Vec<String> = l
+                        .words
+                        .iter()
+                        .map(|w| word(&w.text, in_field(&w.quad)))
+                        .collect();
                     let words: Vec<Value> = l
                         .words
                         .iter()
-                        .map(|w| json!({"text": w.text, "box": w.quad}))
+                        .zip(&texts)
+                        .map(|(w, t)| json!({"text": t, "box": w.quad}))
                         .collect();
-                    json!({"text": l.text, "box": l.quad, "words": words})
+                    let changed = texts.iter().zip(&l.words).any(|(t, w)| *t != w.text);
+                    let text = if changed {
+                        texts.join(" ")
+                    } else {
+                        l.text.clone()
+                    };
+                    json!({"text": text, "box": l.quad, "words": words})
                 })
                 .collect();
             json!({

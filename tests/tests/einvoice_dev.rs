@@ -161,7 +161,7 @@ fn grace_run_invoice_reads_every_e_invoice_exactly() {
 /// terms text (BT-20 `Zahlbar innerhalb 30 Tagen netto bis 04.04.2018`,
 /// no BT-9), so `truth.json` has none: the page is right to give it.
 fn due_only_in_terms(doc: &Doc, field: &str, ours: &Option<String>) -> bool {
-    let (Some(iso), true) = (ours, field == "due_date" && doc.truth[field].is_null()) else {
+    let (Some(iso), true) = (ours, field == "due_date" && doc.truth[field].is_none()) else {
         return false;
     };
     let x = xml_of(doc);

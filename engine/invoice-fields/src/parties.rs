@@ -191,25 +191,34 @@ fn vendor_block(ctx: &Ctx, customer: &Block) -> Block {
         block.heading = Some(h.span);
         return block;
     }
-    // Without a heading, a party block is a name over an address: of the
-    // lines near the top that can start one, the one whose block looks
-    // most like a party (a legal form, a postcode), the first among equals. A title, a slogan or a tagline above
-    // the letterhead has no address under it.
-    let candidates = page.rows.iter().take(12).flatten().copied().filter(|&l| {
-        !customer.lines.contains(&l)
-            && customer.heading.is_none_or(|s| s.line != l)
-            && can_start_block(ctx, l)
-    });
-    let mut best: Option<(u32, Block)> = None;
-    for l in candidates {
-        let mut block = follow(ctx, page.lines[l].rect, l);
-        block.lines.insert(0, l);
-        let score = party_score(ctx, &block);
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            best = Some((score, block));
+    // Without a heading, a party block is a name over an address: the
+    // first line near the top whose block looks like a party at all (a
+    // legal form, a postcode or an address line under it), else the first
+    // line. A title, slogan or tagline above the letterhead has none.
+    let blocks = page
+        .rows
+        .iter()
+        .take(12)
+        .flatten()
+        .copied()
+        .filter(|&l| {
+            !customer.lines.contains(&l)
+                && customer.heading.is_none_or(|s| s.line != l)
+                && can_start_block(ctx, l)
+        })
+        .map(|l| {
+            let mut block = follow(ctx, page.lines[l].rect, l);
+            block.lines.insert(0, l);
+            block
+        });
+    let mut first = None;
+    for block in blocks {
+        if party_score(ctx, &block) > 0 {
+            return block;
         }
+        first.get_or_insert(block);
     }
-    best.map(|(_, b)| b).unwrap_or_default()
+    first.unwrap_or_default()
 }
 
 /// How much a block looks like a party: a legal form on its first line, a
@@ -255,11 +264,11 @@ fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
         }
     }
     // Only a page (not a till strip) has a window, in its upper part.
-    let first = page.bands.get(1).map_or(page.bottom, |b| b.top);
-    let width = page.lines.iter().map(|l| l.rect.x1).fold(0.0, f32::max);
-    if width < first * 0.55 {
+    if !page_shaped(page) {
         return Block::default();
     }
+    let first = first_page_height(page);
+    let width = page_width(page);
     let taken = |l: usize| {
         vendor.lines.contains(&l) || vendor.passed.contains(&l) || vendor.stop == Some(l)
     };
@@ -301,6 +310,22 @@ fn window_block(ctx: &Ctx, vendor: &mut Block) -> Block {
             })
         })
         .unwrap_or_default()
+}
+
+/// Height of the first input page (the whole frame for one page).
+fn first_page_height(page: &crate::layout::Page) -> f32 {
+    page.bands.get(1).map_or(page.bottom, |b| b.top)
+}
+
+/// Right edge of the rightmost line: the page's width as printed.
+fn page_width(page: &crate::layout::Page) -> f32 {
+    page.lines.iter().map(|l| l.rect.x1).fold(0.0, f32::max)
+}
+
+/// A page shaped like a sheet of paper (A4, Letter) rather than a till
+/// strip: its first page at least about half as wide as it is tall.
+fn page_shaped(page: &crate::layout::Page) -> bool {
+    page.has_boxes && page_width(page) >= first_page_height(page) * 0.55
 }
 
 /// A line's words, normalized, joined with single spaces.
