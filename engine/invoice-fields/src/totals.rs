@@ -307,6 +307,21 @@ pub fn totals(ctx: &Ctx, tax: &[TaxLineAt], table: &TableTotals) -> Totals {
         }),
         (t, _) => t,
     };
+    // No total, no amount due and no arithmetic to expect one: the lowest
+    // amount that two amounts printed above it add up to (a net and a tax
+    // of at most 27 %) closes the totals block, whatever its labels say.
+    let total = match total {
+        None if due_c.is_empty() => unlabelled_block(ctx).map(|(t, s, x)| {
+            subtotal = subtotal
+                .take()
+                .or_else(|| Some((s.value.value, amount_field(ctx, &s, s.value.value))));
+            tax_total = tax_total
+                .take()
+                .or_else(|| Some((x.value.value, amount_field(ctx, &x, x.value.value))));
+            t
+        }),
+        t => t,
+    };
     let mut total_field = total.as_ref().map(|f| amount_field(ctx, f, f.value.value));
     let total_value = total.as_ref().map(|f| f.value.value);
 
@@ -499,6 +514,27 @@ fn closing_pair(
         .into_iter()
         .min_by_key(|&(tier, rank, _, _)| (tier, rank))
         .map(|(_, _, net, x)| (by_position(net.clone()), by_position(x.clone())))
+}
+
+/// The totals block read from its arithmetic alone: the lowest amount on
+/// the page with a net and a tax above it that add up to it; (total, net,
+/// tax).
+fn unlabelled_block(ctx: &Ctx) -> Option<(Found<AmountAt>, Found<AmountAt>, Found<AmountAt>)> {
+    let page = ctx.page;
+    let y = |a: &AmountAt| page.lines[a.span.line].rect.cy();
+    let mut printed: Vec<AmountAt> = page
+        .rows
+        .iter()
+        .flatten()
+        .flat_map(|&line| amounts_in(page, page.line_span(line), ctx.locale))
+        .filter(|a| a.money_like && a.value > Decimal::ZERO)
+        .collect();
+    printed.sort_by(|a, b| y(b).total_cmp(&y(a)));
+    printed.iter().find_map(|t| {
+        let (net, tax) = closing_pair(ctx, t.value, y(t))?;
+        let above = |f: &Found<AmountAt>| y(&f.value) < y(t) - page.line_height * 0.3;
+        (above(&net) && above(&tax)).then(|| (by_position(t.clone()), net, tax))
+    })
 }
 
 /// The lowest amount equal to `target` printed above `above_y` (the one
