@@ -58,7 +58,7 @@ fn blind_score(language: Language) -> LangScore {
     let docs = multilang::set(language, Style::Tuning, PER_SET, 1000).expect("documents generate");
     let words: HashSet<String> = Style::Tuning
         .labels(language)
-        .phrases()
+        .all()
         .iter()
         .flat_map(|p| p.split(|c: char| !c.is_alphabetic()))
         .filter(|w| w.chars().count() >= 2)

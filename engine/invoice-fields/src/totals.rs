@@ -474,13 +474,7 @@ fn closing_pair(
 ) -> Option<(Found<AmountAt>, Found<AmountAt>)> {
     let page = ctx.page;
     let y = |a: &AmountAt| page.lines[a.span.line].rect.cy();
-    let mut printed: Vec<AmountAt> = page
-        .rows
-        .iter()
-        .flatten()
-        .flat_map(|&line| amounts_in(page, page.line_span(line), ctx.locale))
-        .filter(|a| a.money_like && a.value > Decimal::ZERO)
-        .collect();
+    let mut printed = money_on_page(ctx);
     printed.sort_by(|a, b| (y(a) - total_y).abs().total_cmp(&(y(b) - total_y).abs()));
     let highest_rate: Decimal = "0.27".parse().unwrap_or(Decimal::ZERO);
     let row = |a: &AmountAt| page.lines[a.span.line].row;
@@ -516,19 +510,24 @@ fn closing_pair(
         .map(|(_, _, net, x)| (by_position(net.clone()), by_position(x.clone())))
 }
 
+/// Every positive money amount printed on the page, in reading order.
+fn money_on_page(ctx: &Ctx) -> Vec<AmountAt> {
+    let page = ctx.page;
+    page.rows
+        .iter()
+        .flatten()
+        .flat_map(|&line| amounts_in(page, page.line_span(line), ctx.locale))
+        .filter(|a| a.money_like && a.value > Decimal::ZERO)
+        .collect()
+}
+
 /// The totals block read from its arithmetic alone: the lowest amount on
 /// the page with a net and a tax above it that add up to it; (total, net,
 /// tax).
 fn unlabelled_block(ctx: &Ctx) -> Option<(Found<AmountAt>, Found<AmountAt>, Found<AmountAt>)> {
     let page = ctx.page;
     let y = |a: &AmountAt| page.lines[a.span.line].rect.cy();
-    let mut printed: Vec<AmountAt> = page
-        .rows
-        .iter()
-        .flatten()
-        .flat_map(|&line| amounts_in(page, page.line_span(line), ctx.locale))
-        .filter(|a| a.money_like && a.value > Decimal::ZERO)
-        .collect();
+    let mut printed = money_on_page(ctx);
     printed.sort_by(|a, b| y(b).total_cmp(&y(a)));
     printed.iter().find_map(|t| {
         let (net, tax) = closing_pair(ctx, t.value, y(t))?;

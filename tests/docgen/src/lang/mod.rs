@@ -145,46 +145,6 @@ pub struct Labels {
     pub tax_summary: &'static [[&'static str; 4]],
 }
 
-impl Labels {
-    /// Every wording of every label (placeholders left in).
-    pub fn phrases(&self) -> Vec<&'static str> {
-        let lists = [
-            self.invoice_title,
-            self.receipt_title,
-            self.invoice_number,
-            self.issue_date,
-            self.due_date,
-            self.seller,
-            self.buyer,
-            self.description,
-            self.quantity,
-            self.unit_price,
-            self.tax_rate,
-            self.amount,
-            self.net,
-            self.tax_line,
-            self.tax_total,
-            self.total,
-            self.bank,
-            self.iban,
-            self.bic,
-            self.page,
-            self.continued,
-            self.cash,
-            self.change,
-            self.card,
-            self.thanks,
-        ];
-        let summary = self.tax_summary.iter().flatten().copied();
-        lists
-            .into_iter()
-            .flatten()
-            .copied()
-            .chain(summary)
-            .collect()
-    }
-}
-
 /// One catalogue line: description, unit price range in cents, tax class
 /// (0 standard, 1 reduced, 2 second reduced rate).
 pub type CatalogueItem = (&'static str, i64, i64, usize);
@@ -273,7 +233,8 @@ impl DateStyle {
 }
 
 impl Labels {
-    /// Every wording of every label, for tests that compare style families.
+    /// Every wording of every label (placeholders left in), for tests that
+    /// compare style families or make label words unknown.
     pub fn all(&self) -> Vec<&'static str> {
         let lists: [Synonyms; 25] = [
             self.invoice_title,

@@ -11,7 +11,7 @@ use crate::rng::Rng;
 
 use super::super::content::Content;
 use super::super::sheet::{meta_rows, Align, Cell, Rules, Sheet, TableSpec, Words, R};
-use super::{footer, party, payment, totals};
+use super::{party, payment_and_footer, table_and_totals};
 
 /// Draws a business-letter invoice; returns the layout's name.
 pub(super) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
@@ -113,27 +113,10 @@ pub(super) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
         rules,
         spaced_rate: true,
     };
-    let y = s.items_table(doc, words, &spec, m, right, y)?;
-    let needed = lh * (doc.groups.len() as f32 + 14.0);
-    let y = s.ensure_room(words, y, needed)?;
-    let y = totals(
-        s,
-        doc,
-        words,
-        s.w * 0.5,
-        right,
-        y + lh * 0.5,
-        false,
-        Align::Left,
-    )?;
+    let y = table_and_totals(s, doc, words, &spec, y, s.w * 0.5, false, Align::Left)?;
     if !footer_columns {
-        let y = payment(s, doc, words, m, y + lh * 0.5)?;
-        return finish(
-            footer(s, doc, words, y),
-            centred,
-            number_in_title,
-            "payment",
-        );
+        let drawn = payment_and_footer(s, doc, words, y);
+        return finish(drawn, centred, number_in_title, "payment");
     }
     let mut y = y + lh * 0.5;
     if let Some(terms) = &doc.terms {

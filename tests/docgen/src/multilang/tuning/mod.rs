@@ -111,21 +111,9 @@ fn classic(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<Stri
         rules,
         spaced_rate: rng.chance(0.5),
     };
-    let y = s.items_table(doc, words, &spec, m, right, y)?;
-    let needed = lh * (doc.groups.len() as f32 + 12.0);
-    let y = s.ensure_room(words, y, needed)?;
-    let y = totals(
-        s,
-        doc,
-        words,
-        right - s.w * 0.2,
-        right,
-        y,
-        boxed,
-        Align::Right,
-    )?;
-    let y = payment(s, doc, words, m, y + lh * 0.5)?;
-    footer(s, doc, words, y)?;
+    let lx = right - s.w * 0.2;
+    let y = table_and_totals(s, doc, words, &spec, y, lx, boxed, Align::Right)?;
+    payment_and_footer(s, doc, words, y)?;
     Ok(format!(
         "tuning/invoice:letterhead-{},{},{},totals-{}",
         if letterhead_right { "right" } else { "left" },
@@ -207,6 +195,32 @@ pub(super) fn party(
         y += lh;
     }
     Ok(y)
+}
+
+/// The item table from `y`, then (on a new page when it does not fit) the
+/// totals column with its labels at `lx`; returns the y below.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn table_and_totals(
+    s: &mut Sheet,
+    doc: &Content,
+    words: &Words,
+    spec: &TableSpec,
+    y: f32,
+    lx: f32,
+    boxed: bool,
+    labels: Align,
+) -> R<f32> {
+    let right = s.w - s.m;
+    let y = s.items_table(doc, words, spec, s.m, right, y)?;
+    let needed = s.lh * (doc.groups.len() as f32 + 12.0);
+    let y = s.ensure_room(words, y, needed)?;
+    totals(s, doc, words, lx, right, y, boxed, labels)
+}
+
+/// Payment terms and bank details, then the centred footer line.
+pub(super) fn payment_and_footer(s: &mut Sheet, doc: &Content, words: &Words, y: f32) -> R<()> {
+    let y = payment(s, doc, words, s.m, y + s.lh * 0.5)?;
+    footer(s, doc, words, y)
 }
 
 /// The totals column: labels aligned at `lx` by `labels`, values right-aligned

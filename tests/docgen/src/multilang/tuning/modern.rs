@@ -7,7 +7,7 @@ use crate::rng::Rng;
 
 use super::super::content::Content;
 use super::super::sheet::{meta_rows, Align, Cell, Rules, Sheet, TableSpec, Words, R};
-use super::{footer, party, payment, totals};
+use super::{party, payment_and_footer, table_and_totals};
 
 /// Draws a modern invoice; returns the layout's name.
 pub(super) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng) -> R<String> {
@@ -106,21 +106,8 @@ pub(super) fn invoice(s: &mut Sheet, doc: &Content, words: &Words, rng: &mut Rng
         rules,
         spaced_rate: false,
     };
-    let y = s.items_table(doc, words, &spec, m, right, y)?;
-    let needed = lh * (doc.groups.len() as f32 + 12.0);
-    let y = s.ensure_room(words, y, needed)?;
-    let y = totals(
-        s,
-        doc,
-        words,
-        s.w * 0.55,
-        right,
-        y + lh * 0.5,
-        false,
-        Align::Left,
-    )?;
-    let y = payment(s, doc, words, m, y + lh * 0.5)?;
-    footer(s, doc, words, y)?;
+    let y = table_and_totals(s, doc, words, &spec, y, s.w * 0.55, false, Align::Left)?;
+    payment_and_footer(s, doc, words, y)?;
     Ok(format!(
         "tuning/modern:meta-{},seller-{}",
         if grid { "grid" } else { "column" },
