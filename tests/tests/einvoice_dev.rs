@@ -226,13 +226,8 @@ fn einvoice_dev_pdfs_read_from_the_page() {
     // Extraction was tuned looking at the first, third, fifth... PDF in
     // name order only; the others are reported apart, as documents it did
     // not see.
-    let (tuning, report): (Vec<(usize, &Doc)>, Vec<(usize, &Doc)>) = pdfs
-        .iter()
-        .copied()
-        .enumerate()
-        .partition(|(i, _)| i % 2 == 0);
-    let tuning: Vec<&Doc> = tuning.into_iter().map(|(_, d)| d).collect();
-    let report: Vec<&Doc> = report.into_iter().map(|(_, d)| d).collect();
+    let tuning: Vec<&Doc> = pdfs.iter().copied().step_by(2).collect();
+    let report: Vec<&Doc> = pdfs.iter().copied().skip(1).step_by(2).collect();
     let t = page_scores(&tuning);
     let r = page_scores(&report);
     for (field, (right, of)) in &t {
