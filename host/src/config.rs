@@ -544,16 +544,16 @@ impl Config {
                 self.runtime.deadline_secs
             ));
         }
-        let largest = self
-            .module_memory_limits_mib()
-            .into_iter()
-            .chain([(
-                "a module without a default".to_string(),
-                self.runtime
-                    .memory_limit_mib
-                    .unwrap_or(OTHER_MODULE_MEMORY_MIB),
-            )])
-            .max_by_key(|(_, v)| *v);
+        // The general limit first: on a tie, the named module is reported.
+        let largest = [(
+            "a module without a default".to_string(),
+            self.runtime
+                .memory_limit_mib
+                .unwrap_or(OTHER_MODULE_MEMORY_MIB),
+        )]
+        .into_iter()
+        .chain(self.module_memory_limits_mib())
+        .max_by_key(|(_, v)| *v);
         if let Some((name, limit)) = largest {
             if self.runtime.memory_budget_mib < limit {
                 return Err(format!(
@@ -804,6 +804,47 @@ mod tests {
         let path = dir.path().join("shown.toml");
         std::fs::write(&path, c.to_toml()).unwrap();
         assert_eq!(Config::load_with(Some(&path), &[]).unwrap(), c);
+    }
+
+    #[test]
+    fn memory_limits_per_module_with_overrides() {
+        let c = Config::load_with(None, &[]).unwrap();
+        assert_eq!(c.memory_limit_mib_for("ocr"), 1024);
+        assert_eq!(c.memory_limit_mib_for("lang"), 128);
+        assert_eq!(
+            c.memory_limit_mib_for("dropped-in"),
+            OTHER_MODULE_MEMORY_MIB
+        );
+        let o = c.load_options();
+        assert_eq!(o.limits_for("pdf").memory_bytes, 512 << 20);
+        assert_eq!(o.recycle_threshold("ocr"), 384 << 20);
+        assert_eq!(o.recycle_threshold("dropped-in"), 512 << 20);
+        assert_eq!(o.budget.limit(), DEFAULT_MEMORY_BUDGET_MIB << 20);
+        // One limit for all replaces the defaults; a module's own entry wins.
+        let c = Config::load_with(
+            None,
+            &over(&[
+                ("runtime.memory_limit_mib", "300"),
+                ("runtime.module_memory_mib.pdf", "700"),
+                ("runtime.recycle_above_mib", "100"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.memory_limit_mib_for("ocr"), 300);
+        assert_eq!(c.memory_limit_mib_for("pdf"), 700);
+        let o = c.load_options();
+        assert_eq!(o.recycle_threshold("ocr"), 100 << 20);
+        // Under a smaller limit, a module keeps at most half of it.
+        let c = Config::load_with(None, &over(&[("runtime.memory_limit_mib", "64")])).unwrap();
+        assert_eq!(c.load_options().recycle_threshold("ocr"), 32 << 20);
+        // A budget below a limit could never serve that module's largest calls.
+        let err = Config::load_with(None, &over(&[("runtime.memory_budget_mib", "512")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("memory_budget_mib") && err.contains("ocr"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -25,12 +25,21 @@ fn installed(name: &str) -> PathBuf {
     p
 }
 
-/// `(file name, path)` of installed modules.
-fn installed_modules(names: &[&str]) -> Vec<(String, PathBuf)> {
-    names
+/// A server with the default configuration (keys off) over these
+/// installed modules, plus the test-hooks `hash` when `hooks` is set.
+fn server_over_installed(names: &[&str], hooks: bool) -> Server {
+    let mut modules: Vec<(String, PathBuf)> = names
         .iter()
         .map(|n| (format!("{n}.wasm"), installed(&format!("{n}.wasm"))))
-        .collect()
+        .collect();
+    if hooks {
+        modules.push(("hash.wasm".into(), hash_wasm().to_path_buf()));
+    }
+    let modules: Vec<(&str, &std::path::Path)> = modules
+        .iter()
+        .map(|(n, p)| (n.as_str(), p.as_path()))
+        .collect();
+    Server::start(&modules, "", false)
 }
 
 /// Deterministic incompressible bytes (a photo's entropy without a photo).
@@ -163,12 +172,10 @@ fn uploads_in_every_form(server: &Server) {
 
 #[test]
 fn a_ten_megabyte_photo_reads_on_every_document_route() {
-    let modules = installed_modules(&["hash", "ocr", "pdf", "invoice-fields"]);
-    let modules: Vec<(&str, &std::path::Path)> = modules
-        .iter()
-        .map(|(n, p)| (n.as_str(), p.as_path()))
-        .collect();
-    photo_on_every_document_route(&Server::start(&modules, "", false));
+    photo_on_every_document_route(&server_over_installed(
+        &["hash", "ocr", "pdf", "invoice-fields"],
+        false,
+    ));
 }
 
 fn photo_on_every_document_route(server: &Server) {
@@ -660,12 +667,7 @@ fn compressed_spaces_pdf() -> Vec<u8> {
 
 #[test]
 fn a_pdf_of_compressed_spaces_stops_at_the_pdf_memory_limit() {
-    let modules = installed_modules(&["hash", "ocr", "pdf", "invoice-fields"]);
-    let modules: Vec<(&str, &std::path::Path)> = modules
-        .iter()
-        .map(|(n, p)| (n.as_str(), p.as_path()))
-        .collect();
-    let server = Server::start(&modules, "", false);
+    let server = server_over_installed(&["hash", "ocr", "pdf", "invoice-fields"], false);
     compressed_spaces(&server);
     let (_, peak) = memory_of(server.pid().unwrap());
     println!("compressed spaces: server peak RSS {} MiB", peak >> 20);
@@ -693,6 +695,10 @@ fn compressed_spaces(server: &Server) {
             "{route}: {v}"
         );
         assert!(!resp.text().contains("/rustc/"), "{}", resp.text());
+        println!(
+            "compressed spaces on {route}: {} {}",
+            resp.status, v["error"]["code"]
+        );
     }
 }
 
@@ -795,14 +801,10 @@ fn rss_stays_bounded_through_the_hostile_suite() {
     use std::sync::Arc;
     // The default configuration (keys off, so no request is rate limited)
     // over every installed module, `hash` with its test hooks.
-    let mut modules =
-        installed_modules(&["image", "invoice-fields", "lang", "ocr", "pdf", "translate"]);
-    modules.push(("hash.wasm".into(), hash_wasm().to_path_buf()));
-    let modules: Vec<(&str, &std::path::Path)> = modules
-        .iter()
-        .map(|(n, p)| (n.as_str(), p.as_path()))
-        .collect();
-    let server = Server::start(&modules, "", false);
+    let server = server_over_installed(
+        &["image", "invoice-fields", "lang", "ocr", "pdf", "translate"],
+        true,
+    );
     let pid = server.pid().unwrap();
     let (start_rss, _) = memory_of(pid);
     let stop = Arc::new(AtomicBool::new(false));

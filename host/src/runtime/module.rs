@@ -33,7 +33,7 @@ pub struct LoadOptions {
     pub budget: Arc<MemoryBudget>,
     /// An instance whose linear memory grew past this many bytes is dropped
     /// after its call instead of going back to the pool; None: the module's
-    /// entry in `module_keep`, else half its memory limit.
+    /// entry in `module_keep` or half its memory limit, whichever is less.
     pub recycle_above: Option<u64>,
     /// The linear memory an instance of the named module may keep in the
     /// pool, bytes (see `recycle_above`).
@@ -71,9 +71,14 @@ impl LoadOptions {
     /// The linear memory past which an instance of module `name` is not
     /// kept in the pool.
     pub fn recycle_threshold(&self, name: &str) -> u64 {
-        self.recycle_above
-            .or_else(|| self.module_keep.get(name).copied())
-            .unwrap_or(self.limits_for(name).memory_bytes / 2)
+        // A keep size is measured against the default limit: under a
+        // smaller limit set by the operator, half of it.
+        let half = self.limits_for(name).memory_bytes / 2;
+        self.recycle_above.unwrap_or_else(|| {
+            self.module_keep
+                .get(name)
+                .map_or(half, |keep| (*keep).min(half))
+        })
     }
 }
 

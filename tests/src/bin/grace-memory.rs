@@ -86,67 +86,69 @@ fn scanned_pdf(pages: usize) -> Vec<u8> {
     Document::new((0..pages).map(|_| scanned_a4(&lines)).collect()).to_bytes()
 }
 
-struct Row {
-    module: String,
-    input: String,
-    bytes: usize,
-    baseline: u64,
-    peak: u64,
-    secs: f64,
-    outcome: String,
+/// One input of one module.
+struct Case {
+    input: &'static str,
+    data: Vec<u8>,
+    media_type: &'static str,
+    options: &'static str,
 }
 
-async fn measure(
-    module: &LoadedModule,
-    input: &str,
+fn case(
+    input: &'static str,
     data: Vec<u8>,
-    media_type: &str,
-    options: &str,
-) -> (Row, Option<String>) {
-    let bytes = data.len();
-    let started = Instant::now();
-    let (answer, memory) = module
-        .run_measured(ModuleInput {
-            data,
-            media_type: media_type.into(),
-            options: options.into(),
-        })
-        .await;
-    let secs = started.elapsed().as_secs_f64();
-    let (outcome, document) = match answer {
-        Ok(out) => (
-            format!("ok, {} KiB out", out.document.len() / 1024),
-            Some(out.document),
-        ),
-        Err(e) => (
-            format!(
+    media_type: &'static str,
+    options: &'static str,
+) -> Case {
+    Case {
+        input,
+        data,
+        media_type,
+        options,
+    }
+}
+
+/// Runs each case on a fresh instance of `module`, printing its row;
+/// returns the peaks and the answers.
+async fn measure(module: &LoadedModule, cases: Vec<Case>) -> (u64, Vec<Option<String>>) {
+    let mut peak = 0;
+    let mut answers = Vec::new();
+    for Case {
+        input,
+        data,
+        media_type,
+        options,
+    } in cases
+    {
+        let bytes = data.len();
+        let started = Instant::now();
+        let (answer, memory) = module
+            .run_measured(ModuleInput {
+                data,
+                media_type: media_type.into(),
+                options: options.into(),
+            })
+            .await;
+        let secs = started.elapsed().as_secs_f64();
+        let outcome = match &answer {
+            Ok(out) => format!("ok, {} KiB out", out.document.len() / 1024),
+            Err(e) => format!(
                 "{}: {}",
                 e.code(),
                 e.message().chars().take(80).collect::<String>()
             ),
-            None,
-        ),
-    };
-    let row = Row {
-        module: module.name().into(),
-        input: input.into(),
-        bytes,
-        baseline: memory.baseline,
-        peak: memory.peak,
-        secs,
-        outcome,
-    };
-    println!(
-        "| {} | {} | {:.1} | {} | {} | {:.1} | {} |",
-        row.module,
-        row.input,
-        row.bytes as f64 / MIB as f64,
-        row.baseline / MIB,
-        row.peak / MIB,
-        row.secs,
-        row.outcome
-    );
-    (row, document)
+        };
+        println!(
+            "| {} | {input} | {:.1} | {} | {} | {secs:.1} | {outcome} |",
+            module.name(),
+            bytes as f64 / MIB as f64,
+            memory.baseline / MIB,
+            memory.peak / MIB,
+        );
+        peak = peak.max(memory.peak);
+        answers.push(answer.ok().map(|out| out.document));
+    }
+    (peak, answers)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -157,7 +159,6 @@ async fn main() {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .cloned();
-    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let engine = grace::GraceEngine::new().expect("engine");
     // Generous limits: the point is to see how far each module grows.
     let options = grace::LoadOptions {
@@ -169,261 +170,174 @@ async fn main() {
         pool_size: 1,
         ..grace::LoadOptions::default()
     };
-    let load = |name: &'static str| {
-        let engine = engine.clone();
-        let options = options.clone();
-        async move {
-            LoadedModule::load(&engine, grace_tests::component_path(name), &options)
-                .await
-                .unwrap_or_else(|e| panic!("{name}: {e}"))
-        }
-    };
-    println!("| module | input | input MiB | baseline MiB | peak MiB | s | outcome |");
-    println!("| --- | --- | ---: | ---: | ---: | ---: | --- |");
-    let mut rows = Vec::new();
     let photo12 = phone_photo(3024, 4032);
-    println!(
-        "(the 12 MP photo is {:.1} MiB)",
-        photo12.len() as f64 / MIB as f64
-    );
     let photo48 = phone_photo(6000, 8000);
-    let mut ocr_json = None;
-    if wanted("ocr") {
-        let ocr = load("ocr").await;
-        let ticket = generate(
-            DocKind::Ticket,
-            7,
-            grace_docgen::degrade::Degradation::none(),
-        )
-        .expect("fonts installed by cargo xtask setup");
-        rows.push(
-            measure(
-                &ocr,
-                "generated ticket, as scanned (PNG)",
-                ticket.png_bytes().unwrap(),
-                "image/png",
-                "{}",
-            )
-            .await
-            .0,
-        );
-        let (row, doc) = measure(
-            &ocr,
-            "12 MP phone photo (JPEG)",
-            photo12.clone(),
-            "image/jpeg",
-            "{}",
-        )
-        .await;
-        rows.push(row);
-        ocr_json = doc;
-        rows.push(
-            measure(
-                &ocr,
-                "48 MP phone photo (JPEG)",
-                photo48.clone(),
-                "image/jpeg",
-                "{}",
-            )
-            .await
-            .0,
-        );
-        rows.push(
-            measure(
-                &ocr,
-                "12 MP phone photo, accurate",
-                photo12.clone(),
-                "image/jpeg",
-                r#"{"profile":"accurate"}"#,
-            )
-            .await
-            .0,
-        );
-    }
-    if wanted("image") {
-        let image = load("image").await;
-        rows.push(
-            measure(
-                &image,
+    println!(
+        "(the photos are {:.1} and {:.1} MiB)",
+        photo12.len() as f64 / MIB as f64,
+        photo48.len() as f64 / MIB as f64
+    );
+    let ticket = generate(
+        DocKind::Ticket,
+        7,
+        grace_docgen::degrade::Degradation::none(),
+    )
+    .expect("fonts installed by cargo xtask setup")
+    .png_bytes()
+    .unwrap();
+    let upload = 50 * MIB as usize;
+    let photo_cases = || {
+        vec![
+            case(
                 "12 MP phone photo (JPEG)",
                 photo12.clone(),
                 "image/jpeg",
                 "{}",
-            )
-            .await
-            .0,
-        );
-        rows.push(
-            measure(
-                &image,
+            ),
+            case(
                 "48 MP phone photo (JPEG)",
                 photo48.clone(),
                 "image/jpeg",
                 "{}",
-            )
-            .await
-            .0,
-        );
-    }
-    let mut pdf_json = None;
-    if wanted("pdf") || wanted("invoice-fields") {
-        let pdf = load("pdf").await;
-        let (row, doc) = measure(
-            &pdf,
-            "50 text pages, 600 DPI, render always",
-            text_pdf(50),
-            "application/pdf",
-            r#"{"dpi":600,"render":"always"}"#,
-        )
-        .await;
-        rows.push(row);
-        pdf_json = doc;
-        let (row, doc) = measure(
-            &pdf,
-            "20 text pages, 600 DPI, render always",
-            text_pdf(20),
-            "application/pdf",
-            r#"{"dpi":600,"render":"always"}"#,
-        )
-        .await;
-        rows.push(row);
-        pdf_json = pdf_json.or(doc);
-        rows.push(
-            measure(
-                &pdf,
-                "50 scanned pages, 600 DPI",
-                scanned_pdf(50),
-                "application/pdf",
-                r#"{"dpi":600}"#,
-            )
-            .await
-            .0,
-        );
-        rows.push(
-            measure(
-                &pdf,
-                "50 scanned pages, 150 DPI",
-                scanned_pdf(50),
-                "application/pdf",
-                "{}",
-            )
-            .await
-            .0,
-        );
-    }
-    if wanted("invoice-fields") {
-        let fields = load("invoice-fields").await;
-        if let Some(doc) = ocr_json.take() {
-            rows.push(
-                measure(
-                    &fields,
-                    "OCR of the 12 MP photo",
-                    doc.into_bytes(),
+            ),
+        ]
+    };
+    println!("| module | input | input MiB | baseline MiB | peak MiB | s | outcome |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+    // invoice-fields reads what ocr and pdf answered: those run first.
+    let mut answers: Vec<String> = Vec::new();
+    let mut peaks = Vec::new();
+    for name in [
+        "ocr",
+        "image",
+        "pdf",
+        "invoice-fields",
+        "hash",
+        "lang",
+        "translate",
+    ] {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        let cases = match name {
+            "ocr" => {
+                let mut c = vec![case(
+                    "generated ticket, as scanned (PNG)",
+                    ticket.clone(),
+                    "image/png",
+                    "{}",
+                )];
+                c.extend(photo_cases());
+                c.push(case(
+                    "12 MP phone photo, accurate",
+                    photo12.clone(),
+                    "image/jpeg",
+                    r#"{"profile":"accurate"}"#,
+                ));
+                c
+            }
+            "image" => photo_cases(),
+            "pdf" => vec![
+                case(
+                    "50 text pages, 600 DPI, render always",
+                    text_pdf(50),
+                    "application/pdf",
+                    r#"{"dpi":600,"render":"always"}"#,
+                ),
+                case(
+                    "20 text pages, 600 DPI, render always",
+                    text_pdf(20),
+                    "application/pdf",
+                    r#"{"dpi":600,"render":"always"}"#,
+                ),
+                case(
+                    "50 scanned pages, 600 DPI",
+                    scanned_pdf(50),
+                    "application/pdf",
+                    r#"{"dpi":600}"#,
+                ),
+                case(
+                    "50 scanned pages, 150 DPI",
+                    scanned_pdf(50),
+                    "application/pdf",
+                    "{}",
+                ),
+            ],
+            "invoice-fields" => {
+                // 100 KiB, not more: reading 1 MiB of text took 512 s (59 MiB).
+                let text = "Factura F2024-0193 Total 1.493,82 EUR\n".repeat(100 * 1024 / 38);
+                let mut c: Vec<Case> = std::mem::take(&mut answers)
+                    .into_iter()
+                    .map(|doc| {
+                        case(
+                            "an ocr or pdf answer",
+                            doc.into_bytes(),
+                            "application/json",
+                            "{}",
+                        )
+                    })
+                    .collect();
+                c.push(case(
+                    "100 KiB of text",
+                    text.into_bytes(),
+                    "text/plain",
+                    "{}",
+                ));
+                c
+            }
+            "hash" => {
+                let json = format!(
+                    "[{}]",
+                    vec!["{\"a\":1.5,\"b\":\"xyz\"}"; upload / 20].join(",")
+                );
+                vec![
+                    case(
+                        "50 MiB of bytes",
+                        photo48.iter().copied().cycle().take(upload).collect(),
+                        "application/octet-stream",
+                        "{}",
+                    ),
+                    case(
+                        "50 MiB JSON, canonical",
+                        json.into_bytes(),
+                        "application/json",
+                        r#"{"canonical_json":true}"#,
+                    ),
+                ]
+            }
+            "lang" => {
+                let text = "Der Rechnungsbetrag ist innerhalb von 14 Tagen zu zahlen. "
+                    .repeat(upload / 59);
+                vec![case(
+                    "50 MiB of text",
+                    text.into_bytes(),
+                    "text/plain",
+                    "{}",
+                )]
+            }
+            _ => {
+                let payload = serde_json::json!({"data": "x".repeat(upload - 1024)}).to_string();
+                vec![case(
+                    "50 MiB JSON payload",
+                    payload.into_bytes(),
                     "application/json",
                     "{}",
-                )
-                .await
-                .0,
-            );
+                )]
+            }
+        };
+        let module = LoadedModule::load(&engine, grace_tests::component_path(name), &options)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (peak, docs) = measure(&module, cases).await;
+        if matches!(name, "ocr" | "pdf") {
+            // The largest answer that succeeded, for invoice-fields.
+            answers.extend(docs.into_iter().flatten().max_by_key(String::len));
         }
-        if let Some(doc) = pdf_json.take() {
-            rows.push(
-                measure(
-                    &fields,
-                    "pdf output of the text pages",
-                    doc.into_bytes(),
-                    "application/json",
-                    "{}",
-                )
-                .await
-                .0,
-            );
-        }
-        // 100 KiB, not more: reading 1 MiB of text took 512 s (59 MiB).
-        let text = "Factura F2024-0193 Total 1.493,82 EUR\n".repeat(100 * 1024 / 38);
-        rows.push(
-            measure(
-                &fields,
-                "100 KiB of text",
-                text.into_bytes(),
-                "text/plain",
-                "{}",
-            )
-            .await
-            .0,
-        );
-    }
-    let upload = 50 * MIB as usize;
-    if wanted("hash") {
-        let hash = load("hash").await;
-        rows.push(
-            measure(
-                &hash,
-                "50 MiB of bytes",
-                photo48.iter().copied().cycle().take(upload).collect(),
-                "application/octet-stream",
-                "{}",
-            )
-            .await
-            .0,
-        );
-        let json = format!(
-            "[{}]",
-            vec!["{\"a\":1.5,\"b\":\"xyz\"}"; upload / 20].join(",")
-        );
-        rows.push(
-            measure(
-                &hash,
-                "50 MiB JSON, canonical",
-                json.into_bytes(),
-                "application/json",
-                r#"{"canonical_json":true}"#,
-            )
-            .await
-            .0,
-        );
-    }
-    if wanted("lang") {
-        let lang = load("lang").await;
-        let text = "Der Rechnungsbetrag ist innerhalb von 14 Tagen zu zahlen. ".repeat(upload / 59);
-        rows.push(
-            measure(
-                &lang,
-                "50 MiB of text",
-                text.into_bytes(),
-                "text/plain",
-                "{}",
-            )
-            .await
-            .0,
-        );
-    }
-    if wanted("translate") {
-        let translate = load("translate").await;
-        let payload = serde_json::json!({"data": "x".repeat(upload - 1024)}).to_string();
-        rows.push(
-            measure(
-                &translate,
-                "50 MiB JSON payload",
-                payload.into_bytes(),
-                "application/json",
-                "{}",
-            )
-            .await
-            .0,
-        );
+        peaks.push((name, peak));
     }
     println!();
     println!("peak linear memory per module (MiB):");
-    let mut modules: Vec<&str> = rows.iter().map(|r| r.module.as_str()).collect();
-    modules.dedup();
-    for m in modules {
-        let peak = rows
-            .iter()
-            .filter(|r| r.module == m)
-            .map(|r| r.peak)
-            .max()
-            .unwrap_or(0);
-        println!("  {m}: {}", peak / MIB);
+    for (name, peak) in peaks {
+        println!("  {name}: {}", peak / MIB);
     }
 }
