@@ -7,7 +7,41 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::{CompileCache, Limits, LoadOptions};
+use crate::runtime::{CompileCache, Limits, LoadOptions, MemoryBudget};
+
+/// Memory of the official modules' instances, MiB: `(name, limit, keep)`.
+/// `limit` is the module's peak linear memory on the largest inputs the
+/// default limits let through, plus a quarter, rounded up to 128 MiB;
+/// `keep` is its peak on an ordinary document plus half, rounded up to
+/// 64 MiB: an instance grown past it is dropped after its call rather than
+/// parked in the pool (measured by `grace-memory`; the figures and how
+/// they were chosen are in docs/BENCHMARKS.md, "Module memory").
+pub const MODULE_MEMORY_MIB: &[(&str, u64, u64)] = &[
+    // 51 MiB for a 50 MiB upload; canonical JSON costs about 29 times its
+    // size (1435 MiB for 50 MiB), so JSON past about 15 MiB is refused.
+    ("hash", 512, 64),
+    // 265 MiB deskewing a 12 MP photo (larger ones are refused by size).
+    ("image", 384, 192),
+    // 337 MiB reading a 106 MB pdf answer; 6 MiB for an OCR answer.
+    ("invoice-fields", 512, 64),
+    // Its input is capped at 1 MiB: 50 MiB is the refused upload's copy.
+    ("lang", 128, 64),
+    // 731 MiB for a 12 MP photo at `accurate`; 247 MiB for a ticket.
+    ("ocr", 1024, 384),
+    // 343 MiB for 20 pages rendered at 600 DPI (50 pages at 600 DPI are
+    // refused: their answer alone is past what a call may return); 33 MiB
+    // for 50 scanned pages at 150 DPI.
+    ("pdf", 512, 64),
+    // 338 MiB for a 50 MiB payload.
+    ("translate", 512, 64),
+];
+
+/// Memory limit per instance of a module with no measured default (one
+/// dropped into the modules folder), MiB.
+pub const OTHER_MODULE_MEMORY_MIB: u64 = 1024;
+
+/// Default `runtime.memory_budget_mib`.
+pub const DEFAULT_MEMORY_BUDGET_MIB: u64 = 2048;
 
 /// Environment variables that override configuration keys (dotted TOML paths).
 pub const ENV_OVERRIDES: &[(&str, &str)] = &[
@@ -19,6 +53,8 @@ pub const ENV_OVERRIDES: &[(&str, &str)] = &[
     ("GRACE_IDEMPOTENCY", "idempotency"),
     ("GRACE_POOL_SIZE", "runtime.pool_size"),
     ("GRACE_MEMORY_LIMIT_MIB", "runtime.memory_limit_mib"),
+    ("GRACE_MEMORY_BUDGET_MIB", "runtime.memory_budget_mib"),
+    ("GRACE_RECYCLE_ABOVE_MIB", "runtime.recycle_above_mib"),
     ("GRACE_DEADLINE_SECS", "runtime.deadline_secs"),
     (
         "GRACE_REQUEST_DEADLINE_SECS",
@@ -105,8 +141,20 @@ pub struct Config {
 pub struct RuntimeConfig {
     /// Warm instances (and concurrent calls) per module; 0 = number of cores.
     pub pool_size: usize,
-    /// Memory limit per instance, MiB.
-    pub memory_limit_mib: u64,
+    /// Memory limit per instance of every module, MiB, in place of the
+    /// measured per-module defaults ([`MODULE_MEMORY_MIB`]); unset by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit_mib: Option<u64>,
+    /// Memory limit per instance of the named modules, MiB (over
+    /// `memory_limit_mib` and the defaults).
+    pub module_memory_mib: std::collections::BTreeMap<String, u64>,
+    /// Linear memory all instances of every module may hold together, MiB:
+    /// a call whose growth would pass it is refused (503 `memory_budget`).
+    pub memory_budget_mib: u64,
+    /// An instance whose linear memory grew past this is dropped after its
+    /// call instead of going back to the pool, MiB; 0 = its module's measured
+    /// default ([`MODULE_MEMORY_MIB`]), or half its limit.
+    pub recycle_above_mib: u64,
     /// Deadline per call, seconds.
     pub deadline_secs: f64,
     /// Deadline of a whole request (every step and page of a pipeline),
@@ -321,7 +369,10 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
             pool_size: 0,
-            memory_limit_mib: 2048,
+            memory_limit_mib: None,
+            module_memory_mib: Default::default(),
+            memory_budget_mib: DEFAULT_MEMORY_BUDGET_MIB,
+            recycle_above_mib: 0,
             deadline_secs: 120.0,
             request_deadline_secs: 300.0,
             compile_cache: true,
@@ -493,6 +544,25 @@ impl Config {
                 self.runtime.deadline_secs
             ));
         }
+        // The general limit first: on a tie, the named module is reported.
+        let largest = [(
+            "a module without a default".to_string(),
+            self.runtime
+                .memory_limit_mib
+                .unwrap_or(OTHER_MODULE_MEMORY_MIB),
+        )]
+        .into_iter()
+        .chain(self.module_memory_limits_mib())
+        .max_by_key(|(_, v)| *v);
+        if let Some((name, limit)) = largest {
+            if self.runtime.memory_budget_mib < limit {
+                return Err(format!(
+                    "runtime.memory_budget_mib ({}) is below the memory limit of {name} ({limit} MiB): \
+                     its largest calls could never be served; raise the budget or lower the limit",
+                    self.runtime.memory_budget_mib
+                ));
+            }
+        }
         if !(0.0..=1.0).contains(&self.review.min_confidence) {
             return Err("review.min_confidence must be between 0 and 1".into());
         }
@@ -570,12 +640,60 @@ impl Config {
                 CompileCache::disabled()
             },
             limits: Limits {
-                memory_bytes: self.runtime.memory_limit_mib.saturating_mul(1 << 20),
+                memory_bytes: mib(self
+                    .runtime
+                    .memory_limit_mib
+                    .unwrap_or(OTHER_MODULE_MEMORY_MIB)),
                 deadline: Duration::from_secs_f64(self.runtime.deadline_secs),
             },
+            module_memory: self
+                .module_memory_limits_mib()
+                .into_iter()
+                .map(|(name, v)| (name, mib(v)))
+                .collect(),
             pool_size: self.pool_size(),
+            budget: MemoryBudget::new(mib(self.runtime.memory_budget_mib)),
+            recycle_above: match self.runtime.recycle_above_mib {
+                0 => None,
+                n => Some(mib(n)),
+            },
+            module_keep: MODULE_MEMORY_MIB
+                .iter()
+                .map(|(name, _, keep)| (name.to_string(), mib(*keep)))
+                .collect(),
         }
     }
+
+    /// Memory limit per instance of each module with one of its own, MiB:
+    /// the measured defaults (unless `memory_limit_mib` replaces them), then
+    /// the operator's `module_memory_mib`.
+    pub fn module_memory_limits_mib(&self) -> std::collections::BTreeMap<String, u64> {
+        let defaults = match self.runtime.memory_limit_mib {
+            Some(_) => &[][..],
+            None => MODULE_MEMORY_MIB,
+        };
+        defaults
+            .iter()
+            .map(|(name, limit, _)| (name.to_string(), *limit))
+            .chain(self.runtime.module_memory_mib.clone())
+            .collect()
+    }
+
+    /// Memory limit per instance of module `name`, MiB.
+    pub fn memory_limit_mib_for(&self, name: &str) -> u64 {
+        self.module_memory_limits_mib()
+            .get(name)
+            .copied()
+            .unwrap_or(
+                self.runtime
+                    .memory_limit_mib
+                    .unwrap_or(OTHER_MODULE_MEMORY_MIB),
+            )
+    }
+}
+
+fn mib(n: u64) -> u64 {
+    n.saturating_mul(1 << 20)
 }
 
 /// Splits `"module:/pointer"` into its parts.
@@ -686,6 +804,47 @@ mod tests {
         let path = dir.path().join("shown.toml");
         std::fs::write(&path, c.to_toml()).unwrap();
         assert_eq!(Config::load_with(Some(&path), &[]).unwrap(), c);
+    }
+
+    #[test]
+    fn memory_limits_per_module_with_overrides() {
+        let c = Config::load_with(None, &[]).unwrap();
+        assert_eq!(c.memory_limit_mib_for("ocr"), 1024);
+        assert_eq!(c.memory_limit_mib_for("lang"), 128);
+        assert_eq!(
+            c.memory_limit_mib_for("dropped-in"),
+            OTHER_MODULE_MEMORY_MIB
+        );
+        let o = c.load_options();
+        assert_eq!(o.limits_for("pdf").memory_bytes, 512 << 20);
+        assert_eq!(o.recycle_threshold("ocr"), 384 << 20);
+        assert_eq!(o.recycle_threshold("dropped-in"), 512 << 20);
+        assert_eq!(o.budget.limit(), DEFAULT_MEMORY_BUDGET_MIB << 20);
+        // One limit for all replaces the defaults; a module's own entry wins.
+        let c = Config::load_with(
+            None,
+            &over(&[
+                ("runtime.memory_limit_mib", "300"),
+                ("runtime.module_memory_mib.pdf", "700"),
+                ("runtime.recycle_above_mib", "100"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.memory_limit_mib_for("ocr"), 300);
+        assert_eq!(c.memory_limit_mib_for("pdf"), 700);
+        let o = c.load_options();
+        assert_eq!(o.recycle_threshold("ocr"), 100 << 20);
+        // Under a smaller limit, a module keeps at most half of it.
+        let c = Config::load_with(None, &over(&[("runtime.memory_limit_mib", "64")])).unwrap();
+        assert_eq!(c.load_options().recycle_threshold("ocr"), 32 << 20);
+        // A budget below a limit could never serve that module's largest calls.
+        let err = Config::load_with(None, &over(&[("runtime.memory_budget_mib", "512")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("memory_budget_mib") && err.contains("ocr"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub fn exec_code(error: &ExecError) -> &'static str {
             RunError::InvalidInput(_) => "invalid_input",
             RunError::Unsupported(_) => "unsupported",
             RunError::MemoryLimit { .. } => "memory_limit",
+            RunError::MemoryBudget { .. } => "memory_budget",
             RunError::Timeout(_) => "timeout",
             RunError::Trap(_) => "module_failed",
             _ => "internal",

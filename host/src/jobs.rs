@@ -15,6 +15,11 @@ use tracing::Instrument as _;
 
 /// How often idle workers look at the queue even without a wake-up.
 const IDLE_POLL: Duration = Duration::from_millis(500);
+/// How long a job waits between tries when the memory budget is in use,
+/// and how many times: two minutes, about the deadline of one call, so a
+/// job outwaits any call holding the memory.
+const BUDGET_WAIT: Duration = Duration::from_secs(1);
+const BUDGET_WAITS: u32 = 120;
 
 /// The worker pool.
 #[derive(Debug)]
@@ -165,9 +170,20 @@ impl JobRunner {
                 .map(|t| dispatch::Ttl::starting(t, job.created_at)),
         };
         let store = self.idempotency.then_some(self.store.as_ref());
-        match dispatch::dispatch(&self.service, store, req).await {
-            Ok(answer) => Ok(answer.envelope),
-            Err(e) => Err((e.code().to_string(), e.to_string())),
+        let mut waited = 0;
+        loop {
+            match dispatch::dispatch(&self.service, store, req.clone()).await {
+                Ok(answer) => return Ok(answer.envelope),
+                // A job has no client waiting on the line: when the memory
+                // budget is held by other calls it waits for it, as a sync
+                // request's client would retry after its 503.
+                Err(e) if e.code() == "memory_budget" && waited < BUDGET_WAITS => {
+                    waited += 1;
+                    tracing::info!(waited, "memory budget in use; the job waits");
+                    tokio::time::sleep(BUDGET_WAIT).await;
+                }
+                Err(e) => return Err((e.code().to_string(), e.to_string())),
+            }
         }
     }
 }

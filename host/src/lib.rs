@@ -34,7 +34,7 @@ pub mod store;
 
 pub use grace_hash::{canonical_json, sha256_hex};
 pub use runtime::{
-    default_pool_size, preinitialize, CacheStatus, CompileCache, Descriptor, GraceEngine, Limits,
-    LoadError, LoadOptions, LoadReport, LoadedModule, ModuleInput, ModuleOutput, PoolStats,
-    PreinitError, Registry, RunError, Snapshot,
+    default_pool_size, preinitialize, BudgetStats, CacheStatus, CompileCache, Descriptor,
+    GraceEngine, Limits, LoadError, LoadOptions, LoadReport, LoadedModule, MemoryBudget, MemoryUse,
+    ModuleInput, ModuleOutput, PoolStats, PreinitError, Registry, RunError, Snapshot,
 };

@@ -9,8 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{grace_cli, hash_wasm, wait_for, Server};
-use serde_json::Value;
+use common::{get_json, grace_cli, hash_wasm, job_done_records, poll_batch, Server};
 
 /// Jobs in the batch.
 const JOBS: usize = 50;
@@ -29,12 +28,6 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-}
-
-fn batch_status(server: &Server, path: &str) -> Value {
-    let r = server.req("GET", path).send();
-    assert_eq!(r.status, 200, "{}", r.text());
-    r.json()
 }
 
 #[test]
@@ -82,7 +75,7 @@ fn batch_survives_five_kill9s_exactly_once_with_undisturbed_results() {
     for k in 0..KILLS {
         let wait = Duration::from_millis(300 + rng.next() % 1200);
         std::thread::sleep(wait);
-        let before = batch_status(&server, &batch_path);
+        let before = get_json(&server, None, &batch_path);
         let done_before = before["done"].as_u64().unwrap();
         if before["finished"] == true {
             // Too late to interrupt anything: the check below fails on it.
@@ -91,7 +84,7 @@ fn batch_survives_five_kill9s_exactly_once_with_undisturbed_results() {
         server.kill9();
         server.restart();
         // Completions are durable: nothing done before the kill is lost.
-        let after = batch_status(&server, &batch_path);
+        let after = get_json(&server, None, &batch_path);
         let done_after = after["done"].as_u64().unwrap();
         assert!(
             done_after >= done_before,
@@ -106,14 +99,7 @@ fn batch_survives_five_kill9s_exactly_once_with_undisturbed_results() {
         "the batch finished after {} kills ({kills:?}); make the jobs slower",
         kills.len()
     );
-    wait_for(
-        "every job finished after the last restart",
-        Duration::from_secs(300),
-        || {
-            let v = batch_status(&server, &batch_path);
-            v["finished"].as_bool().unwrap().then_some(())
-        },
-    );
+    poll_batch(&server, &batch_path);
 
     // Each result is what an undisturbed run gives: the hash module's
     // output over the job's own bytes.
@@ -157,16 +143,7 @@ fn batch_survives_five_kill9s_exactly_once_with_undisturbed_results() {
         }
     }
     drop(db);
-    let (_, list, _) = grace_cli(&server.data_dir, &["audit", "list"]);
-    let mut done: BTreeMap<String, usize> = BTreeMap::new();
-    for line in list.lines() {
-        let rec: Value = serde_json::from_str(line).unwrap();
-        if rec["action"] == "job.done" {
-            *done
-                .entry(rec["subject"].as_str().unwrap().to_string())
-                .or_default() += 1;
-        }
-    }
+    let (done, list) = job_done_records(&server.data_dir);
     for id in &ids {
         assert_eq!(
             completions.get(id),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use grace::{
     preinitialize, CacheStatus, CompileCache, GraceEngine, Limits, LoadError, LoadOptions,
-    LoadedModule, ModuleInput, PreinitError, Registry, RunError,
+    LoadedModule, MemoryBudget, ModuleInput, PreinitError, Registry, RunError,
 };
 use serde_json::{json, Value};
 
@@ -28,6 +28,7 @@ fn options(pool_size: usize) -> LoadOptions {
         cache: CompileCache::disabled(),
         limits: Limits::default(),
         pool_size,
+        ..LoadOptions::default()
     }
 }
 
@@ -244,6 +245,128 @@ async fn memory_limit_is_typed() {
         .await;
     assert_eq!(r, Err(RunError::MemoryLimit { limit: 64 << 20 }));
     assert_eq!(m.pool_stats().discarded, 1);
+}
+
+const MIB: u64 = 1 << 20;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_grown_past_the_threshold_is_dropped_after_its_call() {
+    let e = engine();
+    let budget = MemoryBudget::unlimited();
+    let opts = LoadOptions {
+        recycle_above: Some(32 * MIB),
+        budget: budget.clone(),
+        ..options(1)
+    };
+    let m = LoadedModule::load(&e, hash_wasm(), &opts).await.unwrap();
+    assert_eq!(m.recycle_above(), 32 * MIB);
+    let idle = budget.used();
+    assert!(
+        idle > 0 && idle < 32 * MIB,
+        "one idle instance holds {idle} bytes"
+    );
+    // A small call: its instance goes back to the pool.
+    assert_eq!(run_json(&m, b"abc", json!({})).await["sha256"], ABC_SHA256);
+    let s = m.pool_stats();
+    assert_eq!((s.idle, s.recycled, s.created), (1, 0, 1));
+    // A call that grows its instance to 48 MiB: answered, then dropped,
+    // and the memory it held is given back.
+    let out = run_json(&m, b"", json!({"debug_alloc_mib": 48})).await;
+    assert_eq!(out["allocated"], 48 * MIB);
+    let s = m.pool_stats();
+    assert_eq!((s.idle, s.recycled, s.discarded), (0, 1, 0), "{s:?}");
+    assert_eq!(budget.used(), 0, "the dropped instance released its memory");
+    assert!(budget.stats().peak > 48 * MIB);
+    // The next call gets a new instance, which stays.
+    assert_eq!(run_json(&m, b"abc", json!({})).await["sha256"], ABC_SHA256);
+    let s = m.pool_stats();
+    assert_eq!((s.idle, s.created), (1, 2));
+    assert_eq!(budget.used(), idle);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_an_instance_is_kept_below_half_its_limit() {
+    let e = engine();
+    let opts = LoadOptions {
+        limits: Limits {
+            memory_bytes: 128 * MIB,
+            ..Limits::default()
+        },
+        ..options(1)
+    };
+    let m = LoadedModule::load(&e, hash_wasm(), &opts).await.unwrap();
+    assert_eq!(m.recycle_above(), 64 * MIB);
+    run_json(&m, b"", json!({"debug_alloc_mib": 16})).await;
+    assert_eq!(m.pool_stats().recycled, 0);
+    run_json(&m, b"", json!({"debug_alloc_mib": 80})).await;
+    assert_eq!(m.pool_stats().recycled, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_past_the_memory_budget_is_refused_typed_and_idle_memory_is_reclaimed_first() {
+    let e = engine();
+    // Two modules sharing one budget of 96 MiB, instances kept up to 64 MiB.
+    let budget = MemoryBudget::new(96 * MIB);
+    let opts = LoadOptions {
+        recycle_above: Some(64 * MIB),
+        budget: budget.clone(),
+        ..options(1)
+    };
+    let a = LoadedModule::load(&e, hash_wasm(), &opts).await.unwrap();
+    let b = LoadedModule::load(&e, hash_wasm(), &opts).await.unwrap();
+    // a's idle instance keeps the 40 MiB it grew to.
+    run_json(&a, b"", json!({"debug_alloc_mib": 40})).await;
+    assert_eq!(a.pool_stats().idle, 1);
+    assert!(budget.used() > 40 * MIB);
+    // b needs 60 MiB: only if a's idle instance goes, which it does.
+    run_json(&b, b"", json!({"debug_alloc_mib": 60})).await;
+    assert_eq!(a.pool_stats().idle, 0, "a's idle instance was reclaimed");
+    assert_eq!(budget.stats().refused, 0);
+    // b's instance now holds over 60 MiB; a call of a needing 40 more does
+    // not fit beside it, and nothing idle is left to drop... except b's own
+    // idle instance, which is reclaimed too: budgets never refuse while
+    // idle memory could make room.
+    run_json(&a, b"", json!({"debug_alloc_mib": 40})).await;
+    assert_eq!(b.pool_stats().idle, 0);
+    // A single call over the budget is refused with the typed error, and
+    // its instance is discarded, giving its memory back.
+    let r = a
+        .run_with_limits(
+            input(b"", json!({"debug_alloc_mib": 100})),
+            &Limits {
+                memory_bytes: 1 << 30,
+                ..a.limits()
+            },
+        )
+        .await;
+    assert_eq!(r, Err(RunError::MemoryBudget { limit: 96 * MIB }));
+    assert_eq!(r.unwrap_err().code(), "memory-budget");
+    assert!(budget.stats().refused >= 1);
+    assert!(
+        budget.used() < 8 * MIB,
+        "{} bytes still granted",
+        budget.used()
+    );
+    // And the next call is served.
+    assert_eq!(run_json(&a, b"abc", json!({})).await["sha256"], ABC_SHA256);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_measured_reports_the_peak_of_a_fresh_instance() {
+    let e = engine();
+    let m = load(&e, 1).await;
+    let (out, memory) = m
+        .run_measured(input(b"", json!({"debug_alloc_mib": 24})))
+        .await;
+    assert!(out.is_ok(), "{out:?}");
+    assert!(
+        memory.baseline > 0 && memory.baseline < 8 * MIB,
+        "{memory:?}"
+    );
+    assert!(memory.peak >= memory.baseline + 24 * MIB, "{memory:?}");
+    // Not the pool's instance: the pool still has its one from loading.
+    let s = m.pool_stats();
+    assert_eq!((s.idle, s.created, s.recycled), (1, 1, 0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
@@ -56,15 +55,7 @@ fn metric(server: &Server, key: &str, line_prefix: &str) -> f64 {
 }
 
 fn poll_job(server: &Server, key: &str, id: &str) -> Value {
-    wait_for(&format!("job {id}"), Duration::from_secs(120), || {
-        let r = server
-            .req("GET", &format!("/api/ocr/result/{id}"))
-            .key(key)
-            .send();
-        assert_eq!(r.status, 200, "{}", r.text());
-        let v = r.json();
-        matches!(v["status"].as_str(), Some("done" | "failed")).then_some(v)
-    })
+    common::poll_job(server, Some(key), id)
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -752,14 +743,7 @@ fn jobs_survive_kill9_and_finish_exactly_once() {
     );
     server.kill9();
     server.restart();
-    wait_for(
-        "every job finished after restart",
-        Duration::from_secs(300),
-        || {
-            let v = server.req("GET", &batch_path).send().json();
-            v["finished"].as_bool().unwrap().then_some(())
-        },
-    );
+    common::poll_batch(&server, &batch_path);
     let mut attempts = 0;
     for (id, data) in ids.iter().zip(&files) {
         let job = server
@@ -776,16 +760,7 @@ fn jobs_survive_kill9_and_finish_exactly_once() {
         "the job running at the kill ran again after the restart"
     );
     // Exactly once: one completion record per job in the audit log.
-    let (_, list, _) = grace_cli(&server.data_dir, &["audit", "list"]);
-    let mut done: BTreeMap<String, usize> = BTreeMap::new();
-    for line in list.lines() {
-        let rec: Value = serde_json::from_str(line).unwrap();
-        if rec["action"] == "job.done" {
-            *done
-                .entry(rec["subject"].as_str().unwrap().to_string())
-                .or_default() += 1;
-        }
-    }
+    let (done, list) = common::job_done_records(&server.data_dir);
     for id in &ids {
         assert_eq!(
             done.get(id),

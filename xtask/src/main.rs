@@ -181,20 +181,25 @@ fn test(root: &Path) -> Result<()> {
 }
 
 /// OCR accuracy/speed (`grace-bench`, takes the extra arguments), the
-/// invoice-fields scores and timings (`invoice-bench`), then the host load
-/// run (`grace-load`). `--pdf` or `--cold-start` runs only that section.
+/// invoice-fields scores and timings (`invoice-bench`), the host load run
+/// (`grace-load`), then each module's peak memory (`grace-memory`).
+/// `--pdf` or `--cold-start` runs only that section, `--memory` only the last.
 fn bench(root: &Path, extra: &[String]) -> Result<()> {
     let bin = |name: &str| {
         let mut cmd = cargo(root);
         cmd.args(["run", "--release", "-p", "grace-tests", "--bin", name, "--"]);
         cmd
     };
+    if extra.iter().any(|a| a == "--memory") {
+        return run(&mut bin("grace-memory"));
+    }
     run(bin("grace-bench").args(extra))?;
     if extra.iter().any(|a| a == "--pdf" || a == "--cold-start") {
         return Ok(());
     }
     run(&mut bin("invoice-bench"))?;
-    run(&mut bin("grace-load"))
+    run(&mut bin("grace-load"))?;
+    run(&mut bin("grace-memory"))
 }
 
 #[cfg(test)]

@@ -221,10 +221,16 @@ mod test_hooks {
 
     pub fn run(data: &[u8], options: &str) -> Result<Option<Value>, Failure> {
         let map = grace_guest::options_object(options)?;
+        // Allocated (and touched) first, so a spinning call holds it.
+        let held = map
+            .get("debug_alloc_mib")
+            .and_then(Value::as_u64)
+            .map(|mib| vec![1u8; (mib as usize) << 20]);
         if map.get("debug_spin").and_then(Value::as_bool) == Some(true) {
             let mut x: u64 = 0;
             loop {
                 x = std::hint::black_box(x.wrapping_add(1));
+                std::hint::black_box(&held);
             }
         }
         if map.get("debug_trap").and_then(Value::as_bool) == Some(true) {
@@ -246,8 +252,7 @@ mod test_hooks {
                 "bytes": data.len(),
             })));
         }
-        if let Some(mib) = map.get("debug_alloc_mib").and_then(Value::as_u64) {
-            let v = vec![1u8; (mib as usize) << 20];
+        if let Some(v) = held {
             return Ok(Some(json!({ "allocated": v.len() })));
         }
         if map.get("debug_env").and_then(Value::as_bool) == Some(true) {

@@ -43,7 +43,8 @@ pub struct GlobalArgs {
     /// Do not read or write the compiled-code cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
-    /// Memory limit per instance, in MiB.
+    /// Memory limit per instance of every module, in MiB (in place of the
+    /// measured per-module defaults).
     #[arg(long, global = true)]
     pub memory_limit_mib: Option<u64>,
     /// Deadline per call, in seconds (fractions allowed).

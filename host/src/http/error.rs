@@ -81,7 +81,7 @@ impl ApiError {
             "module_failed" => StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_input" | "unsupported" | "memory_limit" => StatusCode::UNPROCESSABLE_ENTITY,
             "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
-            "unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable" | "memory_budget" => StatusCode::SERVICE_UNAVAILABLE,
             "timeout" => StatusCode::GATEWAY_TIMEOUT,
             "bad_gateway" => StatusCode::BAD_GATEWAY,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -130,6 +130,11 @@ impl From<crate::dispatch::DispatchError> for ApiError {
         use crate::dispatch::DispatchError;
         let code = e.code();
         let mut err = ApiError::new(ApiError::status_for(code), code, e.to_string());
+        if code == "memory_budget" {
+            // Memory comes back as other calls finish: a moment, not a minute.
+            err.headers
+                .push((axum::http::header::RETRY_AFTER, "1".into()));
+        }
         match e {
             DispatchError::Exec { envelope, .. } => err.envelope = Some(Box::new(envelope)),
             DispatchError::Store(store) => {

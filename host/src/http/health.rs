@@ -180,6 +180,31 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
             state.started.elapsed().as_secs_f64(),
         ),
     ];
+    let budget = state.service.memory_budget().stats();
+    for (metric, help, value) in [
+        (
+            "grace_memory_budget_bytes",
+            "Linear memory all instances may hold together (runtime.memory_budget_mib).",
+            budget.limit as f64,
+        ),
+        (
+            "grace_memory_granted_bytes",
+            "Linear memory held by live instances now.",
+            budget.used as f64,
+        ),
+        (
+            "grace_memory_granted_peak_bytes",
+            "The most linear memory held at once since start.",
+            budget.peak as f64,
+        ),
+        (
+            "grace_memory_budget_refusals",
+            "Memory growths refused because the budget was spent.",
+            budget.refused as f64,
+        ),
+    ] {
+        gauges.push(gauge(metric, help, vec![], value));
+    }
     for (name, m) in state.service.modules().iter() {
         let s = m.pool_stats();
         for (metric, help, value) in [
@@ -203,6 +228,11 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
                 "grace_pool_instances_discarded",
                 "Instances thrown away after a trap, timeout or memory limit.",
                 s.discarded as f64,
+            ),
+            (
+                "grace_pool_instances_recycled",
+                "Instances dropped after a call because their memory grew past runtime.recycle_above_mib.",
+                s.recycled as f64,
             ),
         ] {
             gauges.push(gauge(metric, help, vec![("module", name.clone())], value));

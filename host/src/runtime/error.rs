@@ -95,6 +95,14 @@ pub enum RunError {
         /// The limit in bytes.
         limit: u64,
     },
+    /// Granting the memory would have taken the process past its memory
+    /// budget (`runtime.memory_budget_mib`), shared by every instance; the
+    /// instance was discarded. Transient: other calls give memory back.
+    #[error("the host's memory budget of {} MiB (runtime.memory_budget_mib) is held by other calls; retry later", limit >> 20)]
+    MemoryBudget {
+        /// The budget in bytes.
+        limit: u64,
+    },
     /// The host could not prepare an instance for the call.
     #[error("host error: {0}")]
     Host(String),
@@ -110,6 +118,7 @@ impl RunError {
             RunError::Trap(_) => "trap",
             RunError::Timeout(_) => "timeout",
             RunError::MemoryLimit { .. } => "memory-limit",
+            RunError::MemoryBudget { .. } => "memory-budget",
             RunError::Host(_) => "host",
         }
     }

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod engine;
 pub mod error;
 pub mod limits;
+pub mod memory;
 pub mod module;
 pub mod pool;
 pub mod preinit;
@@ -17,8 +18,10 @@ pub use cache::{CacheStatus, CompileCache};
 pub use engine::{GraceEngine, EPOCH_TICK};
 pub use error::{LoadError, RunError};
 pub use limits::{Limits, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT};
+pub use memory::{BudgetStats, MemoryBudget};
 pub use module::{
-    default_pool_size, Descriptor, LoadOptions, LoadReport, LoadedModule, ModuleInput, ModuleOutput,
+    default_pool_size, Descriptor, LoadOptions, LoadReport, LoadedModule, MemoryUse, ModuleInput,
+    ModuleOutput,
 };
 pub use pool::PoolStats;
 pub use preinit::{default_warm_up, preinitialize, PreinitError, Snapshot};

@@ -1,6 +1,8 @@
 //! A loaded, validated module: compiled code, descriptor and warm instances.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -11,30 +13,84 @@ use super::bindings::{self, grace::module::types as wit};
 use super::cache::{CacheStatus, CompileCache};
 use super::engine::GraceEngine;
 use super::error::{LoadError, RunError};
-use super::limits::Limits;
+use super::limits::{Limits, Refusal};
+use super::memory::{MemoryBudget, Reclaim};
 use super::pool::{InstancePool, PoolStats, Warm};
 use super::sandbox::HostState;
 
-/// How a module is loaded: compile cache, per-call limits, pool size.
+/// How a module is loaded: compile cache, per-call limits, pool size, memory.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Where compiled code is cached.
     pub cache: CompileCache,
-    /// Limits of every call.
+    /// Limits of every call (`memory_bytes` for modules not in `module_memory`).
     pub limits: Limits,
+    /// Memory limit per instance by module name, bytes.
+    pub module_memory: BTreeMap<String, u64>,
     /// Warm instances (and concurrent calls) per module.
     pub pool_size: usize,
+    /// The memory every instance of the process draws from.
+    pub budget: Arc<MemoryBudget>,
+    /// An instance whose linear memory grew past this many bytes is dropped
+    /// after its call instead of going back to the pool; None: the module's
+    /// entry in `module_keep` or half its memory limit, whichever is less.
+    pub recycle_above: Option<u64>,
+    /// The linear memory an instance of the named module may keep in the
+    /// pool, bytes (see `recycle_above`).
+    pub module_keep: BTreeMap<String, u64>,
 }
 
 impl Default for LoadOptions {
-    /// No cache, default limits, one instance per core.
+    /// No cache, default limits, one instance per core, no budget.
     fn default() -> Self {
         LoadOptions {
             cache: CompileCache::disabled(),
             limits: Limits::default(),
+            module_memory: BTreeMap::new(),
             pool_size: default_pool_size(),
+            budget: MemoryBudget::unlimited(),
+            recycle_above: None,
+            module_keep: BTreeMap::new(),
         }
     }
+}
+
+impl LoadOptions {
+    /// The limits of module `name`'s calls.
+    pub fn limits_for(&self, name: &str) -> Limits {
+        Limits {
+            memory_bytes: self
+                .module_memory
+                .get(name)
+                .copied()
+                .unwrap_or(self.limits.memory_bytes),
+            ..self.limits
+        }
+    }
+
+    /// The linear memory past which an instance of module `name` is not
+    /// kept in the pool.
+    pub fn recycle_threshold(&self, name: &str) -> u64 {
+        // A keep size is measured against the default limit: under a
+        // smaller limit set by the operator, half of it.
+        let half = self.limits_for(name).memory_bytes / 2;
+        self.recycle_above.unwrap_or_else(|| {
+            self.module_keep
+                .get(name)
+                .map_or(half, |keep| (*keep).min(half))
+        })
+    }
+}
+
+/// Linear memory of one call on a fresh instance (see
+/// [`LoadedModule::run_measured`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MemoryUse {
+    /// Right after instantiation, bytes (data segments, a snapshot's heap).
+    pub baseline: u64,
+    /// At the end of the call, bytes: wasm memories never shrink, so this is
+    /// the call's peak.
+    pub peak: u64,
 }
 
 /// The number of cores (at least 1): the default pool size.
@@ -151,7 +207,9 @@ pub struct LoadedModule {
     engine: GraceEngine,
     pre: bindings::ModulePre<HostState>,
     limits: Limits,
-    pub(crate) pool: InstancePool,
+    recycle_above: u64,
+    budget: Arc<MemoryBudget>,
+    pub(crate) pool: Arc<InstancePool>,
     report: LoadReport,
 }
 
@@ -219,15 +277,16 @@ impl LoadedModule {
             message: format!("not a grace:module component: {e:#}"),
         })?;
 
+        // Until describe() names the module, its instance has the general limit.
         let limits = options.limits;
+        let budget = options.budget.clone();
         let t = Instant::now();
-        let mut warm =
-            instantiate(engine, &pre, &limits)
-                .await
-                .map_err(|e| LoadError::Instantiate {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
+        let mut warm = instantiate(engine, &pre, &limits, &budget)
+            .await
+            .map_err(|e| LoadError::Instantiate {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
         let instantiate_time = t.elapsed();
 
         let t = Instant::now();
@@ -247,7 +306,11 @@ impl LoadedModule {
                 message,
             })?;
 
-        let pool = InstancePool::new(options.pool_size);
+        let limits = options.limits_for(&descriptor.name);
+        let recycle_above = options.recycle_threshold(&descriptor.name);
+        let pool = Arc::new(InstancePool::new(options.pool_size));
+        let reclaim: Arc<dyn Reclaim> = pool.clone();
+        budget.add_reclaimer(Arc::downgrade(&reclaim));
         pool.note_created();
         pool.put(warm);
         Ok(LoadedModule {
@@ -257,7 +320,9 @@ impl LoadedModule {
             size_bytes,
             engine: engine.clone(),
             pre,
+            recycle_above,
             limits,
+            budget,
             pool,
             report: LoadReport {
                 cache: compiled.status,
@@ -309,6 +374,11 @@ impl LoadedModule {
         self.limits
     }
 
+    /// Linear memory past which an instance is dropped after its call, bytes.
+    pub fn recycle_above(&self) -> u64 {
+        self.recycle_above
+    }
+
     /// A snapshot of the instance pool.
     pub fn pool_stats(&self) -> PoolStats {
         self.pool.stats()
@@ -322,7 +392,7 @@ impl LoadedModule {
     /// Calls `describe()` on a fresh instance (not one of the pool's, so it
     /// never waits behind running calls): proves the module still answers.
     pub async fn describe_fresh(&self) -> Result<Descriptor, RunError> {
-        let mut warm = instantiate(&self.engine, &self.pre, &self.limits).await?;
+        let mut warm = instantiate(&self.engine, &self.pre, &self.limits, &self.budget).await?;
         begin_call(&mut warm.store, &self.limits);
         let raw = warm
             .bindings
@@ -360,14 +430,21 @@ impl LoadedModule {
         let mut warm = match self.pool.take() {
             Some(w) => w,
             None => {
-                let w = instantiate(&self.engine, &self.pre, limits).await?;
+                let w = instantiate(&self.engine, &self.pre, limits, &self.budget).await?;
                 self.pool.note_created();
                 w
             }
         };
         match call_run(&warm.bindings, &mut warm.store, input, limits).await {
             Ok(answer) => {
-                self.pool.put(warm);
+                // Linear memory never shrinks: an instance a large input
+                // grew would hold that memory while idle, so it goes now.
+                if warm.store.data().limiter.memory_bytes() > self.recycle_above {
+                    drop(warm);
+                    self.pool.note_recycled();
+                } else {
+                    self.pool.put(warm);
+                }
                 answer
             }
             Err(err) => {
@@ -377,6 +454,27 @@ impl LoadedModule {
                 Err(err)
             }
         }
+    }
+}
+
+impl LoadedModule {
+    /// Runs the module once on a fresh instance (not the pool's, and not
+    /// kept) and reports its linear memory: what the per-module memory
+    /// defaults are measured with. Waits for a slot like any call.
+    pub async fn run_measured(
+        &self,
+        input: ModuleInput,
+    ) -> (Result<ModuleOutput, RunError>, MemoryUse) {
+        let _slot = self.pool.slot().await;
+        let mut warm = match instantiate(&self.engine, &self.pre, &self.limits, &self.budget).await
+        {
+            Ok(w) => w,
+            Err(e) => return (Err(e), MemoryUse::default()),
+        };
+        let baseline = warm.store.data().limiter.memory_bytes();
+        let answer = call_run(&warm.bindings, &mut warm.store, input, &self.limits).await;
+        let peak = warm.store.data().limiter.memory_bytes();
+        (answer.and_then(|a| a), MemoryUse { baseline, peak })
     }
 }
 
@@ -423,8 +521,12 @@ pub(crate) async fn call_run(
 }
 
 /// A new store with the sandbox, memory limiter and deadline callback.
-pub(crate) fn new_store(engine: &GraceEngine, limits: &Limits) -> Store<HostState> {
-    let mut store = Store::new(engine.wasmtime(), HostState::new(limits));
+pub(crate) fn new_store(
+    engine: &GraceEngine,
+    limits: &Limits,
+    budget: &Arc<MemoryBudget>,
+) -> Store<HostState> {
+    let mut store = Store::new(engine.wasmtime(), HostState::new(limits, budget.clone()));
     store.limiter(|s| &mut s.limiter);
     // Every epoch tick: interrupt past the deadline, otherwise yield to the
     // async executor so long calls do not starve other tasks.
@@ -445,8 +547,9 @@ async fn instantiate(
     engine: &GraceEngine,
     pre: &bindings::ModulePre<HostState>,
     limits: &Limits,
+    budget: &Arc<MemoryBudget>,
 ) -> Result<Warm, RunError> {
-    let mut store = new_store(engine, limits);
+    let mut store = new_store(engine, limits, budget);
     match pre.instantiate_async(&mut store).await {
         Ok(bindings) => Ok(Warm { store, bindings }),
         Err(e) => Err(match classify(e, store.data(), limits) {
@@ -461,10 +564,18 @@ pub(crate) fn classify(err: wasmtime::Error, state: &HostState, limits: &Limits)
     if state.timed_out {
         return RunError::Timeout(limits.deadline);
     }
-    if state.limiter.hit {
-        return RunError::MemoryLimit {
-            limit: state.limiter.max_bytes,
-        };
+    match state.limiter.refused {
+        Some(Refusal::Instance) => {
+            return RunError::MemoryLimit {
+                limit: state.limiter.max_bytes,
+            }
+        }
+        Some(Refusal::Budget) => {
+            return RunError::MemoryBudget {
+                limit: state.limiter.budget_limit(),
+            }
+        }
+        None => {}
     }
     let mut msg = match err.downcast_ref::<wasmtime::Trap>() {
         Some(trap) => format!("{trap}"),

@@ -7,6 +7,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasmtime::Store;
 
 use super::bindings;
+use super::memory::Reclaim;
 use super::sandbox::HostState;
 
 /// An instantiated module with its own store, ready for the next call.
@@ -28,6 +29,10 @@ pub struct PoolStats {
     pub created: u64,
     /// Instances thrown away after a trap, timeout or memory limit.
     pub discarded: u64,
+    /// Healthy instances dropped after a call because their linear memory
+    /// had grown past the recycle threshold (their memory goes back to the
+    /// system instead of staying parked in the pool).
+    pub recycled: u64,
     /// Calls started since load.
     pub calls: u64,
 }
@@ -39,7 +44,14 @@ pub(crate) struct InstancePool {
     permits: Arc<Semaphore>,
     created: AtomicU64,
     discarded: AtomicU64,
+    recycled: AtomicU64,
     calls: AtomicU64,
+}
+
+impl Reclaim for InstancePool {
+    fn reclaim(&self) -> usize {
+        self.clear()
+    }
 }
 
 impl InstancePool {
@@ -51,6 +63,7 @@ impl InstancePool {
             permits: Arc::new(Semaphore::new(size)),
             created: AtomicU64::new(0),
             discarded: AtomicU64::new(0),
+            recycled: AtomicU64::new(0),
             calls: AtomicU64::new(0),
         }
     }
@@ -96,9 +109,17 @@ impl InstancePool {
         self.discarded.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Drops every idle instance (they are recreated on demand).
-    pub(crate) fn clear(&self) {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    /// Records an instance dropped for its size.
+    pub(crate) fn note_recycled(&self) {
+        self.recycled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Drops every idle instance (they are recreated on demand); returns how many.
+    pub(crate) fn clear(&self) -> usize {
+        // Taken out under the lock, dropped after it: dropping a store
+        // unmaps its memory, which need not block the pool.
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|p| p.into_inner()));
+        idle.len()
     }
 
     pub(crate) fn stats(&self) -> PoolStats {
@@ -108,6 +129,7 @@ impl InstancePool {
             busy: self.size - self.permits.available_permits(),
             created: self.created.load(Ordering::Relaxed),
             discarded: self.discarded.load(Ordering::Relaxed),
+            recycled: self.recycled.load(Ordering::Relaxed),
             calls: self.calls.load(Ordering::Relaxed),
         }
     }

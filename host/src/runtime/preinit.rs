@@ -50,7 +50,8 @@ pub async fn preinitialize(
     let wizer = Wizer::new();
     let (context, instrumented) = wizer.instrument_component(wasm).map_err(snapshot_err)?;
     let component = Component::new(engine.wasmtime(), &instrumented).map_err(snapshot_err)?;
-    let mut store = new_store(engine, limits);
+    // A build step, not a served call: no process budget.
+    let mut store = new_store(engine, limits, &super::memory::MemoryBudget::unlimited());
     let instance = engine
         .linker()
         .instantiate_async(&mut store, &component)

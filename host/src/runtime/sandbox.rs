@@ -19,6 +19,7 @@ use wasmtime_wasi::{
 };
 
 use super::limits::{Limits, MemoryLimiter};
+use super::memory::MemoryBudget;
 
 /// Wall-clock time every call starts at: 2000-01-01T00:00:00Z.
 pub const FIXED_WALL_CLOCK_EPOCH: Duration = Duration::from_secs(946_684_800);
@@ -178,8 +179,9 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// A fresh sandbox: no env, args, preopens, stdin, stdout or network.
-    pub(crate) fn new(limits: &Limits) -> Self {
+    /// A fresh sandbox: no env, args, preopens, stdin, stdout or network;
+    /// its linear memory drawn from `budget`.
+    pub(crate) fn new(limits: &Limits, budget: Arc<MemoryBudget>) -> Self {
         let clock = StepClock::default();
         let secure_rng = SeededRng::new(SECURE_RANDOM_SEED);
         let insecure_rng = SeededRng::new(INSECURE_RANDOM_SEED);
@@ -201,7 +203,7 @@ impl HostState {
         HostState {
             wasi,
             table: ResourceTable::new(),
-            limiter: MemoryLimiter::new(limits.memory_bytes),
+            limiter: MemoryLimiter::new(limits.memory_bytes, budget),
             deadline: Instant::now() + limits.deadline,
             timed_out: false,
             stderr,
@@ -218,7 +220,7 @@ impl HostState {
         self.insecure_rng.reset();
         self.stderr.take();
         self.limiter.max_bytes = limits.memory_bytes;
-        self.limiter.hit = false;
+        self.limiter.refused = None;
         self.timed_out = false;
         self.deadline = Instant::now() + limits.deadline;
     }

@@ -270,6 +270,11 @@ impl Service {
         Ok(service)
     }
 
+    /// The memory budget every module instance draws from.
+    pub fn memory_budget(&self) -> &Arc<crate::runtime::MemoryBudget> {
+        &self.load_options.budget
+    }
+
     /// How long one request may take, all its steps together.
     pub fn request_deadline(&self) -> std::time::Duration {
         self.request_deadline

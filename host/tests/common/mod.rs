@@ -188,6 +188,11 @@ impl Server {
         self.spawn();
     }
 
+    /// The server process's id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// A request to this server.
     pub fn req(&self, method: &str, path: &str) -> Req {
         Req::to(self.addr, method, path)
@@ -404,4 +409,52 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut f: impl FnMut() -> Option<
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `GET path` (with `key`, when given), asserting 200; the body as JSON.
+pub fn get_json(server: &Server, key: Option<&str>, path: &str) -> Value {
+    let mut req = server.req("GET", path);
+    if let Some(key) = key {
+        req = req.key(key);
+    }
+    let r = req.send();
+    assert_eq!(r.status, 200, "GET {path}: {}", r.text());
+    r.json()
+}
+
+/// Polls job `id` until it is `done` or `failed` (5 minutes at most); its JSON.
+pub fn poll_job(server: &Server, key: Option<&str>, id: &str) -> Value {
+    let path = format!("/api/ocr/result/{id}");
+    wait_for(&format!("job {id}"), Duration::from_secs(300), || {
+        let v = get_json(server, key, &path);
+        matches!(v["status"].as_str(), Some("done" | "failed")).then_some(v)
+    })
+}
+
+/// Polls the batch at `batch_path` (`/api/ocr/batch/ID`) until every job
+/// of it finished (5 minutes at most); its JSON.
+pub fn poll_batch(server: &Server, batch_path: &str) -> Value {
+    wait_for(
+        &format!("every job of {batch_path} finished"),
+        Duration::from_secs(300),
+        || {
+            let v = get_json(server, None, batch_path);
+            v["finished"].as_bool().unwrap().then_some(v)
+        },
+    )
+}
+
+/// The `job.done` audit records per job id of the server's data folder.
+pub fn job_done_records(data_dir: &Path) -> (std::collections::BTreeMap<String, usize>, String) {
+    let (_, list, _) = grace_cli(data_dir, &["audit", "list"]);
+    let mut done = std::collections::BTreeMap::new();
+    for line in list.lines() {
+        let rec: Value = serde_json::from_str(line).unwrap();
+        if rec["action"] == "job.done" {
+            *done
+                .entry(rec["subject"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+    }
+    (done, list)
 }
