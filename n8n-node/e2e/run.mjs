@@ -197,6 +197,22 @@ function workflow(id, name, nodes) {
 }
 
 const trigger = () => node('Start', 'n8n-nodes-base.manualTrigger', 1, [0, 0], {});
+/** `jpeg` with comment segments (COM, 0xFFFE) after SOI until it is at least `size` bytes. */
+function paddedJpeg(jpeg, size) {
+	const parts = [jpeg.subarray(0, 2)];
+	let total = jpeg.length;
+	while (total < size) {
+		const n = Math.min(65533, size - total);
+		const seg = Buffer.alloc(4 + n, 0x20);
+		seg.writeUInt16BE(0xfffe, 0);
+		seg.writeUInt16BE(n + 2, 2);
+		parts.push(seg);
+		total += seg.length;
+	}
+	parts.push(jpeg.subarray(2));
+	return Buffer.concat(parts);
+}
+
 const readFiles = (pattern) =>
 	node('Read Files', 'n8n-nodes-base.readWriteFile', 1, [200, 0], { operation: 'read', fileSelector: pattern, options: {} });
 const ocr = (name, parameters, extra = {}) =>
@@ -269,6 +285,7 @@ function newOpsWorkflow(files, target) {
 		grace('Submit Batch', { resource: 'job', operation: 'submitBatch', inputSource: 'binary', binaryPropertyName: 'data', jobModule: target.name, moduleOptions: '{}', batchSize: 50, settings: {} }),
 		grace('Get Batch Results', { resource: 'job', operation: 'getResult', requestId: '={{ $json.request_id }}', waitForCompletion: true, timeoutSeconds: 300, pollIntervalSeconds: 1, outputMode: 'simplified', settings: {} }),
 	);
+	branch(read('Read 10 MB Photo', files.bigPhoto), grace('Big Photo', op));
 	branch(read('Read For Wrong Key', files.receipt), grace('Wrong Key', op, CRED_WRONG, { onError: 'continueRegularOutput' }));
 	branch(read('Read For Flaky', files.inboxGlob), grace('Flaky Host', { ...op, requestOptions: { retries: 3 } }, CRED_FLAKY));
 	branch(read('Read For Stops', files.inboxGlob), grace('Host Stops', { ...op, requestOptions: { retries: 2 } }, CRED_STOPS, { onError: 'continueRegularOutput' }));
@@ -508,7 +525,12 @@ async function main() {
 		const inboxDir = join(filesDir, 'inbox');
 		mkdirSync(inboxDir, { recursive: true });
 		for (let i = 0; i < 3; i++) copyFileSync(pool[i % pool.length], join(inboxDir, `scan-${i}.jpg`));
-		const files = { receipt, batchGlob: join(batchDir, 'item-*'), inboxGlob: join(inboxDir, 'scan-*.jpg') };
+		// A 10 MB phone-photo-sized upload: the receipt with JPEG comment
+		// segments after its start marker (decoders skip them), so the same
+		// pixels travel in a 10 MiB multipart body.
+		const bigPhoto = join(filesDir, 'photo-10mb.jpg');
+		writeFileSync(bigPhoto, paddedJpeg(readFileSync(receiptPath), 10 * 1024 * 1024));
+		const files = { receipt, bigPhoto, batchGlob: join(batchDir, 'item-*'), inboxGlob: join(inboxDir, 'scan-*.jpg') };
 
 		const env = {
 			N8N_USER_FOLDER: userFolder,
@@ -674,6 +696,12 @@ async function main() {
 					jobs: batchJobs.map((j) => [j.batch_id, j.request_id]),
 					results: batchResults.map((j) => Object.keys(j).slice(0, 6)),
 				});
+				const big = nodeOutput(r.parsed, 'Big Photo')?.[0];
+				check(
+					'a 10 MB photo goes through the node (multipart) and reads as the receipt it pads',
+					big !== undefined && !('error' in big) && target.compare.every((k) => big[k] === expected[k]),
+					{ got: big && Object.fromEntries(target.compare.map((k) => [k, big[k]])), error: big?.error },
+				);
 				const wrong = nodeOutput(r.parsed, 'Wrong Key')?.[0];
 				check('a wrong API key: the item fails with 401 and a hint about the key', key === '' || (wrong?.http_status === 401 && /API key/.test(String(wrong?.error_description))), { wrong });
 				const flakyOut = nodeOutput(r.parsed, 'Flaky Host') ?? [];
