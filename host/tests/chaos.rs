@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{get_json, grace_cli, hash_wasm, job_done_records, poll_batch, Server};
+use common::{get_json, grace_cli, hash_wasm, job_done_records, poll_batch, submit_batch, Server};
 
 /// Jobs in the batch.
 const JOBS: usize = 50;
@@ -52,23 +52,12 @@ fn batch_survives_five_kill9s_exactly_once_with_undisturbed_results() {
         .iter()
         .map(|f| ("file", Some("job.bin"), f.as_slice()))
         .collect();
-    let batch = server
-        .req(
-            "POST",
-            &format!("/api/ocr/process_batch?module=hash&debug_work_mib={WORK_MIB}"),
-        )
-        .multipart(&parts)
-        .send();
-    assert_eq!(batch.status, 202, "{}", batch.text());
-    let batch = batch.json();
-    let ids: Vec<String> = batch["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["request_id"].as_str().unwrap().to_string())
-        .collect();
+    let (ids, batch_path) = submit_batch(
+        &server,
+        &format!("/api/ocr/process_batch?module=hash&debug_work_mib={WORK_MIB}"),
+        &parts,
+    );
     assert_eq!(ids.len(), JOBS);
-    let batch_path = format!("/api/ocr/batch/{}", batch["batch_id"].as_str().unwrap());
 
     let mut rng = Rng(0x00C4_A055_EED5_u64);
     let mut kills = Vec::new();

@@ -11,7 +11,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine as _;
-use common::{grace_cli, hash_wasm, plain_hash_wasm, read_response, wait_for, Resp, Server};
+use common::{
+    grace_cli, hash_wasm, plain_hash_wasm, read_response, submit_batch, wait_for, Resp, Server,
+};
 use serde_json::{json, Value};
 
 const ABC_SHA256: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -709,22 +711,11 @@ fn jobs_survive_kill9_and_finish_exactly_once() {
         .iter()
         .map(|f| ("file", Some("job.txt"), f.as_slice()))
         .collect();
-    let batch = server
-        .req(
-            "POST",
-            "/api/ocr/process_batch?module=hash&debug_work_mib=150",
-        )
-        .multipart(&parts)
-        .send();
-    assert_eq!(batch.status, 202, "{}", batch.text());
-    let batch = batch.json();
-    let ids: Vec<String> = batch["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| j["request_id"].as_str().unwrap().to_string())
-        .collect();
-    let batch_path = format!("/api/ocr/batch/{}", batch["batch_id"].as_str().unwrap());
+    let (ids, batch_path) = submit_batch(
+        &server,
+        "/api/ocr/process_batch?module=hash&debug_work_mib=150",
+        &parts,
+    );
     // Kill only when a job is seen `processing`: a kill in the instant between
     // two jobs would interrupt nothing and prove nothing. The poll-to-kill
     // latency (milliseconds) is far below one job's run time.

@@ -431,6 +431,26 @@ pub fn poll_job(server: &Server, key: Option<&str>, id: &str) -> Value {
     })
 }
 
+/// Posts `parts` as one batch to `path` (a `process_batch` URL, no key);
+/// returns the jobs' request ids and the batch's status path.
+pub fn submit_batch(
+    server: &Server,
+    path: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> (Vec<String>, String) {
+    let batch = server.req("POST", path).multipart(parts).send();
+    assert_eq!(batch.status, 202, "{}", batch.text());
+    let batch = batch.json();
+    let ids = batch["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["request_id"].as_str().unwrap().to_string())
+        .collect();
+    let batch_path = format!("/api/ocr/batch/{}", batch["batch_id"].as_str().unwrap());
+    (ids, batch_path)
+}
+
 /// Polls the batch at `batch_path` (`/api/ocr/batch/ID`) until every job
 /// of it finished (5 minutes at most); its JSON.
 pub fn poll_batch(server: &Server, batch_path: &str) -> Value {
